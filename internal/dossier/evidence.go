@@ -1,0 +1,159 @@
+package dossier
+
+import (
+	"context"
+	"path"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// EvidenceKind classifies an evidence item.
+type EvidenceKind string
+
+// EvidenceKinds lists the accepted kinds.
+var EvidenceKinds = []EvidenceKind{"contract", "invoice", "delivery", "statement", "letter", "recording",
+	"chat", "email", "photo", "judgment", "other"}
+
+// Valid reports whether k is a known kind.
+func (k EvidenceKind) Valid() bool {
+	for _, v := range EvidenceKinds {
+		if v == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Text extraction states.
+const (
+	TextPending = "pending"
+	TextIndexed = "indexed"
+	TextFailed  = "failed"
+	TextNone    = "none"
+)
+
+// Evidence is one item of evidence. Its bytes live in the blob store under
+// SHA256; the fields describing the bytes are those of the current version.
+type Evidence struct {
+	ID          string       `json:"id"`
+	CaseID      string       `json:"case_id"`
+	Kind        EvidenceKind `json:"kind"`
+	Title       string       `json:"title"`
+	Filename    string       `json:"filename"`
+	MediaType   string       `json:"media_type"`
+	Size        int64        `json:"size"`
+	SHA256      string       `json:"sha256"`
+	Version     int          `json:"version"`
+	OccurredAt  *time.Time   `json:"occurred_at"`
+	Source      string       `json:"source"`
+	Description string       `json:"description"`
+	Transcript  string       `json:"transcript,omitempty"`
+	// Recordings: duration in seconds and container format (wav, mp3, m4a, amr).
+	DurationSec float64    `json:"duration_seconds,omitempty"`
+	AudioFormat string     `json:"audio_format,omitempty"`
+	TextStatus  string     `json:"text_status"`
+	TextError   string     `json:"text_error,omitempty"`
+	Hold        bool       `json:"hold"`
+	HoldReason  string     `json:"hold_reason,omitempty"`
+	RetainUntil *time.Time `json:"retain_until,omitempty"`
+	DeletedAt   *time.Time `json:"deleted_at,omitempty"`
+	CreatedBy   string     `json:"created_by"`
+	CreatedAt   time.Time  `json:"created_at"`
+}
+
+// Validate checks the descriptive fields of a new item.
+func (e *Evidence) Validate() error {
+	var f Fields
+	if !e.Kind.Valid() {
+		f.Add("kind", "must be one of contract, invoice, delivery, statement, letter, recording, chat, email, photo, judgment, other")
+	}
+	e.Title = strings.TrimSpace(e.Title)
+	if utf8.RuneCountInString(e.Title) > 300 {
+		f.Add("title", "must be at most 300 characters")
+	}
+	if utf8.RuneCountInString(e.Source) > 300 {
+		f.Add("source", "must be at most 300 characters")
+	}
+	if utf8.RuneCountInString(e.Description) > 10000 {
+		f.Add("description", "must be at most 10000 characters")
+	}
+	if len(e.Transcript) > 4<<20 {
+		f.Add("transcript", "must be at most 4 MiB")
+	}
+	return f.Err()
+}
+
+// EvidenceVersion is one stored version of an item's bytes.
+type EvidenceVersion struct {
+	EvidenceID string    `json:"evidence_id"`
+	N          int       `json:"n"`
+	Filename   string    `json:"filename"`
+	MediaType  string    `json:"media_type"`
+	Size       int64     `json:"size"`
+	SHA256     string    `json:"sha256"`
+	Note       string    `json:"note,omitempty"`
+	CreatedBy  string    `json:"created_by"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// SanitizeFilename keeps the last path element of name, drops control and
+// format characters and characters unsafe in file systems, and keeps Chinese
+// and other letters. An empty result becomes "file".
+func SanitizeFilename(name string) string {
+	name = strings.ReplaceAll(name, "\\", "/")
+	name = path.Base(name)
+	var b strings.Builder
+	for _, r := range name {
+		switch {
+		case r == utf8.RuneError, unicode.IsControl(r), unicode.Is(unicode.Cf, r):
+			continue
+		case strings.ContainsRune(`/\:*?"<>|`, r):
+			b.WriteRune('_')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	s := strings.Trim(strings.TrimSpace(b.String()), ".")
+	if s == "" {
+		return "file"
+	}
+	for utf8.RuneCountInString(s) > 200 {
+		_, n := utf8.DecodeLastRuneInString(s)
+		s = s[:len(s)-n]
+	}
+	return s
+}
+
+// EvidenceFilter selects evidence for a list.
+type EvidenceFilter struct {
+	CaseID         string
+	Kind           EvidenceKind
+	IncludeDeleted bool
+	Page
+}
+
+// EvidenceStore keeps evidence records and their versions.
+type EvidenceStore interface {
+	// CreateEvidence stores e and its version 1. ECONFLICT if the case already
+	// has a live item with the same sha256; ENOTFOUND if the case is absent.
+	CreateEvidence(ctx context.Context, e *Evidence) error
+	// Evidence returns an item (tombstoned ones too); ENOTFOUND if absent.
+	Evidence(ctx context.Context, id string) (*Evidence, error)
+	// EvidenceBySHA returns the live item of a case with that content; ENOTFOUND.
+	EvidenceBySHA(ctx context.Context, caseID, sha string) (*Evidence, error)
+	// ListEvidence returns a page of a case's items, oldest first.
+	ListEvidence(ctx context.Context, f EvidenceFilter) (items []*Evidence, total int, next string, err error)
+	// AddVersion appends v (N must be current+1) and makes it current.
+	// ECONFLICT if another version N was added concurrently.
+	AddVersion(ctx context.Context, v *EvidenceVersion) error
+	// Versions lists an item's versions, oldest first.
+	Versions(ctx context.Context, id string) ([]*EvidenceVersion, error)
+	// UpdateEvidenceState stores Hold, HoldReason, RetainUntil, DeletedAt,
+	// TextStatus, TextError, DurationSec and AudioFormat of e.
+	UpdateEvidenceState(ctx context.Context, e *Evidence) error
+	// ScanEvidence calls fn for every version of every item, including
+	// tombstoned ones, in creation order.
+	ScanEvidence(ctx context.Context, fn func(*Evidence, *EvidenceVersion) error) error
+}
