@@ -1,0 +1,175 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/dossier/dossier/internal/dossier"
+)
+
+const eventColumns = `seq, at, actor, role, action, object_type, object_id, case_id, ip, user_agent,
+	request_id, status, outcome, detail, hash, prev_hash`
+
+// AppendEvents inserts already-chained events in one transaction.
+func (db *DB) AppendEvents(ctx context.Context, evs []*dossier.Event) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	return db.InTx(ctx, func(s dossier.Store) error {
+		tx := s.(*DB)
+		// Multi-row inserts of up to 50 events keep a batch to a few statements.
+		const per = 50
+		for start := 0; start < len(evs); start += per {
+			end := min(start+per, len(evs))
+			var b strings.Builder
+			b.WriteString(`INSERT INTO audit_events (` + eventColumns + `) VALUES `)
+			args := make([]any, 0, (end-start)*16)
+			for i, e := range evs[start:end] {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteByte('(')
+				for j := 0; j < 16; j++ {
+					if j > 0 {
+						b.WriteByte(',')
+					}
+					b.WriteString("$" + itoa(i*16+j+1))
+				}
+				b.WriteByte(')')
+				args = append(args, e.Seq, tm(e.At), e.Actor, e.Role, e.Action, e.ObjectType, e.ObjectID,
+					e.CaseID, e.IP, e.UserAgent, e.RequestID, e.Status, e.Outcome, e.Detail, e.Hash, e.PrevHash)
+			}
+			if _, err := tx.q.ExecContext(ctx, b.String(), args...); err != nil {
+				return tx.wrap("append events", err)
+			}
+		}
+		return nil
+	})
+}
+
+func scanEvent(s scanner) (*dossier.Event, error) {
+	var e dossier.Event
+	var at string
+	if err := s.Scan(&e.Seq, &at, &e.Actor, &e.Role, &e.Action, &e.ObjectType, &e.ObjectID, &e.CaseID,
+		&e.IP, &e.UserAgent, &e.RequestID, &e.Status, &e.Outcome, &e.Detail, &e.Hash, &e.PrevHash); err != nil {
+		return nil, err
+	}
+	e.At = parseTm(at)
+	return &e, nil
+}
+
+// LastEvent returns the newest event.
+func (db *DB) LastEvent(ctx context.Context) (*dossier.Event, error) {
+	e, err := scanEvent(db.q.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM audit_events ORDER BY seq DESC LIMIT 1`))
+	if err == sql.ErrNoRows {
+		return nil, dossier.NotFound("event")
+	}
+	return e, db.wrap("last event", err)
+}
+
+// Events returns events matching f in seq order.
+func (db *DB) Events(ctx context.Context, f dossier.AuditFilter) ([]*dossier.Event, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + itoa(len(args))
+	}
+	where = append(where, "seq > "+arg(f.AfterSeq))
+	if f.Actor != "" {
+		where = append(where, "actor = "+arg(f.Actor))
+	}
+	if f.CaseID != "" {
+		where = append(where, "case_id = "+arg(f.CaseID))
+	}
+	if f.Action != "" {
+		if strings.HasSuffix(f.Action, ".") {
+			where = append(where, "action LIKE "+arg(escapeLike(f.Action)+"%")+" ESCAPE '\\'")
+		} else {
+			where = append(where, "action = "+arg(f.Action))
+		}
+	}
+	if f.Object != "" {
+		where = append(where, "object_id = "+arg(f.Object))
+	}
+	if !f.From.IsZero() {
+		where = append(where, "at >= "+arg(tm(f.From)))
+	}
+	if !f.To.IsZero() {
+		where = append(where, "at < "+arg(tm(f.To)))
+	}
+	if f.Q != "" {
+		where = append(where, "LOWER(detail) LIKE "+arg("%"+escapeLike(strings.ToLower(f.Q))+"%")+" ESCAPE '\\'")
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 100000 {
+		limit = 100000
+	}
+	rows, err := db.q.QueryContext(ctx, `SELECT `+eventColumns+` FROM audit_events WHERE `+
+		strings.Join(where, " AND ")+` ORDER BY seq LIMIT `+itoa(limit), args...)
+	if err != nil {
+		return nil, db.wrap("events", err)
+	}
+	defer rows.Close()
+	out := []*dossier.Event{}
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, db.wrap("scan event", err)
+		}
+		out = append(out, e)
+	}
+	return out, db.wrap("events", rows.Err())
+}
+
+// ScanEvents streams every event after afterSeq in seq order, in pages.
+func (db *DB) ScanEvents(ctx context.Context, afterSeq int64, fn func(*dossier.Event) error) error {
+	const batch = 5000
+	for {
+		evs, err := db.Events(ctx, dossier.AuditFilter{AfterSeq: afterSeq, Limit: batch})
+		if err != nil {
+			return err
+		}
+		for _, e := range evs {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		if len(evs) < batch {
+			return nil
+		}
+		afterSeq = evs[len(evs)-1].Seq
+	}
+}
+
+// AddCheckpoint stores a signed checkpoint.
+func (db *DB) AddCheckpoint(ctx context.Context, c *dossier.Checkpoint) error {
+	_, err := db.q.ExecContext(ctx, `INSERT INTO audit_checkpoints (seq, head, at, public_key, signature)
+		VALUES ($1,$2,$3,$4,$5)`, c.Seq, c.Head, tm(c.At), c.PublicKey, c.Signature)
+	return db.wrap("add checkpoint", err)
+}
+
+// Checkpoints lists checkpoints, newest first.
+func (db *DB) Checkpoints(ctx context.Context, limit int) ([]*dossier.Checkpoint, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := db.q.QueryContext(ctx, `SELECT seq, head, at, public_key, signature FROM audit_checkpoints
+		ORDER BY seq DESC LIMIT `+itoa(limit))
+	if err != nil {
+		return nil, db.wrap("checkpoints", err)
+	}
+	defer rows.Close()
+	out := []*dossier.Checkpoint{}
+	for rows.Next() {
+		var c dossier.Checkpoint
+		var at string
+		if err := rows.Scan(&c.Seq, &c.Head, &at, &c.PublicKey, &c.Signature); err != nil {
+			return nil, db.wrap("scan checkpoint", err)
+		}
+		c.At = parseTm(at)
+		out = append(out, &c)
+	}
+	return out, db.wrap("checkpoints", rows.Err())
+}

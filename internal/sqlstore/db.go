@@ -1,0 +1,187 @@
+// Package sqlstore implements the dossier store interfaces once, in plain SQL
+// that runs on both SQLite (modernc.org/sqlite, no cgo) and PostgreSQL (pgx).
+// The few differences live in dialect.go.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/pressly/goose/v3"
+
+	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/migrations"
+)
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// DB is the metadata store. The zero value is not usable: call Open.
+type DB struct {
+	sql     *sql.DB
+	q       querier
+	dialect dialect
+	inTx    bool
+}
+
+var _ dossier.Store = (*DB)(nil)
+
+// Open connects to url (a postgres:// URL, or a SQLite file path) and applies
+// pending migrations.
+func Open(ctx context.Context, url string) (*DB, error) {
+	d := dialectFor(url)
+	sdb, err := sql.Open(d.driver, d.dsn(url))
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open: %w", err)
+	}
+	d.configure(sdb)
+	db := &DB{sql: sdb, q: sdb, dialect: d}
+	if err := db.migrate(ctx); err != nil {
+		sdb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func (db *DB) migrate(ctx context.Context) error {
+	fsys, err := migrations.For(db.dialect.name)
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(db.dialect.goose, db.sql, fsys)
+	if err != nil {
+		return fmt.Errorf("sqlstore: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("sqlstore: migrate: %w", err)
+	}
+	return nil
+}
+
+// Dialect returns "sqlite" or "postgres".
+func (db *DB) Dialect() string { return db.dialect.name }
+
+// SQL exposes the connection pool for tests and benchmarks that must reach
+// behind the store (for example to tamper with audit rows on purpose).
+func (db *DB) SQL() *sql.DB { return db.sql }
+
+// Close closes the pool.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Ping checks the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.sql.PingContext(ctx); err != nil {
+		return &dossier.Error{Code: dossier.EUNAVAILABLE, Message: "metadata store unavailable", Err: err}
+	}
+	return nil
+}
+
+// InTx runs fn in one transaction. Nested calls reuse the outer transaction.
+func (db *DB) InTx(ctx context.Context, fn func(dossier.Store) error) error {
+	if db.inTx {
+		return fn(db)
+	}
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return db.wrap("begin", err)
+	}
+	txdb := &DB{sql: db.sql, q: tx, dialect: db.dialect, inTx: true}
+	if err := fn(txdb); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return db.wrap("commit", err)
+	}
+	return nil
+}
+
+// wrap translates a driver error by code into a dossier error.
+func (db *DB) wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *dossier.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return &dossier.Error{Code: dossier.ENOTFOUND, Message: "not found", Err: err}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &dossier.Error{Code: dossier.EUNAVAILABLE, Message: "request cancelled", Err: err}
+	}
+	switch db.dialect.classify(err) {
+	case errUnique:
+		return &dossier.Error{Code: dossier.ECONFLICT, Message: "already exists", Err: err}
+	case errForeignKey:
+		return &dossier.Error{Code: dossier.ENOTFOUND, Message: "referenced object not found", Err: err}
+	case errBusy:
+		return &dossier.Error{Code: dossier.EUNAVAILABLE, Message: "metadata store busy", Err: err}
+	}
+	return fmt.Errorf("sqlstore: %s: %w", op, err)
+}
+
+// Time encoding: fixed-width UTC text that sorts as time does.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+func tm(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func tmPtr(t *time.Time) any {
+	if t == nil || t.IsZero() {
+		return nil
+	}
+	return tm(*t)
+}
+
+func parseTm(s string) time.Time {
+	t, _ := time.Parse(timeLayout, s)
+	return t
+}
+
+func parseTmPtr(s sql.NullString) *time.Time {
+	if !s.Valid || s.String == "" {
+		return nil
+	}
+	t := parseTm(s.String)
+	return &t
+}
+
+// page normalises a list window and decodes its offset cursor.
+func page(p dossier.Page) (limit, offset int, err error) {
+	limit = p.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	if limit > 500 {
+		limit = 500
+	}
+	if p.Cursor != "" {
+		b, derr := base64.RawURLEncoding.DecodeString(p.Cursor)
+		if derr == nil {
+			offset, derr = strconv.Atoi(string(b))
+		}
+		if derr != nil || offset < 0 {
+			return 0, 0, &dossier.Error{Code: dossier.EINVALID, Message: "invalid cursor",
+				Fields: []dossier.FieldError{{Field: "cursor", Message: "is not a cursor from a previous page"}}}
+		}
+	}
+	return limit, offset, nil
+}
+
+// nextCursor returns the cursor for the page after [offset, offset+n) of total.
+func nextCursor(offset, n, total int) string {
+	if offset+n >= total || n == 0 {
+		return ""
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(offset + n)))
+}

@@ -1,0 +1,90 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"errors"
+	"net/url"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+type errClass int
+
+const (
+	errOther errClass = iota
+	errUnique
+	errForeignKey
+	errBusy
+)
+
+// dialect holds what differs between SQLite and PostgreSQL.
+type dialect struct {
+	name   string
+	driver string
+	goose  goose.Dialect
+}
+
+func dialectFor(u string) dialect {
+	if strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://") {
+		return dialect{name: "postgres", driver: "pgx", goose: goose.DialectPostgres}
+	}
+	return dialect{name: "sqlite", driver: "sqlite", goose: goose.DialectSQLite3}
+}
+
+// dsn adds the per-connection pragmas SQLite needs: WAL for concurrent
+// readers, a busy timeout, foreign keys, full fsync on commit (an accepted
+// upload must survive power loss), and IMMEDIATE transactions so concurrent
+// read-then-write transactions queue instead of failing with SQLITE_BUSY.
+func (d dialect) dsn(u string) string {
+	if d.name != "sqlite" {
+		return u
+	}
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(15000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(FULL)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	return "file:" + u + "?" + q.Encode()
+}
+
+func (d dialect) configure(db *sql.DB) {
+	if d.name == "sqlite" {
+		db.SetMaxOpenConns(8)
+	} else {
+		db.SetMaxOpenConns(20)
+	}
+	db.SetMaxIdleConns(8)
+}
+
+// classify maps driver errors by code, never by message.
+func (d dialect) classify(err error) errClass {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505":
+			return errUnique
+		case "23503":
+			return errForeignKey
+		case "40001", "40P01", "55P03":
+			return errBusy
+		}
+		return errOther
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return errUnique
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return errForeignKey
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return errBusy
+		}
+	}
+	return errOther
+}

@@ -1,0 +1,219 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/dossier/dossier/internal/dossier"
+)
+
+const evidenceColumns = `id, case_id, kind, title, filename, media_type, size, sha256, version, occurred_at,
+	source, description, transcript, duration_sec, audio_format, text_status, text_error, hold, hold_reason,
+	retain_until, deleted_at, created_by, created_at`
+
+// CreateEvidence inserts e and its first version.
+func (db *DB) CreateEvidence(ctx context.Context, e *dossier.Evidence) error {
+	return db.InTx(ctx, func(s dossier.Store) error {
+		tx := s.(*DB)
+		if e.ID == "" {
+			e.ID = dossier.NewID()
+		}
+		if e.Version == 0 {
+			e.Version = 1
+		}
+		_, err := tx.q.ExecContext(ctx, `INSERT INTO evidence (`+evidenceColumns+`) VALUES
+			($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)`,
+			e.ID, e.CaseID, string(e.Kind), e.Title, e.Filename, e.MediaType, e.Size, e.SHA256, e.Version,
+			tmPtr(e.OccurredAt), e.Source, e.Description, e.Transcript, e.DurationSec, e.AudioFormat,
+			e.TextStatus, e.TextError, e.Hold, e.HoldReason, tmPtr(e.RetainUntil), tmPtr(e.DeletedAt),
+			e.CreatedBy, tm(e.CreatedAt))
+		if err != nil {
+			return tx.wrap("create evidence", err)
+		}
+		_, err = tx.q.ExecContext(ctx, `INSERT INTO evidence_versions (evidence_id, n, filename, media_type,
+			size, sha256, note, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+			e.ID, e.Version, e.Filename, e.MediaType, e.Size, e.SHA256, "", e.CreatedBy, tm(e.CreatedAt))
+		return tx.wrap("create evidence version", err)
+	})
+}
+
+func scanEvidence(s scanner) (*dossier.Evidence, error) {
+	var e dossier.Evidence
+	var kind, created string
+	var occurred, retain, deleted sql.NullString
+	if err := s.Scan(&e.ID, &e.CaseID, &kind, &e.Title, &e.Filename, &e.MediaType, &e.Size, &e.SHA256,
+		&e.Version, &occurred, &e.Source, &e.Description, &e.Transcript, &e.DurationSec, &e.AudioFormat,
+		&e.TextStatus, &e.TextError, &e.Hold, &e.HoldReason, &retain, &deleted, &e.CreatedBy, &created); err != nil {
+		return nil, err
+	}
+	e.Kind, e.CreatedAt = dossier.EvidenceKind(kind), parseTm(created)
+	e.OccurredAt, e.RetainUntil, e.DeletedAt = parseTmPtr(occurred), parseTmPtr(retain), parseTmPtr(deleted)
+	return &e, nil
+}
+
+// Evidence returns one item.
+func (db *DB) Evidence(ctx context.Context, id string) (*dossier.Evidence, error) {
+	e, err := scanEvidence(db.q.QueryRowContext(ctx, `SELECT `+evidenceColumns+` FROM evidence WHERE id=$1`, id))
+	if err == sql.ErrNoRows {
+		return nil, dossier.NotFound("evidence")
+	}
+	return e, db.wrap("evidence", err)
+}
+
+// EvidenceBySHA returns a case's live item with the given content.
+func (db *DB) EvidenceBySHA(ctx context.Context, caseID, sha string) (*dossier.Evidence, error) {
+	e, err := scanEvidence(db.q.QueryRowContext(ctx, `SELECT `+evidenceColumns+` FROM evidence
+		WHERE case_id=$1 AND sha256=$2 AND deleted_at IS NULL`, caseID, sha))
+	if err == sql.ErrNoRows {
+		return nil, dossier.NotFound("evidence")
+	}
+	return e, db.wrap("evidence by sha", err)
+}
+
+// ListEvidence returns a page of a case's items, oldest first.
+func (db *DB) ListEvidence(ctx context.Context, f dossier.EvidenceFilter) ([]*dossier.Evidence, int, string, error) {
+	limit, offset, err := page(f.Page)
+	if err != nil {
+		return nil, 0, "", err
+	}
+	cond := ` WHERE case_id=$1`
+	args := []any{f.CaseID}
+	if !f.IncludeDeleted {
+		cond += ` AND deleted_at IS NULL`
+	}
+	if f.Kind != "" {
+		args = append(args, string(f.Kind))
+		cond += ` AND kind=$2`
+	}
+	var total int
+	if err := db.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM evidence`+cond, args...).Scan(&total); err != nil {
+		return nil, 0, "", db.wrap("count evidence", err)
+	}
+	rows, err := db.q.QueryContext(ctx, `SELECT `+evidenceColumns+` FROM evidence`+cond+
+		` ORDER BY created_at, id LIMIT `+itoa(limit)+` OFFSET `+itoa(offset), args...)
+	if err != nil {
+		return nil, 0, "", db.wrap("list evidence", err)
+	}
+	defer rows.Close()
+	items := []*dossier.Evidence{}
+	for rows.Next() {
+		e, err := scanEvidence(rows)
+		if err != nil {
+			return nil, 0, "", db.wrap("scan evidence", err)
+		}
+		items = append(items, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, "", db.wrap("list evidence", err)
+	}
+	return items, total, nextCursor(offset, len(items), total), nil
+}
+
+// AddVersion appends a version and makes it current.
+func (db *DB) AddVersion(ctx context.Context, v *dossier.EvidenceVersion) error {
+	return db.InTx(ctx, func(s dossier.Store) error {
+		tx := s.(*DB)
+		_, err := tx.q.ExecContext(ctx, `INSERT INTO evidence_versions (evidence_id, n, filename, media_type,
+			size, sha256, note, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+			v.EvidenceID, v.N, v.Filename, v.MediaType, v.Size, v.SHA256, v.Note, v.CreatedBy, tm(v.CreatedAt))
+		if err != nil {
+			return tx.wrap("add version", err)
+		}
+		res, err := tx.q.ExecContext(ctx, `UPDATE evidence SET version=$2, filename=$3, media_type=$4, size=$5,
+			sha256=$6, text_status=$7, text_error='' WHERE id=$1 AND version=$8`,
+			v.EvidenceID, v.N, v.Filename, v.MediaType, v.Size, v.SHA256, dossier.TextPending, v.N-1)
+		if err != nil {
+			return tx.wrap("add version", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return dossier.Errorf(dossier.ECONFLICT, "another version was added at the same time")
+		}
+		return nil
+	})
+}
+
+// Versions lists an item's versions, oldest first.
+func (db *DB) Versions(ctx context.Context, id string) ([]*dossier.EvidenceVersion, error) {
+	rows, err := db.q.QueryContext(ctx, `SELECT evidence_id, n, filename, media_type, size, sha256, note,
+		created_by, created_at FROM evidence_versions WHERE evidence_id=$1 ORDER BY n`, id)
+	if err != nil {
+		return nil, db.wrap("versions", err)
+	}
+	defer rows.Close()
+	out := []*dossier.EvidenceVersion{}
+	for rows.Next() {
+		v, err := scanVersion(rows)
+		if err != nil {
+			return nil, db.wrap("scan version", err)
+		}
+		out = append(out, v)
+	}
+	return out, db.wrap("versions", rows.Err())
+}
+
+func scanVersion(s scanner) (*dossier.EvidenceVersion, error) {
+	var v dossier.EvidenceVersion
+	var created string
+	if err := s.Scan(&v.EvidenceID, &v.N, &v.Filename, &v.MediaType, &v.Size, &v.SHA256, &v.Note,
+		&v.CreatedBy, &created); err != nil {
+		return nil, err
+	}
+	v.CreatedAt = parseTm(created)
+	return &v, nil
+}
+
+// UpdateEvidenceState stores the mutable state of an item.
+func (db *DB) UpdateEvidenceState(ctx context.Context, e *dossier.Evidence) error {
+	res, err := db.q.ExecContext(ctx, `UPDATE evidence SET hold=$2, hold_reason=$3, retain_until=$4,
+		deleted_at=$5, text_status=$6, text_error=$7, duration_sec=$8, audio_format=$9 WHERE id=$1`,
+		e.ID, e.Hold, e.HoldReason, tmPtr(e.RetainUntil), tmPtr(e.DeletedAt), e.TextStatus, e.TextError,
+		e.DurationSec, e.AudioFormat)
+	if err != nil {
+		return db.wrap("update evidence", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return dossier.NotFound("evidence")
+	}
+	return nil
+}
+
+// ScanEvidence calls fn for every version of every item.
+func (db *DB) ScanEvidence(ctx context.Context, fn func(*dossier.Evidence, *dossier.EvidenceVersion) error) error {
+	// Read in pages so fn may use the store (SQLite allows few connections).
+	const batch = 500
+	afterID, afterN := "", 0
+	for {
+		rows, err := db.q.QueryContext(ctx, `SELECT evidence_id, n, filename, media_type, size, sha256, note,
+			created_by, created_at FROM evidence_versions WHERE evidence_id > $1 OR (evidence_id = $1 AND n > $2)
+			ORDER BY evidence_id, n LIMIT `+itoa(batch), afterID, afterN)
+		if err != nil {
+			return db.wrap("scan evidence", err)
+		}
+		var vs []*dossier.EvidenceVersion
+		for rows.Next() {
+			v, err := scanVersion(rows)
+			if err != nil {
+				rows.Close()
+				return db.wrap("scan evidence", err)
+			}
+			vs = append(vs, v)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return db.wrap("scan evidence", err)
+		}
+		for _, v := range vs {
+			e, err := db.Evidence(ctx, v.EvidenceID)
+			if err != nil {
+				return err
+			}
+			if err := fn(e, v); err != nil {
+				return err
+			}
+		}
+		if len(vs) < batch {
+			return nil
+		}
+		afterID, afterN = vs[len(vs)-1].EvidenceID, vs[len(vs)-1].N
+	}
+}
