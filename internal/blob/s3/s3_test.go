@@ -1,0 +1,227 @@
+package s3_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+
+	"github.com/dossier/dossier/internal/blob"
+	"github.com/dossier/dossier/internal/blob/blobtest"
+	"github.com/dossier/dossier/internal/blob/s3"
+	"github.com/dossier/dossier/internal/testenv"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	testenv.Stop()
+	os.Exit(code)
+}
+
+// newStore returns a store on a fresh bucket of the shared test MinIO, and
+// a raw client for looking behind the store's back.
+func newStore(tb testing.TB, locking bool) (*s3.Store, *minio.Client, string) {
+	tb.Helper()
+	srv := testenv.MinIO(tb)
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	bucket := "test-" + hex.EncodeToString(b)
+	s, err := s3.New(context.Background(), s3.Config{
+		Endpoint: srv.Endpoint, Bucket: bucket, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey,
+		ObjectLocking: locking,
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if s.Locking() != locking {
+		tb.Fatalf("Locking() = %v, want %v", s.Locking(), locking)
+	}
+	raw, err := minio.New(srv.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(srv.AccessKey, srv.SecretKey, "")})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s, raw, bucket
+}
+
+func TestContract(t *testing.T) {
+	blobtest.Run(t, func(t *testing.T) blob.Store {
+		s, _, _ := newStore(t, false)
+		return s
+	})
+}
+
+// A locking bucket is versioned, which changes how deletion and temp
+// cleanup must work; the whole contract has to hold there too.
+func TestContractLocking(t *testing.T) {
+	blobtest.Run(t, func(t *testing.T) blob.Store {
+		s, _, _ := newStore(t, true)
+		return s
+	})
+}
+
+func TestLock(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name  string
+		until time.Time
+		hold  bool
+	}{
+		{"Retention", time.Now().Add(time.Hour), false},
+		{"LegalHold", time.Time{}, true},
+		{"Both", time.Now().Add(time.Hour), true},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, raw, bucket := newStore(t, true)
+			ref, err := s.Put(ctx, blobtest.Stream(uint64(100+i), 10_000), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Lock(ctx, ref.SHA256, tt.until, tt.hold); err != nil {
+				t.Fatalf("Lock: %v", err)
+			}
+			if err := s.Delete(ctx, ref.SHA256); !errors.Is(err, blob.ErrLocked) {
+				t.Fatalf("Delete of locked blob = %v, want ErrLocked", err)
+			}
+			if err := blob.Verify(ctx, s, ref); err != nil {
+				t.Fatalf("locked blob damaged by the refused Delete: %v", err)
+			}
+			// The refusal comes from MinIO, not from our code: a raw
+			// client deleting the version directly is refused as well.
+			k := "sha256/" + ref.SHA256[:2] + "/" + ref.SHA256
+			info, err := raw.StatObject(ctx, bucket, k, minio.StatObjectOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := raw.RemoveObject(ctx, bucket, k, minio.RemoveObjectOptions{VersionID: info.VersionID}); err == nil {
+				t.Fatal("MinIO deleted a locked version")
+			}
+		})
+	}
+
+	t.Run("OKHoldLifted", func(t *testing.T) {
+		s, _, _ := newStore(t, true)
+		ref, err := s.Put(ctx, blobtest.Stream(110, 1000), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Lock(ctx, ref.SHA256, time.Time{}, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Lock(ctx, ref.SHA256, time.Time{}, false); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Delete(ctx, ref.SHA256); err != nil {
+			t.Fatalf("Delete after the hold was lifted: %v", err)
+		}
+		if _, err := s.Stat(ctx, ref.SHA256); !errors.Is(err, blob.ErrNotExist) {
+			t.Fatalf("Stat after Delete = %v", err)
+		}
+	})
+
+	t.Run("OKRetentionNotShortened", func(t *testing.T) {
+		s, _, _ := newStore(t, true)
+		ref, err := s.Put(ctx, blobtest.Stream(111, 1000), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Lock(ctx, ref.SHA256, time.Now().Add(time.Hour), false); err != nil {
+			t.Fatal(err)
+		}
+		// An earlier date must not fail (COMPLIANCE cannot be shortened)
+		// and must not unlock.
+		if err := s.Lock(ctx, ref.SHA256, time.Now().Add(time.Minute), false); err != nil {
+			t.Fatalf("Lock with an earlier date: %v", err)
+		}
+		if err := s.Delete(ctx, ref.SHA256); !errors.Is(err, blob.ErrLocked) {
+			t.Fatalf("Delete = %v, want ErrLocked", err)
+		}
+	})
+}
+
+// TestNoTempLeft looks behind the store: neither a failed nor a successful
+// Put may leave a temp object or a multipart upload in the bucket.
+func TestNoTempLeft(t *testing.T) {
+	ctx := context.Background()
+	errBoom := errors.New("boom")
+	tests := []struct {
+		name string
+		put  func(s *s3.Store) error
+		err  error
+	}{
+		{"OK", func(s *s3.Store) error {
+			_, err := s.Put(ctx, blobtest.Stream(1, 20<<20), "")
+			return err
+		}, nil},
+		{"ErrReader", func(s *s3.Store) error {
+			_, err := s.Put(ctx, blobtest.FailAfter(blobtest.Stream(2, 40<<20), 20<<20, errBoom), "")
+			return err
+		}, errBoom},
+		{"ErrCorrupt", func(s *s3.Store) error {
+			_, err := s.Put(ctx, blobtest.Stream(3, 1000), blobtest.StreamRef(4, 1000).SHA256)
+			return err
+		}, blob.ErrCorrupt},
+	}
+	for _, locking := range []bool{false, true} {
+		for _, tt := range tests {
+			name := tt.name
+			if locking {
+				name += "Locking"
+			}
+			t.Run(name, func(t *testing.T) {
+				s, raw, bucket := newStore(t, locking)
+				if err := tt.put(s); !errors.Is(err, tt.err) {
+					t.Fatalf("Put = %v, want %v", err, tt.err)
+				}
+				for obj := range raw.ListObjects(ctx, bucket, minio.ListObjectsOptions{Prefix: "tmp/", Recursive: true, WithVersions: true}) {
+					if obj.Err != nil {
+						t.Fatal(obj.Err)
+					}
+					t.Errorf("left behind: %s version %s (delete marker %v)", obj.Key, obj.VersionID, obj.IsDeleteMarker)
+				}
+				for up := range raw.ListIncompleteUploads(ctx, bucket, "", true) {
+					if up.Err != nil {
+						t.Fatal(up.Err)
+					}
+					t.Errorf("multipart upload left behind: %s", up.Key)
+				}
+			})
+		}
+	}
+}
+
+func TestRemoveTemp(t *testing.T) {
+	ctx := context.Background()
+	s, raw, bucket := newStore(t, true)
+	// What a crash between upload and copy leaves behind.
+	if _, err := raw.PutObject(ctx, bucket, "tmp/crashed", strings.NewReader("partial"), 7, minio.PutObjectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	if err := s.Walk(ctx, func(blob.Ref) error { n++; return nil }); err != nil || n != 0 {
+		t.Fatalf("Walk saw %d blobs, err %v; want temp objects ignored", n, err)
+	}
+	if removed, err := s.RemoveTemp(ctx, time.Hour); err != nil || removed != 0 {
+		t.Fatalf("RemoveTemp(1h) = %d, %v; want a fresh temp kept", removed, err)
+	}
+	if removed, err := s.RemoveTemp(ctx, -time.Minute); err != nil || removed != 1 {
+		t.Fatalf("RemoveTemp = %d, %v; want 1", removed, err)
+	}
+	for obj := range raw.ListObjects(ctx, bucket, minio.ListObjectsOptions{Prefix: "tmp/", WithVersions: true}) {
+		t.Errorf("left behind: %s %s", obj.Key, obj.VersionID)
+	}
+}
+
+func TestNewErrRetentionMode(t *testing.T) {
+	_, err := s3.New(context.Background(), s3.Config{Endpoint: "127.0.0.1:1", Bucket: "x", RetentionMode: "FOREVER"})
+	if err == nil {
+		t.Fatal("New accepted retention mode FOREVER")
+	}
+}
