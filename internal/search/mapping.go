@@ -1,0 +1,135 @@
+package search
+
+import (
+	"strings"
+
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	// The html highlighter escapes everything outside the <mark> tags; it
+	// must be registered wherever a search request names it.
+	_ "github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
+)
+
+// schemaVersion is stored inside the index. Bump it whenever the mapping or
+// the analysis chain changes: Open then refuses the old index and the
+// operator runs `dossier reindex`.
+const schemaVersion = "1"
+
+// TextAnalyzer is the analyzer of every free-text field (title, text,
+// parties). Chinese is indexed as overlapping bigrams, which keeps recall for
+// any substring of two or more characters (a dictionary segmenter such as gse
+// loses hits where its cut disagrees with the query, e.g. 借款人|民币); Latin
+// words are lower-cased and snowball-stemmed.
+//
+// The chain is declared in the mapping (not hard-coded) so that later
+// filters — amount normalisation, ID numbers as exact tokens, party aliases —
+// can be registered with bleve's registry and appended here, followed by a
+// schemaVersion bump.
+const TextAnalyzer = "dossier_text"
+
+// Field names in the index.
+const (
+	fieldTitle      = "title"
+	fieldText       = "text"
+	fieldParties    = "parties"
+	fieldKind       = "kind"
+	fieldCaseID     = "case_id"
+	fieldCaseNumber = "case_number"
+	fieldOccurredAt = "occurred_at"
+	fieldCreatedAt  = "created_at"
+	// fieldDate is occurred_at, or created_at when the occurrence is unknown:
+	// the one date that filters and date sorting use.
+	fieldDate = "date"
+)
+
+// docType is the bleve document type of evidence documents.
+const docType = "evidence"
+
+// foldDigits maps full-width digits (common in OCR output and Chinese
+// forms) to ASCII before analysis: bleve's unicode tokenizer drops them, and
+// unlike a char filter this keeps stored text and term offsets consistent.
+// Other full-width forms are folded by the cjk_width token filter.
+func foldDigits(s string) string {
+	if !strings.ContainsFunc(s, isWideDigit) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isWideDigit(r) {
+			return r - '０' + '0'
+		}
+		return r
+	}, s)
+}
+
+func isWideDigit(r rune) bool { return r >= '０' && r <= '９' }
+
+func textAnalysisChain() []string {
+	return []string{cjk.WidthName, lowercase.Name, cjk.BigramName, en.PossessiveName, en.SnowballStemmerName}
+}
+
+// newMapping builds the index mapping. Long text skips the _all field and
+// doc values: both are unused (queries name their fields, nothing sorts or
+// facets on text) and together they halve indexing throughput.
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	im := mapping.NewIndexMapping()
+	err := im.AddCustomAnalyzer(TextAnalyzer, map[string]interface{}{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": textAnalysisChain(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	im.DefaultAnalyzer = TextAnalyzer
+	im.TypeField = "_type"
+
+	text := func(store bool) *mapping.FieldMapping {
+		f := mapping.NewTextFieldMapping()
+		f.Analyzer = TextAnalyzer
+		f.Store = store
+		// Term positions make phrase queries possible (every query term is
+		// a phrase) and give the highlighter its match locations.
+		f.IncludeTermVectors = true
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	kw := func(store, docValues bool) *mapping.FieldMapping {
+		f := mapping.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = store
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = docValues // facets need them
+		return f
+	}
+	date := func(docValues bool) *mapping.FieldMapping {
+		f := mapping.NewDateTimeFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		f.DocValues = docValues
+		return f
+	}
+
+	dm := mapping.NewDocumentStaticMapping()
+	dm.AddFieldMappingsAt(fieldTitle, text(true))
+	dm.AddFieldMappingsAt(fieldText, text(true))
+	dm.AddFieldMappingsAt(fieldParties, text(false))
+	dm.AddFieldMappingsAt(fieldKind, kw(true, true))
+	dm.AddFieldMappingsAt(fieldCaseID, kw(true, true))
+	dm.AddFieldMappingsAt(fieldCaseNumber, kw(true, false))
+	dm.AddFieldMappingsAt(fieldOccurredAt, date(false))
+	dm.AddFieldMappingsAt(fieldCreatedAt, date(false))
+	dm.AddFieldMappingsAt(fieldDate, date(true))
+	im.AddDocumentMapping(docType, dm)
+
+	// Anything that is not an evidence document is not indexed at all.
+	im.DefaultMapping = mapping.NewDocumentDisabledMapping()
+	return im, nil
+}

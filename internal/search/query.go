@@ -1,0 +1,137 @@
+package search
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/dossier/dossier/internal/dossier"
+)
+
+// Limits on user queries. Beyond them a query is EMALFORMED: long inputs are
+// pasted documents, not searches, and each term costs a phrase searcher.
+const (
+	maxQueryRunes = 1000
+	maxQueryTerms = 32
+)
+
+// term is one unit of a user query: a quoted phrase or a bare word.
+type term struct {
+	text    string
+	exclude bool // written with a leading '-'
+}
+
+// isQuote reports ASCII and the Chinese curly/corner quotes, which Chinese
+// input methods produce instead of '"'.
+func isQuote(r rune) bool {
+	switch r {
+	case '"', '“', '”', '「', '」', '『', '』':
+		return true
+	}
+	return false
+}
+
+// parseTerms splits q into terms. Quotes group a phrase; an unbalanced quote
+// runs to the end of the input rather than failing, as a search box should.
+// A '-' directly before a word or phrase excludes it.
+func parseTerms(q string) []term {
+	var out []term
+	rs := []rune(q)
+	for i := 0; i < len(rs); {
+		r := rs[i]
+		if unicode.IsSpace(r) {
+			i++
+			continue
+		}
+		t := term{}
+		if r == '-' && i+1 < len(rs) && !unicode.IsSpace(rs[i+1]) && rs[i+1] != '-' {
+			t.exclude = true
+			i++
+			r = rs[i]
+		}
+		start := i
+		if isQuote(r) {
+			i++
+			start = i
+			for i < len(rs) && !isQuote(rs[i]) {
+				i++
+			}
+			t.text = string(rs[start:i])
+			i++ // past the closing quote, if any
+		} else {
+			for i < len(rs) && !unicode.IsSpace(rs[i]) && !isQuote(rs[i]) {
+				i++
+			}
+			t.text = string(rs[start:i])
+		}
+		if strings.TrimSpace(t.text) != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// searchFields are the free-text fields a term may match, with boosts: a
+// hit in the title says more than one deep in a 40-page contract.
+var searchFields = []struct {
+	name  string
+	boost float64
+}{{fieldTitle, 2}, {fieldText, 1}, {fieldParties, 1.5}}
+
+// buildTextQuery turns the user's q into a bleve query. Every term becomes a
+// phrase over its analysed tokens, so a Chinese run must match as a whole
+// (all its bigrams, adjacent) instead of any one bigram, and every term is
+// required (AND). Terms that analyse to nothing (punctuation) are dropped.
+// It returns nil, nil for a blank q (match everything visible).
+func buildTextQuery(q string, an analysis.Analyzer) (query.Query, error) {
+	if strings.TrimSpace(q) == "" {
+		return nil, nil
+	}
+	if !utf8.ValidString(q) {
+		return nil, dossier.Errorf(dossier.EMALFORMED, "query is not valid UTF-8")
+	}
+	if utf8.RuneCountInString(q) > maxQueryRunes {
+		return nil, dossier.Errorf(dossier.EMALFORMED, "query longer than %d characters", maxQueryRunes)
+	}
+	terms := parseTerms(foldDigits(q))
+	if len(terms) > maxQueryTerms {
+		return nil, dossier.Errorf(dossier.EMALFORMED, "query has more than %d terms", maxQueryTerms)
+	}
+	var must, mustNot []query.Query
+	for _, t := range terms {
+		if len(an.Analyze([]byte(t.text))) == 0 {
+			continue
+		}
+		fq := make([]query.Query, 0, len(searchFields))
+		for _, f := range searchFields {
+			p := query.NewMatchPhraseQuery(t.text)
+			p.SetField(f.name)
+			p.Analyzer = TextAnalyzer
+			p.SetBoost(f.boost)
+			fq = append(fq, p)
+		}
+		d := query.NewDisjunctionQuery(fq)
+		if t.exclude {
+			mustNot = append(mustNot, d)
+		} else {
+			must = append(must, d)
+		}
+	}
+	if len(must) == 0 && len(mustNot) == 0 {
+		return nil, dossier.Errorf(dossier.EMALFORMED, "query has no searchable words")
+	}
+	b := query.NewBooleanQuery(nil, nil, nil)
+	if len(must) > 0 {
+		b.AddMust(must...)
+	} else {
+		// Only exclusions: everything visible except them.
+		b.AddMust(query.NewMatchAllQuery())
+	}
+	if len(mustNot) > 0 {
+		b.AddMustNot(mustNot...)
+	}
+	return b, nil
+}

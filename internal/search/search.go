@@ -1,0 +1,256 @@
+package search
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/dossier/dossier/internal/dossier"
+)
+
+// Query is a search request. Q uses a small language: words are ANDed,
+// "quoted phrases" (also “…” and 「…」) match adjacent words, and a leading
+// '-' excludes a word or phrase. A blank Q lists everything that matches the
+// filters.
+type Query struct {
+	Q      string
+	CaseID string
+	Kind   string
+	// From ≤ date < To on the evidence date (occurred_at, else created_at);
+	// zero means unbounded. For a calendar date "to", pass the next day.
+	From, To time.Time
+	Limit    int    // default 50, at most 500
+	Cursor   string // Result.Next of the previous page
+	Sort     string // "score" (default) or "date" (newest first)
+}
+
+// Hit is one matching evidence item.
+type Hit struct {
+	EvidenceID string
+	CaseID     string
+	CaseNumber string
+	Title      string
+	Kind       string
+	Score      float64
+	// Highlights are HTML: matches wrapped in <mark>, everything else escaped.
+	Highlights []string
+}
+
+// Result is one page of hits. Total and Facets count every visible match,
+// not just this page.
+type Result struct {
+	Total  uint64
+	Items  []Hit
+	Facets map[string]map[string]int // "kind" and "case" (by case ID)
+	Next   string                    // empty on the last page
+}
+
+const (
+	defaultLimit  = 50
+	maxLimit      = 500
+	maxOffset     = 10000
+	maxHighlights = 3
+	facetSize     = 100
+)
+
+// Search runs q over the documents of visibleCaseIDs. A nil slice means every
+// case is visible; an empty non-nil slice means none is and the result is
+// empty. The permission filter is part of the bleve query, so totals, facets
+// and pages only ever count visible documents. Bad input (query syntax,
+// sort, cursor, limit) is EMALFORMED.
+func (ix *Index) Search(ctx context.Context, q Query, visibleCaseIDs []string) (*Result, error) {
+	limit, offset, err := q.page()
+	if err != nil {
+		return nil, err
+	}
+	an := ix.idx.Mapping().AnalyzerNamed(TextAnalyzer)
+	if an == nil {
+		return nil, fmt.Errorf("search: analyzer %s missing", TextAnalyzer)
+	}
+	textQ, err := buildTextQuery(q.Q, an)
+	if err != nil {
+		return nil, err
+	}
+	empty := &Result{Items: []Hit{}, Facets: map[string]map[string]int{"kind": {}, "case": {}}}
+	if visibleCaseIDs != nil && len(visibleCaseIDs) == 0 {
+		return empty, nil
+	}
+
+	var filters []query.Query
+	if visibleCaseIDs != nil {
+		perm := make([]query.Query, len(visibleCaseIDs))
+		for i, id := range visibleCaseIDs {
+			perm[i] = termQuery(fieldCaseID, id)
+		}
+		filters = append(filters, query.NewDisjunctionQuery(perm))
+	}
+	if q.CaseID != "" {
+		filters = append(filters, termQuery(fieldCaseID, q.CaseID))
+	}
+	if q.Kind != "" {
+		filters = append(filters, termQuery(fieldKind, q.Kind))
+	}
+	if !q.From.IsZero() || !q.To.IsZero() {
+		incl, excl := true, false
+		r := query.NewDateRangeInclusiveQuery(q.From, q.To, &incl, &excl)
+		r.SetField(fieldDate)
+		filters = append(filters, r)
+	}
+
+	b := query.NewBooleanQuery(nil, nil, nil)
+	if textQ != nil {
+		b.AddMust(textQ)
+	} else {
+		b.AddMust(query.NewMatchAllQuery())
+	}
+	if len(filters) > 0 {
+		// A filter clause restricts without scoring: a case ID's rarity must
+		// not change the ranking.
+		b.AddFilter(query.NewConjunctionQuery(filters))
+	}
+
+	req := bleve.NewSearchRequestOptions(b, limit, offset, false)
+	req.Fields = []string{fieldTitle, fieldKind, fieldCaseID, fieldCaseNumber}
+	if textQ != nil {
+		req.Highlight = bleve.NewHighlightWithStyle("html")
+		req.Highlight.Fields = []string{fieldTitle, fieldText}
+	}
+	req.AddFacet("kind", bleve.NewFacetRequest(fieldKind, facetSize))
+	req.AddFacet("case", bleve.NewFacetRequest(fieldCaseID, facetSize))
+	// The document ID breaks ties, so equal scores or dates page stably.
+	if q.Sort == "date" {
+		req.SortBy([]string{"-" + fieldDate, "-_score", "_id"})
+	} else {
+		req.SortBy([]string{"-_score", "_id"})
+	}
+
+	res, err := ix.idx.SearchInContext(ctx, req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("search: %w", ctx.Err())
+		}
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	out := &Result{Total: res.Total, Items: make([]Hit, 0, len(res.Hits)), Facets: empty.Facets}
+	for _, h := range res.Hits {
+		out.Items = append(out.Items, Hit{
+			EvidenceID: h.ID,
+			CaseID:     str(h.Fields[fieldCaseID]),
+			CaseNumber: str(h.Fields[fieldCaseNumber]),
+			Title:      str(h.Fields[fieldTitle]),
+			Kind:       str(h.Fields[fieldKind]),
+			Score:      h.Score,
+			Highlights: highlights(h.Fragments),
+		})
+	}
+	for name, fr := range res.Facets {
+		m := out.Facets[name]
+		if m == nil || fr.Terms == nil {
+			continue
+		}
+		for _, t := range fr.Terms.Terms() {
+			m[t.Term] = t.Count
+		}
+	}
+	if next := offset + len(res.Hits); len(res.Hits) > 0 && uint64(next) < res.Total && next < maxOffset {
+		out.Next = encodeCursor(next, q.fingerprint())
+	}
+	return out, nil
+}
+
+func termQuery(field, v string) query.Query {
+	t := query.NewTermQuery(v)
+	t.SetField(field)
+	return t
+}
+
+func str(v interface{}) string {
+	s, _ := v.(string)
+	return s
+}
+
+// highlights orders title fragments before text fragments and keeps only
+// those that mark something.
+func highlights(frags map[string][]string) []string {
+	out := []string{}
+	for _, f := range []string{fieldTitle, fieldText} {
+		for _, s := range frags[f] {
+			if len(out) < maxHighlights && strings.Contains(s, "<mark>") {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// page validates limit, sort and cursor and returns the page's size and
+// offset.
+func (q Query) page() (limit, offset int, err error) {
+	switch q.Sort {
+	case "", "score", "date":
+	default:
+		return 0, 0, dossier.Errorf(dossier.EMALFORMED, "sort must be score or date")
+	}
+	switch {
+	case q.Limit < 0:
+		return 0, 0, dossier.Errorf(dossier.EMALFORMED, "limit must not be negative")
+	case q.Limit == 0:
+		limit = defaultLimit
+	case q.Limit > maxLimit:
+		limit = maxLimit
+	default:
+		limit = q.Limit
+	}
+	if q.Cursor != "" {
+		offset, err = decodeCursor(q.Cursor, q.fingerprint())
+		if err != nil {
+			return 0, 0, err
+		}
+	}
+	return limit, offset, nil
+}
+
+// fingerprint ties a cursor to the query it came from: continuing a cursor
+// with other filters would silently skip or repeat hits.
+func (q Query) fingerprint() uint32 {
+	h := sha256.New()
+	for _, s := range []string{q.Q, q.CaseID, q.Kind, q.From.UTC().String(), q.To.UTC().String(), q.Sort} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return binary.BigEndian.Uint32(h.Sum(nil))
+}
+
+// Cursors are opaque to clients: "v1.<offset>.<fingerprint>" in base64url.
+func encodeCursor(offset int, fp uint32) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf("v1.%d.%d", offset, fp)))
+}
+
+func decodeCursor(c string, fp uint32) (int, error) {
+	bad := dossier.Errorf(dossier.EMALFORMED, "invalid cursor")
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return 0, bad
+	}
+	parts := strings.Split(string(raw), ".")
+	if len(parts) != 3 || parts[0] != "v1" {
+		return 0, bad
+	}
+	off, err1 := strconv.Atoi(parts[1])
+	got, err2 := strconv.ParseUint(parts[2], 10, 32)
+	if err1 != nil || err2 != nil || off < 0 || off > maxOffset {
+		return 0, bad
+	}
+	if uint32(got) != fp {
+		return 0, dossier.Errorf(dossier.EMALFORMED, "cursor belongs to another query")
+	}
+	return off, nil
+}
