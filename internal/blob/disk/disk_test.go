@@ -13,11 +13,11 @@ import (
 	"github.com/dossier/dossier/internal/blob/disk"
 )
 
-func newStore(t *testing.T) *disk.Store {
-	t.Helper()
-	s, err := disk.New(t.TempDir())
+func newStore(tb testing.TB) *disk.Store {
+	tb.Helper()
+	s, err := disk.New(tb.TempDir())
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return s
 }

@@ -43,7 +43,9 @@ func newStore(tb testing.TB, locking bool) (*s3.Store, *minio.Client, string) {
 	if s.Locking() != locking {
 		tb.Fatalf("Locking() = %v, want %v", s.Locking(), locking)
 	}
-	raw, err := minio.New(srv.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(srv.AccessKey, srv.SecretKey, "")})
+	raw, err := minio.New(srv.Endpoint, &minio.Options{
+		Creds: credentials.NewStaticV4(srv.AccessKey, srv.SecretKey, ""), TrailingHeaders: true,
+	})
 	if err != nil {
 		tb.Fatal(err)
 	}
