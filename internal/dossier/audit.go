@@ -82,3 +82,39 @@ type AuditStore interface {
 	// Checkpoints lists checkpoints, newest first, at most limit.
 	Checkpoints(ctx context.Context, limit int) ([]*Checkpoint, error)
 }
+
+// AuditNote carries what a service learned about the object of a request
+// (its case, type, ID, a detail) to the audit middleware that writes the event.
+type AuditNote struct {
+	Action     string
+	CaseID     string
+	ObjectType string
+	ObjectID   string
+	Detail     string
+}
+
+type auditNoteKey struct{}
+
+// WithAuditNote returns ctx carrying n.
+func WithAuditNote(ctx context.Context, n *AuditNote) context.Context {
+	return context.WithValue(ctx, auditNoteKey{}, n)
+}
+
+// NoteFrom returns the request's audit note; a throwaway note when there is none.
+func NoteFrom(ctx context.Context) *AuditNote {
+	if n, ok := ctx.Value(auditNoteKey{}).(*AuditNote); ok {
+		return n
+	}
+	return &AuditNote{}
+}
+
+// Note records the case and object of the current request for the audit trail.
+func Note(ctx context.Context, caseID, objectType, objectID string) {
+	n := NoteFrom(ctx)
+	if caseID != "" {
+		n.CaseID = caseID
+	}
+	if objectType != "" {
+		n.ObjectType, n.ObjectID = objectType, objectID
+	}
+}

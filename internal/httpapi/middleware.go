@@ -1,0 +1,194 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/dossier/dossier/internal/dossier"
+)
+
+type metrics struct {
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newMetrics(reg *prometheus.Registry) *metrics {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "dossier_http_requests_total",
+			Help: "HTTP requests by route, method and status."}, []string{"route", "method", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "dossier_http_request_duration_seconds",
+			Help: "HTTP request latency by route, method and status.", Buckets: prometheus.DefBuckets},
+			[]string{"route", "method", "status"}),
+	}
+	reg.MustRegister(m.requests, m.latency)
+	return m
+}
+
+func (s *Server) metricsHandler(c echo.Context) error {
+	promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}).ServeHTTP(c.Response(), c.Request())
+	return nil
+}
+
+// recoverer turns a panic into an internal error: a bug must never take the
+// server down or leave a request unanswered.
+func (s *Server) recoverer(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				err = &dossier.Error{Code: dossier.EINTERNAL, Err: fmt.Errorf("panic: %v", r)}
+			}
+		}()
+		return next(c)
+	}
+}
+
+func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		rid := c.Request().Header.Get(echo.HeaderXRequestID)
+		if rid == "" || len(rid) > 64 || strings.ContainsAny(rid, "\r\n\"") {
+			var b [8]byte
+			_, _ = rand.Read(b[:])
+			rid = hex.EncodeToString(b[:])
+		}
+		c.Response().Header().Set(echo.HeaderXRequestID, rid)
+		return next(c)
+	}
+}
+
+type actorKey struct{}
+
+// actor returns the authenticated caller, or nil.
+func actor(c echo.Context) *dossier.Actor {
+	a, _ := c.Request().Context().Value(actorKey{}).(*dossier.Actor)
+	return a
+}
+
+// WithActor stores the caller in ctx (the web front uses it for sessions).
+func WithActor(ctx context.Context, a *dossier.Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFrom returns the caller stored by WithActor.
+func ActorFrom(ctx context.Context) *dossier.Actor {
+	a, _ := ctx.Value(actorKey{}).(*dossier.Actor)
+	return a
+}
+
+// authenticate resolves a bearer token. A request without one continues
+// anonymously; the policy then answers 401 where identity is needed. A
+// present but bad token is refused at once.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Request().Header.Get(echo.HeaderAuthorization)
+		if h == "" {
+			return next(c)
+		}
+		scheme, tok, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
+			return dossier.Errorf(dossier.EUNAUTHENTICATED, "Authorization must be 'Bearer <token>'")
+		}
+		a, err := s.Accounts.Authenticate(c.Request().Context(), strings.TrimSpace(tok))
+		if err != nil {
+			return err
+		}
+		a.IP, a.UA = c.RealIP(), c.Request().UserAgent()
+		c.SetRequest(c.Request().WithContext(WithActor(c.Request().Context(), a)))
+		return next(c)
+	}
+}
+
+// observe writes the access log, the metrics and the audit event of every
+// request, including refused and failed ones.
+func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		note := &dossier.AuditNote{}
+		c.SetRequest(c.Request().WithContext(dossier.WithAuditNote(c.Request().Context(), note)))
+		err := next(c)
+		if err != nil {
+			c.Error(err) // commits the problem response so the status is known
+		}
+		req, res := c.Request(), c.Response()
+		status := res.Status
+		route := c.Path()
+		if route == "" {
+			route = "unmatched"
+		}
+		elapsed := time.Since(start)
+		st := strconv.Itoa(status)
+		s.metrics.requests.WithLabelValues(route, req.Method, st).Inc()
+		s.metrics.latency.WithLabelValues(route, req.Method, st).Observe(elapsed.Seconds())
+		a := ActorFrom(req.Context())
+		rid := res.Header().Get(echo.HeaderXRequestID)
+		lvl := s.Log.Info
+		if status >= 500 {
+			lvl = s.Log.Error
+		}
+		lvl("request", "request_id", rid, "method", req.Method, "route", route, "status", status,
+			"bytes", res.Size, "duration_ms", elapsed.Milliseconds(), "user", a.Username(), "ip", c.RealIP())
+		if s.Audit != nil && route != "/healthz" && route != "/readyz" && route != "/metrics" {
+			s.Audit.Record(s.event(c, note, a, status, err, start))
+		}
+		return nil
+	}
+}
+
+// event builds the audit event of a finished request.
+func (s *Server) event(c echo.Context, note *dossier.AuditNote, a *dossier.Actor, status int, err error, at time.Time) dossier.Event {
+	req := c.Request()
+	action := note.Action
+	if action == "" {
+		action = s.actions[req.Method+" "+c.Path()]
+	}
+	if action == "" {
+		action = "http." + strings.ToLower(req.Method)
+	}
+	caseID := note.CaseID
+	if caseID == "" {
+		caseID = c.Param("case_id")
+	}
+	objType, objID := note.ObjectType, note.ObjectID
+	if objType == "" {
+		objType, _, _ = strings.Cut(action, ".")
+	}
+	detail := note.Detail
+	if err != nil {
+		msg := dossier.ErrorMessage(err)
+		if detail != "" {
+			detail += "; "
+		}
+		detail += msg
+	}
+	if detail == "" && c.Path() == "" {
+		detail = req.Method + " " + truncate(req.URL.Path, 200)
+	}
+	return dossier.Event{At: at, Actor: a.Username(), Role: string(a.RoleOf()), Action: action,
+		ObjectType: objType, ObjectID: objID, CaseID: caseID, IP: c.RealIP(),
+		UserAgent: truncate(req.UserAgent(), 300), RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
+		Status: status, Outcome: dossier.OutcomeFor(status), Detail: truncate(detail, 2000)}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

@@ -1,0 +1,126 @@
+// Package httpapi is Dossier's JSON API over echo v4: the route table, thin
+// handlers that call one capability each, and the one error → status map in
+// problem.go. Services never see echo types.
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/dossier/dossier/internal/account"
+	"github.com/dossier/dossier/internal/casefile"
+	"github.com/dossier/dossier/internal/dossier"
+)
+
+// Recorder appends audit events; audit.Log implements it.
+type Recorder interface {
+	Record(e dossier.Event)
+}
+
+// Checker is a dependency /readyz checks.
+type Checker struct {
+	Name  string
+	Check func(ctx context.Context) error
+}
+
+// Server holds the API's dependencies.
+type Server struct {
+	Echo     *echo.Echo
+	Log      *slog.Logger
+	Accounts *account.Service
+	Cases    *casefile.Service
+	Audit    Recorder
+	Ready    []Checker
+	Registry *prometheus.Registry
+	Version  string
+
+	metrics *metrics
+	actions map[string]string // "METHOD path" → audit action
+}
+
+// New builds the echo instance with middleware and every route.
+func New(s *Server) *Server {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	// Never trust client-supplied X-Forwarded-For: it would poison the audit
+	// trail and the login rate limiter.
+	e.IPExtractor = echo.ExtractIPDirect()
+	e.HTTPErrorHandler = ErrorHandler(s.Log)
+	s.Echo = e
+	s.actions = map[string]string{}
+	if s.Registry == nil {
+		s.Registry = prometheus.NewRegistry()
+	}
+	s.metrics = newMetrics(s.Registry)
+	e.Use(s.recoverer, s.requestID, s.observe, s.authenticate)
+	s.routes()
+	return s
+}
+
+// route registers a handler under an audit action name.
+func (s *Server) route(method, path, action string, h echo.HandlerFunc) {
+	r := s.Echo.Add(method, path, h)
+	r.Name = action
+	s.actions[method+" "+path] = action
+}
+
+// Actions returns the audit action of every registered API route, keyed by
+// "METHOD path" (tests enumerate it).
+func (s *Server) Actions() map[string]string { return s.actions }
+
+func (s *Server) routes() {
+	s.route(http.MethodGet, "/healthz", "health.live", s.healthz)
+	s.route(http.MethodGet, "/readyz", "health.ready", s.readyz)
+	s.route(http.MethodGet, "/metrics", "health.metrics", s.metricsHandler)
+	s.route(http.MethodGet, "/api/v1/openapi.json", "api.openapi", s.openapi)
+
+	s.route(http.MethodPost, "/api/v1/auth/login", "auth.login", s.login)
+	s.route(http.MethodPost, "/api/v1/auth/logout", "auth.logout", s.logout)
+	s.route(http.MethodGet, "/api/v1/me", "user.me", s.me)
+	s.route(http.MethodGet, "/api/v1/users", "user.list", s.listUsers)
+	s.route(http.MethodPost, "/api/v1/users", "user.create", s.createUser)
+	s.route(http.MethodPost, "/api/v1/cases/:case_id/grants", "grant.create", s.createGrant)
+	s.route(http.MethodDelete, "/api/v1/cases/:case_id/grants/:user_id", "grant.delete", s.deleteGrant)
+
+	s.route(http.MethodPost, "/api/v1/cases", "case.create", s.createCase)
+	s.route(http.MethodGet, "/api/v1/cases", "case.list", s.listCases)
+	s.route(http.MethodGet, "/api/v1/cases/:case_id", "case.read", s.getCase)
+	s.route(http.MethodPatch, "/api/v1/cases/:case_id", "case.update", s.updateCase)
+	s.route(http.MethodPost, "/api/v1/cases/:case_id/communications", "communication.create", s.addCommunication)
+	s.route(http.MethodGet, "/api/v1/cases/:case_id/communications", "communication.list", s.listCommunications)
+}
+
+// Handler returns the http.Handler to serve.
+func (s *Server) Handler() http.Handler { return s.Echo }
+
+// Shutdown drains in-flight requests.
+func (s *Server) Shutdown(ctx context.Context) error { return s.Echo.Shutdown(ctx) }
+
+func (s *Server) healthz(c echo.Context) error {
+	return writeJSON(c, http.StatusOK, map[string]string{"status": "ok", "version": s.Version})
+}
+
+func (s *Server) readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 5*time.Second)
+	defer cancel()
+	checks := map[string]string{}
+	status := http.StatusOK
+	for _, ch := range s.Ready {
+		if err := ch.Check(ctx); err != nil {
+			checks[ch.Name] = err.Error()
+			status = http.StatusServiceUnavailable
+		} else {
+			checks[ch.Name] = "ok"
+		}
+	}
+	body := map[string]any{"status": "ok", "checks": checks}
+	if status != http.StatusOK {
+		body["status"] = "unavailable"
+	}
+	return writeJSON(c, status, body)
+}
