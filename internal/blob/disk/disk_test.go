@@ -118,3 +118,32 @@ func assertNoTemp(t *testing.T, s *disk.Store) {
 		t.Fatalf("temp files left: %v", entries)
 	}
 }
+
+// TestVerifyErrCorrupt damages a stored file behind the store's back, as
+// bit rot or a careless administrator would, and expects Verify to notice.
+func TestVerifyErrCorrupt(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	ref, err := s.Put(ctx, blobtest.Stream(3, 10_000), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := blob.Verify(ctx, s, ref); err != nil {
+		t.Fatalf("Verify of intact blob: %v", err)
+	}
+	p := filepath.Join(s.Root(), ref.SHA256[:2], ref.SHA256[2:4], ref.SHA256)
+	if err := os.Chmod(p, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(p, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt([]byte{0xff}, 5000); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if err := blob.Verify(ctx, s, ref); !errors.Is(err, blob.ErrCorrupt) {
+		t.Fatalf("Verify of damaged blob = %v, want ErrCorrupt", err)
+	}
+}

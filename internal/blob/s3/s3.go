@@ -46,7 +46,9 @@ type Config struct {
 	Region    string
 	// ObjectLocking creates the bucket, when absent, with object locking
 	// (which also turns versioning on). It cannot be added to a bucket
-	// later. An existing bucket's own setting is what counts.
+	// later. An existing bucket's own setting is what counts. Do not give
+	// such a bucket a default retention: it would retain temp uploads too,
+	// and failed Puts would leave undeletable litter.
 	ObjectLocking bool
 	// RetentionMode is what Lock sets: "COMPLIANCE" (default; nobody can
 	// shorten it) or "GOVERNANCE" (privileged users can).
@@ -179,6 +181,9 @@ func (s *Store) commit(ctx context.Context, tmp string, info minio.UploadInfo, r
 		return err
 	}
 	dst := key(ref.SHA256)
+	// Check then copy is not atomic: two Puts of the same bytes at once may
+	// both copy. That rewrites identical bytes (or, when versioned, adds a
+	// version that Delete also removes), never different ones.
 	switch _, err := s.c.StatObject(ctx, s.bucket, dst, minio.StatObjectOptions{}); {
 	case err == nil:
 		return nil // same name, same bytes: never overwrite

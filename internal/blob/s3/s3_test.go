@@ -227,3 +227,24 @@ func TestNewErrRetentionMode(t *testing.T) {
 		t.Fatal("New accepted retention mode FOREVER")
 	}
 }
+
+// TestVerifyErrCorrupt replaces a blob's bytes behind the store's back and
+// expects Verify to notice.
+func TestVerifyErrCorrupt(t *testing.T) {
+	ctx := context.Background()
+	s, raw, bucket := newStore(t, false)
+	ref, err := s.Put(ctx, blobtest.Stream(5, 10_000), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := blob.Verify(ctx, s, ref); err != nil {
+		t.Fatalf("Verify of intact blob: %v", err)
+	}
+	k := "sha256/" + ref.SHA256[:2] + "/" + ref.SHA256
+	if _, err := raw.PutObject(ctx, bucket, k, blobtest.Stream(6, 10_000), 10_000, minio.PutObjectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := blob.Verify(ctx, s, ref); !errors.Is(err, blob.ErrCorrupt) {
+		t.Fatalf("Verify of replaced blob = %v, want ErrCorrupt", err)
+	}
+}
