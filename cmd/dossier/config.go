@@ -1,0 +1,248 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is built once from the environment and passed down; there is no
+// global configuration.
+type Config struct {
+	Addr          string
+	DataDir       string
+	DatabaseURL   string
+	S3Endpoint    string
+	S3Bucket      string
+	S3AccessKey   string
+	S3SecretKey   string
+	S3Secure      bool
+	S3Region      string
+	S3ObjectLock  bool
+	MaxUpload     int64
+	AdminPassword string
+	Templates     string
+	Retention     time.Duration
+	TokenTTL      time.Duration
+	LogLevel      string
+	LogFormat     string
+	TimeZone      *time.Location
+	ContactStart  int
+	ContactEnd    int
+	ContactMaxDay int
+	IndexWorkers  int
+	BaseURL       string
+	PlanGraceDays int
+}
+
+// setting documents one environment variable; docs/configuration.md and the
+// README table are written from the same list.
+type setting struct {
+	name, def, help string
+	apply           func(c *Config, v string) error
+}
+
+var settings = []setting{
+	{"DOSSIER_ADDR", "127.0.0.1:8080", "listen address (host:port)", func(c *Config, v string) error {
+		if !strings.Contains(v, ":") {
+			return fmt.Errorf("must be host:port")
+		}
+		c.Addr = v
+		return nil
+	}},
+	{"DOSSIER_DATA", "./storage", "data directory: SQLite file, blobs (without S3), search index, audit signing key", func(c *Config, v string) error {
+		c.DataDir = v
+		return nil
+	}},
+	{"DATABASE_URL", "", "postgres://… selects PostgreSQL; empty means SQLite under the data directory", func(c *Config, v string) error {
+		if v != "" && !strings.HasPrefix(v, "postgres://") && !strings.HasPrefix(v, "postgresql://") {
+			return fmt.Errorf("must be a postgres:// URL or empty")
+		}
+		c.DatabaseURL = v
+		return nil
+	}},
+	{"DOSSIER_S3_ENDPOINT", "", "S3 endpoint host:port; empty means blobs on local disk", func(c *Config, v string) error {
+		if strings.Contains(v, "://") {
+			return fmt.Errorf("must be host:port without a scheme (use DOSSIER_S3_SECURE for TLS)")
+		}
+		c.S3Endpoint = v
+		return nil
+	}},
+	{"DOSSIER_S3_BUCKET", "dossier", "S3 bucket (created if absent)", func(c *Config, v string) error { c.S3Bucket = v; return nil }},
+	{"DOSSIER_S3_ACCESS_KEY", "", "S3 access key", func(c *Config, v string) error { c.S3AccessKey = v; return nil }},
+	{"DOSSIER_S3_SECRET_KEY", "", "S3 secret key", func(c *Config, v string) error { c.S3SecretKey = v; return nil }},
+	{"DOSSIER_S3_SECURE", "false", "use TLS to reach S3", boolSetting(func(c *Config, b bool) { c.S3Secure = b })},
+	{"DOSSIER_S3_REGION", "", "S3 region (optional)", func(c *Config, v string) error { c.S3Region = v; return nil }},
+	{"DOSSIER_S3_OBJECT_LOCK", "false", "create the bucket with object locking and lock evidence objects (retention + legal hold)", boolSetting(func(c *Config, b bool) { c.S3ObjectLock = b })},
+	{"DOSSIER_MAX_UPLOAD", "4294967296", "largest accepted upload in bytes (4 GiB)", func(c *Config, v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("must be a positive number of bytes")
+		}
+		c.MaxUpload = n
+		return nil
+	}},
+	{"DOSSIER_ADMIN_PASSWORD", "", "password of the admin user created on first start (random and printed once when empty)", func(c *Config, v string) error {
+		if v != "" && len([]rune(v)) < 12 {
+			return fmt.Errorf("must be at least 12 characters")
+		}
+		c.AdminPassword = v
+		return nil
+	}},
+	{"DOSSIER_TEMPLATES", "", "directory whose document templates override the embedded ones", func(c *Config, v string) error {
+		c.Templates = v
+		return nil
+	}},
+	{"DOSSIER_RETENTION", "17520h", "minimum retention of evidence before deletion is allowed (Go duration; default 2 years)", durationSetting(func(c *Config, d time.Duration) { c.Retention = d })},
+	{"DOSSIER_TOKEN_TTL", "12h", "lifetime of login tokens and web sessions", durationSetting(func(c *Config, d time.Duration) { c.TokenTTL = d })},
+	{"DOSSIER_LOG_LEVEL", "info", "debug, info, warn or error", func(c *Config, v string) error {
+		switch v {
+		case "debug", "info", "warn", "error":
+			c.LogLevel = v
+			return nil
+		}
+		return fmt.Errorf("must be debug, info, warn or error")
+	}},
+	{"DOSSIER_LOG_FORMAT", "json", "json or text", func(c *Config, v string) error {
+		if v != "json" && v != "text" {
+			return fmt.Errorf("must be json or text")
+		}
+		c.LogFormat = v
+		return nil
+	}},
+	{"DOSSIER_TZ", "Asia/Shanghai", "time zone for contact-hour checks and document dates", func(c *Config, v string) error {
+		loc, err := time.LoadLocation(v)
+		if err != nil {
+			return fmt.Errorf("unknown time zone")
+		}
+		c.TimeZone = loc
+		return nil
+	}},
+	{"DOSSIER_CONTACT_HOURS", "08-21", "allowed collection-contact hours, start-end (end exclusive)", func(c *Config, v string) error {
+		a, b, ok := strings.Cut(v, "-")
+		s, err1 := strconv.Atoi(a)
+		e, err2 := strconv.Atoi(b)
+		if !ok || err1 != nil || err2 != nil || s < 0 || e > 24 || s >= e {
+			return fmt.Errorf("must be HH-HH with start before end, e.g. 08-21")
+		}
+		c.ContactStart, c.ContactEnd = s, e
+		return nil
+	}},
+	{"DOSSIER_CONTACT_MAX_PER_DAY", "6", "collection contacts per debtor per day before a contact is flagged", intSetting(1, 1000, func(c *Config, n int) { c.ContactMaxDay = n })},
+	{"DOSSIER_INDEX_WORKERS", "2", "text extraction and indexing workers", intSetting(1, 64, func(c *Config, n int) { c.IndexWorkers = n })},
+	{"DOSSIER_BASE_URL", "", "public base URL used in share links (default http://DOSSIER_ADDR)", func(c *Config, v string) error {
+		c.BaseURL = strings.TrimRight(v, "/")
+		return nil
+	}},
+	{"DOSSIER_PLAN_GRACE_DAYS", "5", "days after an installment's due date before it counts as missed", intSetting(0, 365, func(c *Config, n int) { c.PlanGraceDays = n })},
+}
+
+func boolSetting(set func(*Config, bool)) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("must be true or false")
+		}
+		set(c, b)
+		return nil
+	}
+}
+
+func durationSetting(set func(*Config, time.Duration)) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return fmt.Errorf("must be a duration such as 12h or 17520h")
+		}
+		set(c, d)
+		return nil
+	}
+}
+
+func intSetting(lo, hi int, set func(*Config, int)) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < lo || n > hi {
+			return fmt.Errorf("must be a whole number from %d to %d", lo, hi)
+		}
+		set(c, n)
+		return nil
+	}
+}
+
+// ignoredPrefixes are DOSSIER_ variables read by tests and tooling, not by
+// the service.
+var ignoredPrefixes = []string{"DOSSIER_TEST_", "DOSSIER_BENCH_", "DOSSIER_MINIO_"}
+
+// LoadConfig reads the environment. An unknown DOSSIER_ variable or an
+// invalid value stops start-up with a message naming the setting.
+func LoadConfig(environ []string) (*Config, error) {
+	env := map[string]string{}
+	for _, kv := range environ {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	known := map[string]bool{}
+	c := &Config{}
+	for _, s := range settings {
+		known[s.name] = true
+		v, ok := env[s.name]
+		if !ok || v == "" {
+			v = s.def
+		}
+		if err := s.apply(c, v); err != nil {
+			return nil, fmt.Errorf("config: %s=%q: %v", s.name, v, err)
+		}
+	}
+	var unknown []string
+	for k := range env {
+		if strings.HasPrefix(k, "DOSSIER_") && !known[k] && !hasAnyPrefix(k, ignoredPrefixes) {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return nil, fmt.Errorf("config: unknown setting %s (see `dossier --help` for the list)", strings.Join(unknown, ", "))
+	}
+	if c.S3Endpoint != "" && (c.S3AccessKey == "" || c.S3SecretKey == "") {
+		return nil, fmt.Errorf("config: DOSSIER_S3_ACCESS_KEY and DOSSIER_S3_SECRET_KEY are required with DOSSIER_S3_ENDPOINT")
+	}
+	if abs, err := filepath.Abs(c.DataDir); err == nil {
+		c.DataDir = abs
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	return c, nil
+}
+
+func hasAnyPrefix(s string, ps []string) bool {
+	for _, p := range ps {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// settingsHelp lists every setting for --help.
+func settingsHelp() string {
+	var b strings.Builder
+	for _, s := range settings {
+		def := s.def
+		if def == "" {
+			def = "(empty)"
+		}
+		fmt.Fprintf(&b, "  %-28s %s [default %s]\n", s.name, s.help, def)
+	}
+	return b.String()
+}
+
+func mustGetwd() string {
+	wd, _ := os.Getwd()
+	return wd
+}

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/dossier/dossier/internal/account"
+	"github.com/dossier/dossier/internal/audit"
+	"github.com/dossier/dossier/internal/blob"
+	"github.com/dossier/dossier/internal/blob/disk"
+	"github.com/dossier/dossier/internal/blob/s3"
+	"github.com/dossier/dossier/internal/casefile"
+	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/httpapi"
+	"github.com/dossier/dossier/internal/sqlstore"
+)
+
+// App is the wired service: adapters chosen from Config, capabilities on top.
+type App struct {
+	Cfg      *Config
+	Log      *slog.Logger
+	Store    *sqlstore.DB
+	Blobs    blob.Store
+	Audit    *audit.Log
+	Accounts *account.Service
+	Cases    *casefile.Service
+	API      *httpapi.Server
+	closers  []func(context.Context) error
+}
+
+func newLogger(cfg *Config, w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// openStore opens the metadata store chosen by the configuration.
+func openStore(ctx context.Context, cfg *Config) (*sqlstore.DB, error) {
+	url := cfg.DatabaseURL
+	if url == "" {
+		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("data directory: %w", err)
+		}
+		url = filepath.Join(cfg.DataDir, "dossier.db")
+	}
+	return sqlstore.Open(ctx, url)
+}
+
+// openBlobs opens the blob store chosen by the configuration.
+func openBlobs(ctx context.Context, cfg *Config) (blob.Store, error) {
+	if cfg.S3Endpoint == "" {
+		return disk.New(filepath.Join(cfg.DataDir, "blobs"))
+	}
+	return s3.New(ctx, s3.Config{Endpoint: cfg.S3Endpoint, Bucket: cfg.S3Bucket, AccessKey: cfg.S3AccessKey,
+		SecretKey: cfg.S3SecretKey, Secure: cfg.S3Secure, Region: cfg.S3Region, ObjectLocking: cfg.S3ObjectLock})
+}
+
+// wire builds the whole application. Close releases it.
+func wire(ctx context.Context, cfg *Config, logw io.Writer) (*App, error) {
+	a := &App{Cfg: cfg, Log: newLogger(cfg, logw)}
+	var err error
+	if a.Store, err = openStore(ctx, cfg); err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, func(context.Context) error { return a.Store.Close() })
+	if a.Blobs, err = openBlobs(ctx, cfg); err != nil {
+		a.Close(ctx)
+		return nil, fmt.Errorf("blob store: %w", err)
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		a.Close(ctx)
+		return nil, err
+	}
+	a.Audit, err = audit.Open(ctx, a.Store, filepath.Join(cfg.DataDir, "audit-signing.key"), audit.Options{Logger: a.Log})
+	if err != nil {
+		a.Close(ctx)
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	// Stopped before the store closes: closers run in reverse.
+	a.closers = append(a.closers, a.Audit.Close)
+	a.Accounts = account.New(a.Store, cfg.TokenTTL)
+	a.Cases = &casefile.Service{Store: a.Store, Now: time.Now, Compliance: &casefile.Compliance{
+		Location: cfg.TimeZone, StartHour: cfg.ContactStart, EndHour: cfg.ContactEnd, MaxPerDay: cfg.ContactMaxDay}}
+	a.API = httpapi.New(&httpapi.Server{Log: a.Log, Accounts: a.Accounts, Cases: a.Cases, Audit: a.Audit,
+		Version: version, Ready: []httpapi.Checker{
+			{Name: "metadata", Check: a.Store.Ping},
+			{Name: "blobs", Check: a.Blobs.Ping},
+		}})
+	return a, nil
+}
+
+// Close releases everything in reverse order of opening.
+func (a *App) Close(ctx context.Context) {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		if err := a.closers[i](ctx); err != nil && a.Log != nil {
+			a.Log.Error("shutdown", "err", err)
+		}
+	}
+	a.closers = nil
+}
+
+// bootstrap creates the admin user on an empty store and prints a generated
+// password once.
+func (a *App) bootstrap(ctx context.Context, out io.Writer) error {
+	created, generated, err := a.Accounts.Bootstrap(ctx, a.Cfg.AdminPassword)
+	if err != nil {
+		return fmt.Errorf("create admin: %w", err)
+	}
+	if created && generated != "" {
+		fmt.Fprintf(out, "\n  Dossier: created user \"admin\" with password %s\n  (shown once; change it with `dossier user passwd admin`)\n\n", generated)
+	} else if created {
+		a.Log.Info("created user admin with the password from DOSSIER_ADMIN_PASSWORD")
+	}
+	_ = dossier.RoleAdmin
+	return nil
+}
