@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/johnfercher/maroto/v2"
@@ -72,7 +73,14 @@ func (d *Doc) use(s string) {
 
 func (d *Doc) add(rs ...core.Row) { d.rows = append(d.rows, rs...) }
 
-func lineHeight(size float64) float64 { return size * ptToMM * leading }
+// lineHeight is rounded to 1/64 mm. maroto decides where pages end by adding
+// row heights, while the PDF backend breaks a page when y+h exceeds the
+// limit: with heights exactly representable in binary both sums agree, and a
+// page filled to the last row no longer spills a line (and the footer) onto
+// an extra page.
+func lineHeight(size float64) float64 { return snap(size * ptToMM * leading) }
+
+func snap(h float64) float64 { return math.Round(h*64) / 64 }
 
 // textRow is one line of text as a row of its own, so maroto can break pages
 // between any two lines of a paragraph.
@@ -83,7 +91,7 @@ func (d *Doc) textRow(s string, size float64, a align.Type) core.Row {
 }
 
 // Space adds vertical space of h millimetres.
-func (d *Doc) Space(h float64) { d.add(row.New(h)) }
+func (d *Doc) Space(h float64) { d.add(row.New(snap(h))) }
 
 // Letterhead writes a centred name with a smaller line under it and a rule.
 func (d *Doc) Letterhead(name, sub string) {
@@ -122,6 +130,7 @@ func (d *Doc) Para(s, indent string) {
 	for _, l := range d.font.Wrap(indent+s, textWidth, sizeBody, 0) {
 		d.add(d.textRow(l, sizeBody, align.Left))
 	}
+	d.Space(1)
 }
 
 // Right writes lines aligned right (date, signature lines).
@@ -172,7 +181,7 @@ func (d *Doc) tableRow(cols []Column, cells []string, header bool) {
 	if header {
 		style.BackgroundColor = &props.Color{Red: 235, Green: 235, Blue: 235}
 	}
-	r := row.New(float64(n)*lh + 2*pad)
+	r := row.New(snap(float64(n)*lh + 2*pad))
 	for i, c := range cols {
 		a := align.Left
 		if header {
@@ -195,12 +204,18 @@ func (d *Doc) tableRow(cols []Column, cells []string, header bool) {
 // each block is a list of lines (label, seal mark, date line).
 func (d *Doc) Signatures(blocks ...[]string) {
 	d.Space(8)
-	n := 0
-	for _, b := range blocks {
-		n = max(n, len(b))
-	}
 	w := grid / len(blocks)
-	lh := lineHeight(sizeBody) * 1.5
+	// Wrap each line to its column, so a long company name stays inside it.
+	wrapped := make([][]string, len(blocks))
+	n := 0
+	for i, b := range blocks {
+		for _, s := range b {
+			wrapped[i] = append(wrapped[i], d.font.Wrap(s, textWidth*float64(w)/grid-2, sizeBody, 0)...)
+		}
+		n = max(n, len(wrapped[i]))
+	}
+	blocks = wrapped
+	lh := snap(lineHeight(sizeBody) * 1.5)
 	for i := 0; i < n; i++ {
 		r := row.New(lh)
 		for _, b := range blocks {

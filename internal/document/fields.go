@@ -1,0 +1,240 @@
+package document
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/render"
+)
+
+// caseSources are the case values a field may default from (SOURCE case.<path>).
+var caseSources = map[string]bool{
+	"number": true, "title": true, "principal": true, "interest": true, "total": true, "currency": true,
+	"contract_no": true, "due_date": true, "days_overdue": true,
+	"creditor.name": true, "creditor.id_number": true, "creditor.address": true,
+	"creditor.representative": true, "creditor.phone": true,
+	"debtor.name": true, "debtor.id_number": true, "debtor.address": true,
+	"debtor.representative": true, "debtor.phone": true,
+}
+
+func caseValue(c *dossier.Case, path string, today dossier.Date) string {
+	if c == nil {
+		return ""
+	}
+	party := func(p *dossier.Party, k string) string {
+		switch k {
+		case "name":
+			return p.Name
+		case "id_number":
+			return p.IDNumber
+		case "address":
+			return p.Address
+		case "representative":
+			return p.Representative
+		case "phone":
+			return p.Phone
+		}
+		return ""
+	}
+	money := func(m dossier.Money) string {
+		if m <= 0 {
+			return ""
+		}
+		return m.String()
+	}
+	if k, ok := strings.CutPrefix(path, "creditor."); ok {
+		return party(&c.Creditor, k)
+	}
+	if k, ok := strings.CutPrefix(path, "debtor."); ok {
+		return party(&c.Debtor, k)
+	}
+	switch path {
+	case "number":
+		return c.Number
+	case "title":
+		return c.Title
+	case "principal":
+		return money(c.Principal)
+	case "interest":
+		return money(c.Interest)
+	case "total":
+		return money(c.Total())
+	case "currency":
+		return c.Currency
+	case "contract_no":
+		return c.ContractNo
+	case "due_date":
+		return c.DueDate.String()
+	case "days_overdue":
+		if c.DueDate.IsZero() {
+			return ""
+		}
+		return strconv.Itoa(max(0, c.DueDate.DaysUntil(today)))
+	}
+	return ""
+}
+
+var licenceRE = regexp.MustCompile(`^[0-9]{17}$`)
+
+// resolve fills every field of t from the request, then the case, then the
+// default, and validates each. It returns the canonical values (what a
+// Document record keeps) or EINVALID listing every bad field by its request
+// name, including names the template does not know.
+func resolve(t *Template, in Input) (map[string]string, error) {
+	var bad dossier.Fields
+	today := dossier.DateOf(in.Now)
+	known := map[string]bool{}
+	out := map[string]string{}
+	for _, f := range t.Fields {
+		known[f.Name] = true
+		v := strings.TrimSpace(in.Fields[f.Name])
+		fromCase := false
+		if v == "" {
+			switch {
+			case strings.HasPrefix(f.Source, "case."):
+				v, fromCase = caseValue(in.Case, strings.TrimPrefix(f.Source, "case."), today), true
+			case f.Source == "now":
+				v = today.String()
+			case strings.HasPrefix(f.Source, "="):
+				v = strings.TrimPrefix(f.Source, "=")
+			}
+		}
+		if v == "" {
+			if f.Required {
+				if fromCase {
+					bad.Add(f.Name, "is required (the case has no value for it)")
+				} else {
+					bad.Add(f.Name, "is required")
+				}
+			}
+			continue
+		}
+		canon, err := check(f, v)
+		if err != nil {
+			bad.Add(f.Name, "%v", err)
+			continue
+		}
+		out[f.Name] = canon
+	}
+	if t.uses("schedule") && out["debt_total"] != "" && out["installments"] != "" && out["first_due_date"] != "" {
+		total, _ := dossier.ParseMoney(out["debt_total"])
+		n, _ := strconv.Atoi(out["installments"])
+		first, _ := dossier.ParseDate(out["first_due_date"])
+		if _, err := Schedule(total, n, first); err != nil {
+			bad.Add("installments", "cannot split %s into %d installments of at least 0.01", total.Grouped(), n)
+		}
+	}
+	for name := range in.Fields {
+		if !known[name] {
+			bad.Add(name, "is not a field of template %s", t.ID)
+		}
+	}
+	if err := bad.Err(); err != nil {
+		sortFields(err.(*dossier.Error).Fields)
+		return nil, err
+	}
+	return out, nil
+}
+
+// check validates one value and returns its canonical form.
+func check(f Field, v string) (string, error) {
+	switch f.Type {
+	case "money":
+		m, err := dossier.ParseMoney(v)
+		if err != nil {
+			return "", err
+		}
+		if m <= 0 || m > dossier.MaxMoney {
+			return "", fmt.Errorf("must be between 0.01 and 999999999999.99")
+		}
+		return m.String(), nil
+	case "date":
+		d, err := dossier.ParseDate(v)
+		if err != nil {
+			return "", err
+		}
+		if d.Year() < 1990 || d.Year() > 2200 {
+			return "", fmt.Errorf("is out of range")
+		}
+		return d.String(), nil
+	case "int":
+		n, err := strconv.Atoi(v)
+		if err != nil || n < f.Min || n > f.Max {
+			return "", fmt.Errorf("must be a whole number from %d to %d", f.Min, f.Max)
+		}
+		return strconv.Itoa(n), nil
+	case "licence":
+		if !licenceRE.MatchString(v) {
+			return "", fmt.Errorf("must be the 17-digit practising licence number")
+		}
+		return v, nil
+	}
+	if utf8.RuneCountInString(v) > 2000 {
+		return "", fmt.Errorf("must be at most 2000 characters")
+	}
+	for _, r := range v {
+		if unicode.IsControl(r) && r != '\n' {
+			return "", fmt.Errorf("must not contain control characters")
+		}
+	}
+	return v, nil
+}
+
+func sortFields(fs []dossier.FieldError) {
+	for i := 1; i < len(fs); i++ {
+		for j := i; j > 0 && fs[j].Field < fs[j-1].Field; j-- {
+			fs[j], fs[j-1] = fs[j-1], fs[j]
+		}
+	}
+}
+
+// display turns canonical values into what the text shows, in lang: money
+// grouped ("386,500.00") plus {name_cn} in capital numerals, dates as
+// 2026年7月20日 or 20 July 2026.
+func display(t *Template, vals map[string]string, today dossier.Date) map[string]string {
+	out := map[string]string{"today": formatDate(today, t.Lang)}
+	for _, f := range t.Fields {
+		v, ok := vals[f.Name]
+		if !ok {
+			out[f.Name] = ""
+			continue
+		}
+		switch f.Type {
+		case "money":
+			m, _ := dossier.ParseMoney(v)
+			out[f.Name] = m.Grouped()
+			out[f.Name+"_cn"] = render.MustChineseAmount(m)
+		case "date":
+			d, _ := dossier.ParseDate(v)
+			out[f.Name] = formatDate(d, t.Lang)
+		default:
+			out[f.Name] = v
+		}
+	}
+	return out
+}
+
+func formatDate(d dossier.Date, lang string) string {
+	if lang == "zh-CN" {
+		return d.Chinese()
+	}
+	return fmt.Sprintf("%d %s %d", d.Day(), d.Month(), d.Year())
+}
+
+// fill replaces placeholders; ok is false when one of them is empty.
+func fill(s string, vals map[string]string) (string, bool) {
+	ok := true
+	out := placeholderRE.ReplaceAllStringFunc(s, func(m string) string {
+		v := vals[m[1:len(m)-1]]
+		if v == "" {
+			ok = false
+		}
+		return v
+	})
+	return out, ok
+}

@@ -1,0 +1,229 @@
+package document
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// A template is a small line-oriented text file, <id>.<lang>.tmpl:
+//
+//	# comment
+//	title 律师函                               document title (listing, PDF metadata)
+//	footer 第 {current} 页 共 {total} 页        page-number pattern
+//	field NAME | TYPE | required|optional | SOURCE | 中文标签 | English label
+//	letterhead TEXT [| SUBLINE]               firm letterhead with a rule under it
+//	heading TEXT                              centred document heading
+//	section TEXT                              numbered section: 一、TEXT / 1. TEXT
+//	label TEXT                                unnumbered section heading (请求事项：)
+//	para TEXT                                 paragraph (first line indented in Chinese)
+//	line TEXT                                 paragraph without indent
+//	right TEXT                                right-aligned line (date, reference)
+//	space                                     a blank line
+//	table schedule|evidence | HEADER | …      computed table with these column headers
+//	sign LINE | LINE | …                      one signature block; consecutive ones sit side by side
+//
+// TYPE is text, money, date, licence (17 digits), or int MIN..MAX. SOURCE is
+// "-" (the request must give it), "case.<path>" (from the case: see
+// caseValue), "now" (the creation date) or "=VALUE" (a literal default).
+// TEXT holds placeholders {field}; a money field also offers {field_cn}
+// (capital numerals). A directive written with a trailing "?" (para? …) is
+// left out when any placeholder in it is empty. Every error names file:line.
+
+// Field is one value a template needs.
+type Field struct {
+	Name     string
+	Type     string // text, money, date, int, licence
+	Min, Max int    // for int
+	Required bool
+	Source   string
+	LabelZH  string
+	LabelEN  string
+}
+
+// Block is one directive of the body.
+type Block struct {
+	Kind     string   // letterhead, heading, section, label, para, line, right, space, table, sign
+	Args     []string // text(s) with placeholders; for table: [kind, headers…]
+	Optional bool
+	Line     int
+}
+
+// Template is a parsed template file.
+type Template struct {
+	ID, Lang, File string
+	Title, Footer  string
+	Fields         []Field
+	Blocks         []Block
+}
+
+var (
+	nameRE        = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	placeholderRE = regexp.MustCompile(`\{([a-z][a-z0-9_]*)\}`)
+	intRangeRE    = regexp.MustCompile(`^int (\d+)\.\.(\d+)$`)
+)
+
+// builtins are placeholders every template may use without declaring them.
+var builtins = map[string]bool{"today": true}
+
+// tableFields are the fields each computed table reads.
+var tableFields = map[string][]string{
+	"schedule": {"debt_total", "installments", "first_due_date"},
+	"evidence": nil,
+}
+
+// ParseTemplate reads a template; id and lang come from the file name.
+func ParseTemplate(file, id, lang string, r io.Reader) (*Template, error) {
+	t := &Template{ID: id, Lang: lang, File: file}
+	fields := map[string]*Field{}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	n := 0
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("%s:%d: %s", file, n, fmt.Sprintf(format, args...))
+	}
+	for sc.Scan() {
+		n++
+		raw := strings.TrimSpace(sc.Text())
+		if raw == "" || strings.HasPrefix(raw, "#") {
+			continue
+		}
+		kw, rest, _ := strings.Cut(raw, " ")
+		rest = strings.TrimSpace(rest)
+		optional := strings.HasSuffix(kw, "?")
+		kw = strings.TrimSuffix(kw, "?")
+		switch kw {
+		case "title":
+			t.Title = rest
+		case "footer":
+			if !strings.Contains(rest, "{current}") || !strings.Contains(rest, "{total}") {
+				return nil, fail("footer must contain {current} and {total}")
+			}
+			t.Footer = rest
+		case "field":
+			f, err := parseField(rest)
+			if err != nil {
+				return nil, fail("%v", err)
+			}
+			if fields[f.Name] != nil || builtins[f.Name] {
+				return nil, fail("field %q declared twice", f.Name)
+			}
+			t.Fields = append(t.Fields, f)
+			fields[f.Name] = &t.Fields[len(t.Fields)-1]
+		case "letterhead", "heading", "section", "label", "para", "line", "right", "space", "table", "sign":
+			b := Block{Kind: kw, Optional: optional, Line: n}
+			if rest != "" {
+				for _, a := range strings.Split(rest, "|") {
+					b.Args = append(b.Args, strings.TrimSpace(a))
+				}
+			}
+			switch {
+			case kw == "space" && len(b.Args) != 0:
+				return nil, fail("space takes no text")
+			case kw != "space" && len(b.Args) == 0:
+				return nil, fail("%s needs text", kw)
+			case kw == "table":
+				need, ok := tableFields[b.Args[0]]
+				if !ok {
+					return nil, fail("unknown table %q (schedule or evidence)", b.Args[0])
+				}
+				if len(b.Args) < 2 {
+					return nil, fail("table %s needs column headers", b.Args[0])
+				}
+				for _, name := range need {
+					if fields[name] == nil {
+						return nil, fail("table %s needs field %q declared before it", b.Args[0], name)
+					}
+				}
+			}
+			for _, a := range b.Args {
+				for _, m := range placeholderRE.FindAllStringSubmatch(a, -1) {
+					name := m[1]
+					base := strings.TrimSuffix(name, "_cn")
+					if builtins[name] || fields[name] != nil {
+						continue
+					}
+					if f := fields[base]; f != nil && f.Type == "money" && base != name {
+						continue
+					}
+					return nil, fail("placeholder {%s} is not a declared field", name)
+				}
+			}
+			t.Blocks = append(t.Blocks, b)
+		default:
+			return nil, fail("unknown directive %q", kw)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if t.Title == "" || t.Footer == "" {
+		return nil, fmt.Errorf("%s:%d: title and footer are required", file, n)
+	}
+	if len(t.Blocks) == 0 {
+		return nil, fmt.Errorf("%s:%d: template has no body", file, n)
+	}
+	return t, nil
+}
+
+func parseField(s string) (Field, error) {
+	parts := strings.Split(s, "|")
+	if len(parts) != 6 {
+		return Field{}, fmt.Errorf("field needs 6 parts: name | type | required|optional | source | 中文标签 | English label")
+	}
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	f := Field{Name: parts[0], Type: parts[1], Source: parts[3], LabelZH: parts[4], LabelEN: parts[5]}
+	if !nameRE.MatchString(f.Name) {
+		return f, fmt.Errorf("bad field name %q", f.Name)
+	}
+	if m := intRangeRE.FindStringSubmatch(f.Type); m != nil {
+		f.Type = "int"
+		f.Min, _ = strconv.Atoi(m[1])
+		f.Max, _ = strconv.Atoi(m[2])
+		if f.Min > f.Max {
+			return f, fmt.Errorf("int range %d..%d is empty", f.Min, f.Max)
+		}
+	} else if f.Type == "int" {
+		return f, fmt.Errorf("int needs a range: int MIN..MAX")
+	}
+	switch f.Type {
+	case "text", "money", "date", "int", "licence":
+	default:
+		return f, fmt.Errorf("unknown type %q (text, money, date, licence, int MIN..MAX)", f.Type)
+	}
+	switch parts[2] {
+	case "required":
+		f.Required = true
+	case "optional":
+	default:
+		return f, fmt.Errorf("third part must be required or optional, not %q", parts[2])
+	}
+	switch {
+	case f.Source == "-", f.Source == "now", strings.HasPrefix(f.Source, "="):
+	case strings.HasPrefix(f.Source, "case."):
+		if !caseSources[strings.TrimPrefix(f.Source, "case.")] {
+			return f, fmt.Errorf("unknown case source %q", f.Source)
+		}
+	default:
+		return f, fmt.Errorf("source must be -, now, =VALUE or case.<field>, not %q", f.Source)
+	}
+	if f.LabelZH == "" || f.LabelEN == "" {
+		return f, fmt.Errorf("field %s needs both labels", f.Name)
+	}
+	return f, nil
+}
+
+// uses reports whether t has a table of the given kind.
+func (t *Template) uses(table string) bool {
+	for _, b := range t.Blocks {
+		if b.Kind == "table" && b.Args[0] == table {
+			return true
+		}
+	}
+	return false
+}
