@@ -1,0 +1,133 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/dossier/dossier/internal/dossier"
+)
+
+// Report is the outcome of Verify. FirstBroken is the seq of the first event
+// that cannot be trusted: the altered one, the first missing one, or the first
+// one out of place.
+type Report struct {
+	OK          bool     `json:"ok"`
+	Events      int64    `json:"events"` // events checked and found good
+	Head        string   `json:"head"`   // hash of the last good event
+	HeadSeq     int64    `json:"head_seq"`
+	FirstBroken int64    `json:"seq,omitempty"`
+	Reason      string   `json:"reason,omitempty"`
+	Checkpoints int      `json:"checkpoints"` // signed checkpoints checked
+	Keys        []string `json:"keys,omitempty"`
+}
+
+// VerifyOptions adds what an auditor brings from outside the database.
+type VerifyOptions struct {
+	// Progress, if set, is called with the number of events checked every
+	// 10,000 events and at the end.
+	Progress func(n int64)
+	// TrustedKeys are the base64 ed25519 public keys checkpoints may be
+	// signed with (Log.PublicKey, or PublicKey of the key file). Empty
+	// accepts any key whose signature verifies, and Report.Keys lists them:
+	// someone who can rewrite the database can also sign with a key of their
+	// own, so a verification meant as proof must pin the key.
+	TrustedKeys []string
+	// Anchors are heads handed out earlier (seq → hash), e.g. from a
+	// checkpoint an auditor kept; the recomputed chain must pass through them.
+	Anchors map[int64]string
+}
+
+// Verify recomputes the whole chain in store: see VerifyWith.
+func Verify(ctx context.Context, store dossier.AuditStore, progress func(n int64)) (Report, error) {
+	return VerifyWith(ctx, store, VerifyOptions{Progress: progress})
+}
+
+// errStop ends a scan at the first break.
+var errStop = errors.New("stop")
+
+// VerifyWith streams every event in seq order and checks that seqs run 1, 2,
+// 3… without gaps (a gap is a deleted event), that each event's PrevHash is the
+// previous event's hash (a break is a deletion or reordering), and that each
+// event's hash recomputes (a mismatch is an alteration; because Seq is hashed,
+// swapping two events' seqs shows up here too). It checks every stored
+// checkpoint's signature, its key against TrustedKeys, and that the chain's
+// hash at its seq is the signed head; a checkpoint or anchor beyond the last
+// event reveals a deleted tail. Tampering is reported in Report; the error is
+// only for failures to read the store.
+func VerifyWith(ctx context.Context, store dossier.AuditStore, o VerifyOptions) (Report, error) {
+	var r Report
+	cps, err := store.Checkpoints(ctx, math.MaxInt32)
+	if err != nil {
+		return r, fmt.Errorf("audit: verify: %w", err)
+	}
+	broken := func(seq int64, format string, args ...any) {
+		if r.FirstBroken == 0 || seq < r.FirstBroken {
+			r.FirstBroken, r.Reason = seq, fmt.Sprintf(format, args...)
+		}
+	}
+	heads := make(map[int64]string, len(cps)+len(o.Anchors))
+	for seq, h := range o.Anchors {
+		heads[seq] = h
+	}
+	for _, c := range cps {
+		r.Checkpoints++
+		if !slices.Contains(r.Keys, c.PublicKey) {
+			r.Keys = append(r.Keys, c.PublicKey)
+		}
+		if err := VerifyCheckpoint(c); err != nil {
+			broken(c.Seq, "checkpoint at seq %d: bad signature", c.Seq)
+			continue
+		}
+		if len(o.TrustedKeys) > 0 && !slices.Contains(o.TrustedKeys, c.PublicKey) {
+			broken(c.Seq, "checkpoint at seq %d: signed by an untrusted key", c.Seq)
+			continue
+		}
+		if h, ok := heads[c.Seq]; ok && h != c.Head {
+			broken(c.Seq, "checkpoint at seq %d: head differs from the anchor", c.Seq)
+			continue
+		}
+		heads[c.Seq] = c.Head
+	}
+
+	prev, next := Genesis, int64(1)
+	err = store.ScanEvents(ctx, 0, func(e *dossier.Event) error {
+		switch {
+		case e.Seq != next:
+			broken(next, "events %d to %d missing", next, e.Seq-1)
+		case e.PrevHash != prev:
+			broken(e.Seq, "event %d does not link to event %d (deleted or reordered)", e.Seq, e.Seq-1)
+		case Hash(e) != e.Hash:
+			broken(e.Seq, "event %d does not match its hash (altered)", e.Seq)
+		case heads[e.Seq] != "" && heads[e.Seq] != e.Hash:
+			broken(e.Seq, "chain at seq %d differs from its signed head (events up to it rewritten)", e.Seq)
+		default:
+			r.Events++
+			r.Head, r.HeadSeq = e.Hash, e.Seq
+			prev, next = e.Hash, e.Seq+1
+			if o.Progress != nil && r.Events%10000 == 0 {
+				o.Progress(r.Events)
+			}
+			return nil
+		}
+		return errStop
+	})
+	if err != nil && !errors.Is(err, errStop) {
+		return r, fmt.Errorf("audit: verify: %w", err)
+	}
+	if err == nil {
+		// The scan reached the end: anything signed beyond it was deleted.
+		for seq := range heads {
+			if seq >= next {
+				broken(next, "events from %d missing: a checkpoint or anchor covers seq %d", next, seq)
+			}
+		}
+	}
+	if o.Progress != nil {
+		o.Progress(r.Events)
+	}
+	r.OK = r.FirstBroken == 0
+	return r, nil
+}
