@@ -69,10 +69,5 @@ func replaceDBName(u, name string) string {
 // requirePostgres skips, or fails when DOSSIER_TEST_REQUIRE lists postgres.
 func requirePostgres(tb testing.TB, reason string) {
 	tb.Helper()
-	for _, r := range strings.Split(os.Getenv("DOSSIER_TEST_REQUIRE"), ",") {
-		if strings.TrimSpace(r) == "postgres" {
-			tb.Fatalf("required backend missing: %s", reason)
-		}
-	}
-	tb.Skip(reason)
+	Require(tb, "postgres", reason)
 }
