@@ -23,6 +23,7 @@ Usage:
   dossier user enable NAME          enable a disabled user
   dossier user list                 list users
   dossier audit verify              check the audit hash chain and signed checkpoints
+  dossier reindex                   rebuild the search index from metadata and blobs (stop serve first)
   dossier version                   print the version
   dossier --help                    this help
 
@@ -72,9 +73,10 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"serve": {run: runServe},
-	"user":  {run: runUser},
-	"audit": {run: runAudit},
+	"serve":   {run: runServe},
+	"user":    {run: runUser},
+	"audit":   {run: runAudit},
+	"reindex": {run: runReindex},
 }
 
 func extraHelp() string { return "" }

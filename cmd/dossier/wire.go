@@ -17,6 +17,8 @@ import (
 	"github.com/dossier/dossier/internal/casefile"
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/httpapi"
+	"github.com/dossier/dossier/internal/indexer"
+	"github.com/dossier/dossier/internal/search"
 	"github.com/dossier/dossier/internal/sqlstore"
 )
 
@@ -29,6 +31,7 @@ type App struct {
 	Audit    *audit.Log
 	Accounts *account.Service
 	Cases    *casefile.Service
+	Indexer  *indexer.Indexer
 	API      *httpapi.Server
 	closers  []func(context.Context) error
 }
@@ -90,10 +93,27 @@ func wire(ctx context.Context, cfg *Config, logw io.Writer) (*App, error) {
 	a.Accounts = account.New(a.Store, cfg.TokenTTL)
 	a.Cases = &casefile.Service{Store: a.Store, Now: time.Now, Compliance: &casefile.Compliance{
 		Location: cfg.TimeZone, StartHour: cfg.ContactStart, EndHour: cfg.ContactEnd, MaxPerDay: cfg.ContactMaxDay}}
+	// A missing or corrupt index does not stop the service: /readyz answers
+	// 503 with the reason until `dossier reindex` rebuilds it.
+	a.Indexer = &indexer.Indexer{Store: a.Store, Blobs: a.Blobs, Extract: indexer.ExtractText, Log: a.Log,
+		Workers: cfg.IndexWorkers}
+	if ix, err := search.Open(indexDir(cfg)); err != nil {
+		a.Log.Error("search index unusable; run `dossier reindex`", "err", err)
+	} else {
+		a.Indexer.Index = ix
+		a.closers = append(a.closers, func(context.Context) error { return ix.Close() })
+		if err := a.Indexer.Start(ctx); err != nil {
+			a.Close(ctx)
+			return nil, err
+		}
+		a.closers = append(a.closers, a.Indexer.Close)
+	}
 	a.API = httpapi.New(&httpapi.Server{Log: a.Log, Accounts: a.Accounts, Cases: a.Cases, Audit: a.Audit,
+		Search:  a.Indexer,
 		Version: version, Ready: []httpapi.Checker{
 			{Name: "metadata", Check: a.Store.Ping},
 			{Name: "blobs", Check: a.Blobs.Ping},
+			{Name: "search", Check: a.Indexer.Check},
 		}})
 	return a, nil
 }

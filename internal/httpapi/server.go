@@ -15,6 +15,7 @@ import (
 	"github.com/dossier/dossier/internal/account"
 	"github.com/dossier/dossier/internal/casefile"
 	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/indexer"
 )
 
 // Recorder appends audit events; audit.Log implements it.
@@ -34,6 +35,7 @@ type Server struct {
 	Log      *slog.Logger
 	Accounts *account.Service
 	Cases    *casefile.Service
+	Search   *indexer.Indexer
 	Audit    Recorder
 	Ready    []Checker
 	Registry *prometheus.Registry
@@ -93,6 +95,8 @@ func (s *Server) routes() {
 	s.route(http.MethodPatch, "/api/v1/cases/:case_id", "case.update", s.updateCase)
 	s.route(http.MethodPost, "/api/v1/cases/:case_id/communications", "communication.create", s.addCommunication)
 	s.route(http.MethodGet, "/api/v1/cases/:case_id/communications", "communication.list", s.listCommunications)
+
+	s.route(http.MethodGet, "/api/v1/search", "search.run", s.search)
 }
 
 // Handler returns the http.Handler to serve.

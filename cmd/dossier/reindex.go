@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/dossier/dossier/internal/indexer"
+	"github.com/dossier/dossier/internal/search"
+)
+
+// indexDir is where the bleve index lives; it is rebuildable from the
+// metadata and blobs at any time.
+func indexDir(cfg *Config) string { return filepath.Join(cfg.DataDir, "index") }
+
+// runReindex rebuilds the search index from scratch. The index is held by one
+// process at a time: stop `dossier serve` first.
+func runReindex(ctx context.Context, cfg *Config, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		fmt.Fprintln(stderr, "dossier reindex: takes no arguments")
+		return 2
+	}
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "dossier reindex:", err)
+		return 1
+	}
+	defer store.Close()
+	blobs, err := openBlobs(ctx, cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "dossier reindex: blob store:", err)
+		return 1
+	}
+	dir := indexDir(cfg)
+	tmp := dir + ".rebuild"
+	_ = os.RemoveAll(tmp)
+	ix, err := search.Open(tmp)
+	if err != nil {
+		fmt.Fprintln(stderr, "dossier reindex:", err)
+		return 1
+	}
+	idx := &indexer.Indexer{Store: store, Blobs: blobs, Index: ix, Extract: indexer.ExtractText}
+	err = idx.Reindex(ctx, func(done, failed int) {
+		fmt.Fprintf(stderr, "\rindexed %d items (%d failed)", done, failed)
+	})
+	fmt.Fprintln(stderr)
+	if cerr := ix.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "dossier reindex:", err)
+		return 1
+	}
+	// Swap in the new index only once it is complete.
+	if err := os.RemoveAll(dir); err != nil {
+		fmt.Fprintln(stderr, "dossier reindex:", err)
+		return 1
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		fmt.Fprintln(stderr, "dossier reindex:", err)
+		return 1
+	}
+	fmt.Fprintln(stdout, "search index rebuilt in", dir)
+	return 0
+}

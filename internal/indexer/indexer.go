@@ -1,0 +1,295 @@
+// Package indexer connects the evidence vault to the search index: a durable
+// job queue in the metadata store, a small pool of workers that extract text
+// from the stored bytes and index it, and the search capability with the
+// caller's permissions inside the query. Uploads never wait for it.
+package indexer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dossier/dossier/internal/blob"
+	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/search"
+)
+
+// ErrNoText is returned by an Extractor for media that carry no text
+// (text_status "none"); any other error marks the item "failed".
+var ErrNoText = errors.New("indexer: no text in this media type")
+
+// Extractor returns the text of a file.
+type Extractor func(ctx context.Context, mediaType, filename string, r io.Reader) (string, error)
+
+// Store is what the indexer needs of the metadata store.
+type Store interface {
+	dossier.IndexJobStore
+	Evidence(ctx context.Context, id string) (*dossier.Evidence, error)
+	Case(ctx context.Context, id string) (*dossier.Case, error)
+	UpdateEvidenceState(ctx context.Context, e *dossier.Evidence) error
+	ScanEvidence(ctx context.Context, fn func(*dossier.Evidence, *dossier.EvidenceVersion) error) error
+}
+
+// Indexer runs the extraction workers and answers searches.
+type Indexer struct {
+	Store   Store
+	Blobs   blob.Store
+	Index   *search.Index
+	Extract Extractor
+	Log     *slog.Logger
+	Workers int
+	// MaxAttempts before an item is marked failed (default 5); the delay
+	// doubles from RetryBase (default 10 s) after each failure.
+	MaxAttempts int
+	RetryBase   time.Duration
+	Timeout     time.Duration // per item (default 5 min: OCR of a long scan)
+	Now         func() time.Time
+
+	wake chan struct{}
+	wg   sync.WaitGroup
+	stop context.CancelFunc
+}
+
+func (ix *Indexer) defaults() {
+	if ix.Workers <= 0 {
+		ix.Workers = 2
+	}
+	if ix.MaxAttempts <= 0 {
+		ix.MaxAttempts = 5
+	}
+	if ix.RetryBase <= 0 {
+		ix.RetryBase = 10 * time.Second
+	}
+	if ix.Timeout <= 0 {
+		ix.Timeout = 5 * time.Minute
+	}
+	if ix.Now == nil {
+		ix.Now = time.Now
+	}
+	if ix.Log == nil {
+		ix.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if ix.wake == nil {
+		ix.wake = make(chan struct{}, 1)
+	}
+}
+
+// Start requeues pending items and starts the workers until Close.
+func (ix *Indexer) Start(ctx context.Context) error {
+	ix.defaults()
+	n, err := ix.Store.EnqueuePendingIndex(ctx, ix.Now())
+	if err != nil {
+		return fmt.Errorf("indexer: requeue pending: %w", err)
+	}
+	if n > 0 {
+		ix.Log.Info("indexer: requeued pending evidence", "count", n)
+	}
+	ctx, ix.stop = context.WithCancel(context.WithoutCancel(ctx))
+	for i := 0; i < ix.Workers; i++ {
+		ix.wg.Add(1)
+		go ix.work(ctx)
+	}
+	ix.poke()
+	return nil
+}
+
+// Close stops the workers; a job in progress keeps its lease and is retried
+// after the next start.
+func (ix *Indexer) Close(context.Context) error {
+	if ix.stop != nil {
+		ix.stop()
+		ix.wg.Wait()
+	}
+	return nil
+}
+
+// Notify queues an item after its upload (or new version) committed.
+func (ix *Indexer) Notify(ctx context.Context, e *dossier.Evidence) {
+	ix.defaults()
+	if err := ix.Store.EnqueueIndex(ctx, e.ID, ix.Now()); err != nil {
+		// The item stays "pending" and is requeued at the next start.
+		ix.Log.Error("indexer: enqueue", "evidence", e.ID, "err", err)
+		return
+	}
+	ix.poke()
+}
+
+func (ix *Indexer) poke() {
+	select {
+	case ix.wake <- struct{}{}:
+	default:
+	}
+}
+
+const lease = 10 * time.Minute
+
+func (ix *Indexer) work(ctx context.Context) {
+	defer ix.wg.Done()
+	idle := time.NewTimer(time.Second)
+	defer idle.Stop()
+	for {
+		jobs, err := ix.Store.ClaimIndexJobs(ctx, ix.Now(), lease, 1)
+		if err != nil && ctx.Err() == nil {
+			ix.Log.Error("indexer: claim", "err", err)
+		}
+		for _, j := range jobs {
+			ix.run(ctx, j)
+		}
+		if len(jobs) > 0 {
+			ix.poke() // let a sibling look too
+			continue
+		}
+		idle.Reset(2 * time.Second)
+		select {
+		case <-ctx.Done():
+			return
+		case <-ix.wake:
+		case <-idle.C:
+		}
+	}
+}
+
+// run processes one job: index on success, retry with backoff on failure,
+// and mark the item failed (still findable by title) when attempts run out.
+func (ix *Indexer) run(ctx context.Context, j *dossier.IndexJob) {
+	e, err := ix.Store.Evidence(ctx, j.EvidenceID)
+	if dossier.ErrorCode(err) == dossier.ENOTFOUND {
+		_ = ix.Store.FinishIndexJob(ctx, j.EvidenceID)
+		return
+	} else if err != nil {
+		ix.retry(ctx, j, err)
+		return
+	}
+	if e.DeletedAt != nil {
+		if err := ix.Index.Delete(e.ID); err != nil {
+			ix.retry(ctx, j, err)
+			return
+		}
+		_ = ix.Store.FinishIndexJob(ctx, e.ID)
+		return
+	}
+	status, reason, err := ix.indexOne(ctx, e)
+	if err != nil && j.Attempts+1 < ix.MaxAttempts && ctx.Err() == nil {
+		ix.retry(ctx, j, err)
+		return
+	}
+	if err != nil {
+		status, reason = dossier.TextFailed, err.Error()
+	}
+	e.TextStatus, e.TextError = status, reason
+	if err := ix.Store.UpdateEvidenceState(ctx, e); err != nil {
+		ix.retry(ctx, j, err)
+		return
+	}
+	_ = ix.Store.FinishIndexJob(ctx, e.ID)
+}
+
+func (ix *Indexer) retry(ctx context.Context, j *dossier.IndexJob, cause error) {
+	delay := ix.RetryBase << min(j.Attempts, 10)
+	ix.Log.Warn("indexer: will retry", "evidence", j.EvidenceID, "attempt", j.Attempts+1, "in", delay, "err", cause)
+	if err := ix.Store.RetryIndexJob(context.WithoutCancel(ctx), j.EvidenceID, ix.Now().Add(delay), cause.Error()); err != nil {
+		ix.Log.Error("indexer: record retry", "evidence", j.EvidenceID, "err", err)
+	}
+}
+
+// indexOne extracts and indexes one item. A file without text, or whose text
+// cannot be read, is still indexed by title and transcript so it stays findable.
+func (ix *Indexer) indexOne(ctx context.Context, e *dossier.Evidence) (status, reason string, err error) {
+	c, err := ix.Store.Case(ctx, e.CaseID)
+	if err != nil {
+		return "", "", err
+	}
+	text, status, reason, err := ix.text(ctx, e)
+	if err != nil {
+		return "", "", err
+	}
+	if e.Transcript != "" {
+		text = strings.TrimSpace(e.Transcript + "\n" + text)
+		if status == dossier.TextNone {
+			status = dossier.TextIndexed
+		}
+	}
+	doc := search.Doc{EvidenceID: e.ID, CaseID: e.CaseID, CaseNumber: c.Number, Title: e.Title, Kind: string(e.Kind),
+		Text: text, Parties: parties(c), CreatedAt: e.CreatedAt}
+	if e.OccurredAt != nil {
+		doc.OccurredAt = *e.OccurredAt
+	}
+	if err := ix.Index.Index(doc); err != nil {
+		return "", "", fmt.Errorf("index: %w", err)
+	}
+	return status, reason, nil
+}
+
+// text extracts the current version's text. A transient failure (blob store
+// unreachable) is an error to retry; a file that cannot be read is "failed"
+// with its reason at once, because retrying will not change its bytes.
+func (ix *Indexer) text(ctx context.Context, e *dossier.Evidence) (text, status, reason string, err error) {
+	ctx, cancel := context.WithTimeout(ctx, ix.Timeout)
+	defer cancel()
+	rc, err := ix.Blobs.Open(ctx, e.SHA256, 0, -1)
+	if err != nil {
+		return "", "", "", fmt.Errorf("open blob: %w", err)
+	}
+	defer rc.Close()
+	text, err = ix.Extract(ctx, e.MediaType, e.Filename, rc)
+	switch {
+	case errors.Is(err, ErrNoText):
+		return "", dossier.TextNone, "", nil
+	case err != nil && ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return "", "", "", err // shutting down: retry later
+	case err != nil:
+		return "", dossier.TextFailed, err.Error(), nil
+	}
+	return text, dossier.TextIndexed, "", nil
+}
+
+func parties(c *dossier.Case) []string {
+	out := []string{c.Creditor.Name, c.Debtor.Name}
+	out = append(out, c.Creditor.Aliases...)
+	return append(out, c.Debtor.Aliases...)
+}
+
+// Reindex rebuilds the index from the metadata and the blobs: every live item
+// is queued and processed in this process, with progress reported.
+func (ix *Indexer) Reindex(ctx context.Context, progress func(done, failed int)) error {
+	ix.defaults()
+	seen := map[string]bool{}
+	var ids []string
+	err := ix.Store.ScanEvidence(ctx, func(e *dossier.Evidence, _ *dossier.EvidenceVersion) error {
+		if !seen[e.ID] && e.DeletedAt == nil {
+			seen[e.ID] = true
+			ids = append(ids, e.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	done, failed := 0, 0
+	for _, id := range ids {
+		e, err := ix.Store.Evidence(ctx, id)
+		if err != nil {
+			return err
+		}
+		status, reason, err := ix.indexOne(ctx, e)
+		if err != nil {
+			status, reason = dossier.TextFailed, err.Error()
+			failed++
+		}
+		e.TextStatus, e.TextError = status, reason
+		if err := ix.Store.UpdateEvidenceState(ctx, e); err != nil {
+			return err
+		}
+		_ = ix.Store.FinishIndexJob(ctx, id)
+		done++
+		if progress != nil {
+			progress(done, failed)
+		}
+	}
+	return nil
+}

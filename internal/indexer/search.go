@@ -1,0 +1,80 @@
+package indexer
+
+import (
+	"context"
+
+	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/policy"
+	"github.com/dossier/dossier/internal/search"
+)
+
+// Hit is one search result as the API answers it.
+type Hit struct {
+	EvidenceID string   `json:"evidence_id"`
+	CaseID     string   `json:"case_id"`
+	CaseNumber string   `json:"case_number"`
+	Title      string   `json:"title"`
+	Kind       string   `json:"kind"`
+	Score      float64  `json:"score"`
+	Highlights []string `json:"highlights"`
+}
+
+// Result is one page of search results.
+type Result struct {
+	Total  uint64                    `json:"total"`
+	Items  []Hit                     `json:"items"`
+	Facets map[string]map[string]int `json:"facets"`
+	Next   string                    `json:"next"`
+}
+
+// Search runs q over the cases the actor may see. The permission filter is
+// inside the index query, so totals, facets and pages count only visible
+// evidence. A case filter on a case the actor cannot see answers ENOTFOUND.
+func (ix *Indexer) Search(ctx context.Context, a *dossier.Actor, q search.Query) (*Result, error) {
+	if err := policy.Can(a, policy.SearchRun, ""); err != nil {
+		return nil, err
+	}
+	if q.CaseID != "" {
+		dossier.Note(ctx, q.CaseID, "case", q.CaseID)
+		if err := policy.Can(a, policy.CaseRead, q.CaseID); err != nil {
+			return nil, err
+		}
+	}
+	if ix == nil || ix.Index == nil {
+		return nil, dossier.Errorf(dossier.EUNAVAILABLE, "search index unavailable: run `dossier reindex`")
+	}
+	dossier.NoteFrom(ctx).Detail = "q=" + q.Q
+	all, ids := policy.VisibleCases(a)
+	var visible []string
+	if !all {
+		visible = append([]string{}, ids...)
+	}
+	res, err := ix.Index.Search(ctx, q, visible)
+	if err != nil {
+		return nil, err
+	}
+	out := &Result{Total: res.Total, Items: make([]Hit, 0, len(res.Items)), Facets: res.Facets, Next: res.Next}
+	masked := policy.Masked(a)
+	for _, h := range res.Items {
+		hl := h.Highlights
+		if hl == nil {
+			hl = []string{}
+		}
+		if masked {
+			for i := range hl {
+				hl[i] = policy.MaskText(hl[i])
+			}
+		}
+		out.Items = append(out.Items, Hit{EvidenceID: h.EvidenceID, CaseID: h.CaseID, CaseNumber: h.CaseNumber,
+			Title: h.Title, Kind: h.Kind, Score: h.Score, Highlights: hl})
+	}
+	return out, nil
+}
+
+// Check reports whether the index is usable (for /readyz).
+func (ix *Indexer) Check(context.Context) error {
+	if ix == nil || ix.Index == nil {
+		return dossier.Errorf(dossier.EUNAVAILABLE, "search index unavailable: run `dossier reindex`")
+	}
+	return ix.Index.Check()
+}
