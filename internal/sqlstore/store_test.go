@@ -291,3 +291,32 @@ func TestAuditAppendOnly(t *testing.T) {
 		}
 	})
 }
+
+func TestDocuments(t *testing.T) {
+	backends(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		c := newCase("D-1", dossier.NewDate(2026, 1, 1))
+		if err := db.CreateCase(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		d := &dossier.Document{CaseID: c.ID, Template: "lawyer_letter", Lang: "zh-CN", SHA256: "ab", Size: 10, Pages: 2,
+			Fields: map[string]string{"law_firm": "浙江某律师事务所"}, CreatedAt: time.Now()}
+		if err := db.CreateDocument(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Document(ctx, d.ID)
+		if err != nil || got.Fields["law_firm"] != "浙江某律师事务所" || got.Pages != 2 {
+			t.Fatalf("document: %+v %v", got, err)
+		}
+		if _, err := db.Document(ctx, "nope"); dossier.ErrorCode(err) != dossier.ENOTFOUND {
+			t.Fatalf("missing document: %v", err)
+		}
+		if err := db.CreateDocument(ctx, &dossier.Document{CaseID: "nope", Fields: map[string]string{}}); dossier.ErrorCode(err) != dossier.ENOTFOUND {
+			t.Fatalf("document on a missing case: %v", err)
+		}
+		list, err := db.Documents(ctx, c.ID)
+		if err != nil || len(list) != 1 {
+			t.Fatalf("documents: %v %v", list, err)
+		}
+	})
+}
