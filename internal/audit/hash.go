@@ -30,15 +30,23 @@ const TimeLayout = "2006-01-02T15:04:05.000000Z"
 // gets a new version instead of silently changing old hashes.
 const canonicalVersion = "dossier-audit-event-v1"
 
-// Hash returns the hex sha256 of e's canonical form: every field except Hash
-// (PrevHash and Seq included) in a fixed order, each written as its byte
-// length, ':' and its bytes, so no two different events share an encoding
-// whatever the fields contain.
+// Hash returns the hex sha256 of e's canonical form: every field except Hash,
+// in this order — the version tag "dossier-audit-event-v1", seq, at
+// (TimeLayout, UTC), actor, role, action, object_type, object_id, case_id, ip,
+// user_agent, request_id, status, outcome, detail, prev_hash — each written as
+// its decimal byte length, ':' and its bytes, so no two different events share
+// an encoding whatever the fields contain.
 func Hash(e *dossier.Event) string {
-	buf := make([]byte, 0, 256+len(e.Detail)+len(e.UserAgent))
-	buf = appendCanonical(buf, e)
+	h, _ := hashBuf(nil, e)
+	return h
+}
+
+// hashBuf is Hash reusing buf for the canonical form; Verify calls it a
+// million times.
+func hashBuf(buf []byte, e *dossier.Event) (string, []byte) {
+	buf = appendCanonical(buf[:0], e)
 	sum := sha256.Sum256(buf)
-	return hex.EncodeToString(sum[:])
+	return hex.EncodeToString(sum[:]), buf
 }
 
 func appendCanonical(buf []byte, e *dossier.Event) []byte {

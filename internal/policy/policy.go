@@ -186,6 +186,12 @@ func forbidden() error {
 	return dossier.Errorf(dossier.EFORBIDDEN, "not allowed")
 }
 
+// Visible reports whether a may see case caseID at all, for filtering lists
+// item by item; it agrees with Can(a, CaseRead, caseID).
+func Visible(a *dossier.Actor, caseID string) bool {
+	return Can(a, CaseRead, caseID) == nil
+}
+
 // VisibleCases tells list and search filters which cases a may see: all, or
 // only the IDs listed (none for anonymous actors). The IDs are sorted so a
 // filter built from them is deterministic.

@@ -165,6 +165,12 @@ func TestVisibleCases(t *testing.T) {
 			if all && ids != nil {
 				t.Fatal("all with a list")
 			}
+			// Visible agrees with the list for a listed and an unlisted case.
+			for _, c := range []string{"c1", "c2", "c9"} {
+				if want := all || slices.Contains(ids, c); policy.Visible(tt.actor, c) != want {
+					t.Fatalf("Visible(%s) = %v, want %v", c, !want, want)
+				}
+			}
 		})
 	}
 }
