@@ -152,7 +152,6 @@ func TestRender(t *testing.T) {
 	}
 }
 
-
 func TestRenderDeterministic(t *testing.T) {
 	e := mustEngine(t)
 	in := Input{Case: testCase(), Evidence: testEvidence(), Fields: requestFields["lawyer_letter"], Now: now}

@@ -1,0 +1,174 @@
+package document
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"time"
+
+	"github.com/dossier/dossier/internal/blob"
+	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/policy"
+)
+
+// Store is what the document service needs of the metadata store.
+type Store interface {
+	dossier.DocumentStore
+	Case(ctx context.Context, id string) (*dossier.Case, error)
+	ListEvidence(ctx context.Context, f dossier.EvidenceFilter) ([]*dossier.Evidence, int, string, error)
+}
+
+// Service generates court documents from case data and keeps them like
+// evidence: the PDF is a content-addressed blob, the record holds its sha256
+// and every value it was filled with.
+type Service struct {
+	Engine *Engine
+	Store  Store
+	Blobs  blob.Store
+	Now    func() time.Time
+}
+
+// Request asks for one document.
+type Request struct {
+	Template string            `json:"template"`
+	Lang     string            `json:"lang"`
+	Fields   map[string]string `json:"fields"`
+}
+
+// Generate renders, stores and records a document. The creation time is
+// truncated to the second and stored, so rendering the record's fields at
+// that time again gives the same bytes and the same hash.
+func (s *Service) Generate(ctx context.Context, a *dossier.Actor, caseID string, req Request) (*dossier.Document, error) {
+	dossier.Note(ctx, caseID, "document", "")
+	if err := policy.Can(a, policy.DocumentCreate, caseID); err != nil {
+		return nil, err
+	}
+	var f dossier.Fields
+	if req.Template == "" {
+		f.Add("template", "is required")
+	}
+	if req.Lang == "" {
+		req.Lang = "zh-CN"
+	}
+	if req.Lang != "zh-CN" && req.Lang != "en" {
+		f.Add("lang", "must be zh-CN or en")
+	}
+	if req.Template != "" && f.Err() == nil {
+		if _, err := s.Engine.Template(req.Template, req.Lang); err != nil {
+			f.Add("template", "no template %q in %s", req.Template, req.Lang)
+		}
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	c, err := s.Store.Case(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	ev, _, _, err := s.Store.ListEvidence(ctx, dossier.EvidenceFilter{CaseID: caseID, Page: dossier.Page{Limit: 500}})
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now().Truncate(time.Second)
+	c.Compute(dossier.DateOf(now))
+	res, err := s.Engine.Render(req.Template, req.Lang, Input{Case: c, Evidence: ev, Fields: req.Fields, Now: now})
+	if err != nil {
+		return nil, err
+	}
+	ref, err := s.Blobs.Put(ctx, bytes.NewReader(res.PDF), "")
+	if err != nil {
+		return nil, err
+	}
+	d := &dossier.Document{ID: dossier.NewID(), CaseID: caseID, Template: req.Template, Lang: req.Lang,
+		SHA256: ref.SHA256, Size: ref.Size, Pages: res.Pages, Fields: res.Fields, CreatedBy: a.UserID(), CreatedAt: now}
+	if err := s.Store.CreateDocument(ctx, d); err != nil {
+		return nil, err
+	}
+	dossier.NoteFrom(ctx).ObjectID = d.ID
+	dossier.NoteFrom(ctx).Detail = req.Template + "." + req.Lang + " sha256=" + d.SHA256
+	return d, nil
+}
+
+// List returns a visible case's documents.
+func (s *Service) List(ctx context.Context, a *dossier.Actor, caseID string) ([]*dossier.Document, error) {
+	dossier.Note(ctx, caseID, "case", caseID)
+	if err := policy.Can(a, policy.DocumentRead, caseID); err != nil {
+		return nil, err
+	}
+	if _, err := s.Store.Case(ctx, caseID); err != nil {
+		return nil, err
+	}
+	return s.Store.Documents(ctx, caseID)
+}
+
+// Get returns a document the actor may see; ENOTFOUND otherwise.
+func (s *Service) Get(ctx context.Context, a *dossier.Actor, id string) (*dossier.Document, error) {
+	d, err := s.Store.Document(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	dossier.Note(ctx, d.CaseID, "document", d.ID)
+	if err := policy.Can(a, policy.DocumentRead, d.CaseID); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Open returns the document and its PDF bytes.
+func (s *Service) Open(ctx context.Context, a *dossier.Actor, id string) (*dossier.Document, io.ReadCloser, error) {
+	d, err := s.Get(ctx, a, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	rc, err := s.Blobs.Open(ctx, d.SHA256, 0, -1)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, rc, nil
+}
+
+// ReadinessReport answers GET /cases/{id}/readiness.
+type ReadinessReport struct {
+	For     string    `json:"for"`
+	Ready   bool      `json:"ready"`
+	Have    []string  `json:"have"`
+	Missing []Missing `json:"missing"`
+}
+
+// Readiness lists the supporting evidence a filing needs that the case has
+// and lacks.
+func (s *Service) Readiness(ctx context.Context, a *dossier.Actor, caseID, forDoc string) (*ReadinessReport, error) {
+	dossier.Note(ctx, caseID, "case", caseID)
+	if err := policy.Can(a, policy.DocumentRead, caseID); err != nil {
+		return nil, err
+	}
+	if _, err := s.Store.Case(ctx, caseID); err != nil {
+		return nil, err
+	}
+	if forDoc == "" {
+		forDoc = "payment_order_application"
+	}
+	var kinds []dossier.EvidenceKind
+	cursor := ""
+	for {
+		ev, _, next, err := s.Store.ListEvidence(ctx, dossier.EvidenceFilter{CaseID: caseID, Page: dossier.Page{Limit: 500, Cursor: cursor}})
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range ev {
+			kinds = append(kinds, e.Kind)
+		}
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	ready, have, missing, err := Readiness(forDoc, kinds)
+	if dossier.ErrorCode(err) == dossier.ENOTFOUND {
+		return nil, &dossier.Error{Code: dossier.EINVALID, Message: "invalid fields",
+			Fields: []dossier.FieldError{{Field: "for", Message: "must be payment_order_application, lawyer_letter or installment_agreement"}}}
+	} else if err != nil {
+		return nil, err
+	}
+	return &ReadinessReport{For: forDoc, Ready: ready, Have: have, Missing: missing}, nil
+}
