@@ -15,6 +15,7 @@ import (
 	"github.com/dossier/dossier/internal/blob/disk"
 	"github.com/dossier/dossier/internal/blob/s3"
 	"github.com/dossier/dossier/internal/casefile"
+	"github.com/dossier/dossier/internal/document"
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/httpapi"
 	"github.com/dossier/dossier/internal/indexer"
@@ -32,6 +33,7 @@ type App struct {
 	Accounts *account.Service
 	Cases    *casefile.Service
 	Indexer  *indexer.Indexer
+	Docs     *document.Service
 	API      *httpapi.Server
 	closers  []func(context.Context) error
 }

@@ -14,7 +14,9 @@ import (
 
 	"github.com/dossier/dossier/internal/account"
 	"github.com/dossier/dossier/internal/casefile"
+	"github.com/dossier/dossier/internal/document"
 	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/evidence"
 	"github.com/dossier/dossier/internal/indexer"
 )
 
@@ -31,15 +33,17 @@ type Checker struct {
 
 // Server holds the API's dependencies.
 type Server struct {
-	Echo     *echo.Echo
-	Log      *slog.Logger
-	Accounts *account.Service
-	Cases    *casefile.Service
-	Search   *indexer.Indexer
-	Audit    Recorder
-	Ready    []Checker
-	Registry *prometheus.Registry
-	Version  string
+	Echo      *echo.Echo
+	Log       *slog.Logger
+	Accounts  *account.Service
+	Cases     *casefile.Service
+	Search    *indexer.Indexer
+	Documents *document.Service
+	Evidence  *evidence.Vault
+	Audit     Recorder
+	Ready     []Checker
+	Registry  *prometheus.Registry
+	Version   string
 
 	metrics *metrics
 	actions map[string]string // "METHOD path" → audit action
@@ -97,6 +101,24 @@ func (s *Server) routes() {
 	s.route(http.MethodGet, "/api/v1/cases/:case_id/communications", "communication.list", s.listCommunications)
 
 	s.route(http.MethodGet, "/api/v1/search", "search.run", s.search)
+
+	s.route(http.MethodPost, "/api/v1/cases/:case_id/evidence", "evidence.upload", s.uploadEvidence)
+	s.route(http.MethodGet, "/api/v1/cases/:case_id/evidence", "evidence.list", s.listEvidence)
+	s.route(http.MethodGet, "/api/v1/evidence/:evidence_id", "evidence.read", s.getEvidence)
+	s.route(http.MethodDelete, "/api/v1/evidence/:evidence_id", "evidence.delete", s.deleteEvidence)
+	s.route(http.MethodGet, "/api/v1/evidence/:evidence_id/content", "evidence.download", s.evidenceContent)
+	s.route(http.MethodGet, "/api/v1/evidence/:evidence_id/versions", "evidence.versions", s.listEvidenceVersions)
+	s.route(http.MethodPost, "/api/v1/evidence/:evidence_id/versions", "evidence.upload_version", s.addEvidenceVersion)
+	s.route(http.MethodGet, "/api/v1/evidence/:evidence_id/versions/:n/content", "evidence.download", s.evidenceContent)
+	s.route(http.MethodPut, "/api/v1/evidence/:evidence_id/hold", "evidence.hold", s.holdEvidence)
+	s.route(http.MethodPost, "/api/v1/evidence/:evidence_id/verify", "evidence.verify", s.verifyEvidence)
+
+	s.route(http.MethodGet, "/api/v1/templates", "template.list", s.listTemplates)
+	s.route(http.MethodPost, "/api/v1/cases/:case_id/documents", "document.create", s.createDocument)
+	s.route(http.MethodGet, "/api/v1/cases/:case_id/documents", "document.list", s.listDocuments)
+	s.route(http.MethodGet, "/api/v1/documents/:did", "document.read", s.getDocument)
+	s.route(http.MethodGet, "/api/v1/documents/:did/pdf", "document.download", s.documentPDF)
+	s.route(http.MethodGet, "/api/v1/cases/:case_id/readiness", "document.readiness", s.readiness)
 }
 
 // Handler returns the http.Handler to serve.
