@@ -11,18 +11,19 @@ import (
 
 // Error codes. Each maps to exactly one HTTP status in httpapi/problem.go.
 const (
-	EMALFORMED       = "malformed"       // 400
-	EUNAUTHENTICATED = "unauthenticated" // 401
-	EFORBIDDEN       = "forbidden"       // 403
-	ENOTFOUND        = "not_found"       // 404 (absent or not visible)
-	ECONFLICT        = "conflict"        // 409
-	ETOOLARGE        = "too_large"       // 413
-	EUNSUPPORTED     = "unsupported"     // 415
-	EINVALID         = "invalid"         // 422
-	ELOCKED          = "locked"          // 423
-	ERATELIMITED     = "rate_limited"    // 429
-	EUNAVAILABLE     = "unavailable"     // 503
-	EINTERNAL        = "internal"        // 500
+	EMALFORMED       = "malformed"             // 400
+	EUNAUTHENTICATED = "unauthenticated"       // 401
+	EFORBIDDEN       = "forbidden"             // 403
+	ENOTFOUND        = "not_found"             // 404 (absent or not visible)
+	ECONFLICT        = "conflict"              // 409
+	ETOOLARGE        = "too_large"             // 413
+	EUNSUPPORTED     = "unsupported"           // 415
+	EINVALID         = "invalid"               // 422
+	ERANGE           = "range_not_satisfiable" // 416
+	ELOCKED          = "locked"                // 423
+	ERATELIMITED     = "rate_limited"          // 429
+	EUNAVAILABLE     = "unavailable"           // 503
+	EINTERNAL        = "internal"              // 500
 )
 
 // FieldError names one invalid input field.

@@ -153,6 +153,10 @@ type EvidenceStore interface {
 	// UpdateEvidenceState stores Hold, HoldReason, RetainUntil, DeletedAt,
 	// TextStatus, TextError, DurationSec and AudioFormat of e.
 	UpdateEvidenceState(ctx context.Context, e *Evidence) error
+	// EvidenceByBlob returns every item (any case, tombstoned ones too) with
+	// a version whose bytes are the blob sha: blobs are shared, so a storage
+	// lock must reflect all of them.
+	EvidenceByBlob(ctx context.Context, sha string) ([]*Evidence, error)
 	// ScanEvidence calls fn for every version of every item, including
 	// tombstoned ones, in creation order.
 	ScanEvidence(ctx context.Context, fn func(*Evidence, *EvidenceVersion) error) error

@@ -177,6 +177,25 @@ func (db *DB) UpdateEvidenceState(ctx context.Context, e *dossier.Evidence) erro
 	return nil
 }
 
+// EvidenceByBlob returns every item with a version stored under sha.
+func (db *DB) EvidenceByBlob(ctx context.Context, sha string) ([]*dossier.Evidence, error) {
+	rows, err := db.q.QueryContext(ctx, `SELECT `+evidenceColumns+` FROM evidence WHERE id IN
+		(SELECT evidence_id FROM evidence_versions WHERE sha256=$1) ORDER BY created_at, id`, sha)
+	if err != nil {
+		return nil, db.wrap("evidence by blob", err)
+	}
+	defer rows.Close()
+	out := []*dossier.Evidence{}
+	for rows.Next() {
+		e, err := scanEvidence(rows)
+		if err != nil {
+			return nil, db.wrap("scan evidence", err)
+		}
+		out = append(out, e)
+	}
+	return out, db.wrap("evidence by blob", rows.Err())
+}
+
 // ScanEvidence calls fn for every version of every item.
 func (db *DB) ScanEvidence(ctx context.Context, fn func(*dossier.Evidence, *dossier.EvidenceVersion) error) error {
 	// Read in pages so fn may use the store (SQLite allows few connections).

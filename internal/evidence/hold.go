@@ -1,0 +1,140 @@
+package evidence
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/policy"
+)
+
+// Hold puts an item on legal hold (hold=true, a reason required) or lifts
+// the hold. The storage lock of every version's blob follows: on a locking
+// S3 bucket the objects themselves then refuse deletion.
+func (v *Vault) Hold(ctx context.Context, a *dossier.Actor, id string, hold bool, reason string) (*dossier.Evidence, error) {
+	e, err := v.item(ctx, a, policy.EvidenceHold, id)
+	if err != nil {
+		return nil, err
+	}
+	reason = strings.TrimSpace(reason)
+	if hold && reason == "" {
+		return nil, fieldErr("reason", "is required to put an item on hold")
+	}
+	if utf8.RuneCountInString(reason) > 1000 {
+		return nil, fieldErr("reason", "must be at most 1000 characters")
+	}
+	if e.DeletedAt != nil {
+		return nil, dossier.Errorf(dossier.ECONFLICT, "the item is deleted")
+	}
+	vs, err := v.Store.Versions(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	e.Hold, e.HoldReason = hold, reason
+	if !hold {
+		e.HoldReason = ""
+	}
+	// Hold: storage first, then the record, so the record never claims a
+	// hold the storage does not enforce. Release: the reverse.
+	if hold {
+		if err := v.lockVersions(ctx, vs, e); err != nil {
+			return nil, err
+		}
+	}
+	if err := v.Store.UpdateEvidenceState(ctx, e); err != nil {
+		return nil, err
+	}
+	if !hold {
+		if err := v.lockVersions(ctx, vs, e); err != nil {
+			return nil, err
+		}
+	}
+	if hold {
+		dossier.NoteFrom(ctx).Detail = "legal hold: " + reason
+	} else {
+		dossier.NoteFrom(ctx).Detail = "legal hold lifted" + prefixed(": ", reason)
+	}
+	return e, nil
+}
+
+func prefixed(p, s string) string {
+	if s == "" {
+		return ""
+	}
+	return p + s
+}
+
+func (v *Vault) lockVersions(ctx context.Context, vs []*dossier.EvidenceVersion, e *dossier.Evidence) error {
+	seen := map[string]bool{}
+	for _, ver := range vs {
+		if seen[ver.SHA256] {
+			continue
+		}
+		seen[ver.SHA256] = true
+		if err := v.syncLock(ctx, ver.SHA256, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// syncLock sets the storage lock of a blob to the combined state of every
+// item using it (blobs are shared across cases): the latest retention date
+// and a legal hold if any item is held. pending is an item whose state is
+// newer than the store's (or not stored yet); it replaces its stored copy.
+func (v *Vault) syncLock(ctx context.Context, sha string, pending *dossier.Evidence) error {
+	items, err := v.Store.EvidenceByBlob(ctx, sha)
+	if err != nil {
+		return err
+	}
+	var until time.Time
+	hold := false
+	consider := func(e *dossier.Evidence) {
+		if e.RetainUntil != nil && e.RetainUntil.After(until) {
+			until = *e.RetainUntil
+		}
+		hold = hold || e.Hold
+	}
+	for _, e := range items {
+		if pending == nil || e.ID != pending.ID {
+			consider(e)
+		}
+	}
+	if pending != nil {
+		consider(pending)
+	}
+	if err := v.Blobs.Lock(ctx, sha, until, hold); err != nil {
+		return &dossier.Error{Code: dossier.EINTERNAL, Message: "could not lock the stored bytes",
+			Err: fmt.Errorf("lock %s: %w", sha, err)}
+	}
+	return nil
+}
+
+// Delete tombstones an item: it disappears from lists but its record and
+// bytes stay. ELOCKED (423) while the item is on hold or inside its
+// retention period.
+func (v *Vault) Delete(ctx context.Context, a *dossier.Actor, id string) error {
+	e, err := v.item(ctx, a, policy.EvidenceDelete, id)
+	if err != nil {
+		return err
+	}
+	if e.DeletedAt != nil {
+		return dossier.NotFound("evidence")
+	}
+	now := v.now()
+	if e.Hold {
+		return dossier.Errorf(dossier.ELOCKED, "the item is on legal hold: %s", e.HoldReason)
+	}
+	if e.RetainUntil != nil && now.Before(*e.RetainUntil) {
+		return dossier.Errorf(dossier.ELOCKED, "the item is retained until %s", e.RetainUntil.Format(time.RFC3339))
+	}
+	e.DeletedAt = &now
+	if err := v.Store.UpdateEvidenceState(ctx, e); err != nil {
+		return err
+	}
+	dossier.NoteFrom(ctx).Detail = "tombstoned; bytes kept: sha256=" + e.SHA256
+	return nil
+}

@@ -1,0 +1,174 @@
+package evidence
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+
+	"github.com/gabriel-vasile/mimetype"
+
+	"github.com/dossier/dossier/internal/blob"
+	"github.com/dossier/dossier/internal/dossier"
+)
+
+// Text fields accepted beside the file, with their size limits. Fields are
+// small and buffered; the file part is never buffered, so fields may come
+// before or after it.
+var (
+	uploadFields = map[string]int{"kind": 64, "title": 4 << 10, "occurred_at": 64, "source": 4 << 10,
+		"description": 64 << 10, "transcript": 4 << 20}
+	versionFields = map[string]int{"note": 4 << 10}
+)
+
+// sniffLen is how much of the stream the media type detector sees; it is
+// mimetype's own default read limit.
+const sniffLen = 3072
+
+// stored is a file part committed to the blob store.
+type stored struct {
+	ref       blob.Ref
+	filename  string
+	mediaType string
+	seconds   float64
+	format    string
+}
+
+// readForm walks the multipart parts: known text fields are read (bounded),
+// the part named "file" is handed to onFile with the fields seen so far, and
+// anything else is refused with 422 naming it.
+func (v *Vault) readForm(mr *multipart.Reader, allowed map[string]int, onFile func(*multipart.Part, map[string]string) error) (map[string]string, error) {
+	fields := map[string]string{}
+	files := 0
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return fields, nil
+		}
+		if err != nil {
+			return nil, bodyError(err, v.maxUpload())
+		}
+		name := p.FormName()
+		if name == "file" {
+			if files++; files > 1 {
+				return nil, fieldErr("file", "only one file per request")
+			}
+			if err := onFile(p, fields); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		limit, ok := allowed[name]
+		if !ok {
+			return nil, fieldErr(name, "is not a known field")
+		}
+		b, err := io.ReadAll(io.LimitReader(p, int64(limit)+1))
+		if err != nil {
+			return nil, bodyError(err, v.maxUpload())
+		}
+		if len(b) > limit {
+			return nil, fieldErr(name, "must be at most %d bytes", limit)
+		}
+		fields[name] = string(b)
+	}
+}
+
+func fieldErr(field, format string, args ...any) error {
+	var f dossier.Fields
+	f.Add(field, format, args...)
+	return f.Err()
+}
+
+// source counts the file part's bytes, stops at the size limit and
+// remembers the client-side error, so a failed Put can be blamed correctly
+// whatever the blob store wraps it in.
+type source struct {
+	r        io.Reader
+	n, max   int64
+	err      error
+	tooLarge bool
+}
+
+func (s *source) Read(p []byte) (int, error) {
+	if s.n >= s.max+1 {
+		s.tooLarge = true
+		return 0, errors.New("evidence: file exceeds the upload limit")
+	}
+	if rem := s.max + 1 - s.n; int64(len(p)) > rem {
+		p = p[:rem]
+	}
+	n, err := s.r.Read(p)
+	s.n += int64(n)
+	if s.n > s.max {
+		s.tooLarge = true
+		return n, errors.New("evidence: file exceeds the upload limit")
+	}
+	if err != nil && err != io.EOF {
+		s.err = err
+	}
+	return n, err
+}
+
+// storeFile streams one file part into the blob store. The first bytes are
+// peeked for the media type and stitched back in front of the rest, and an
+// audio probe watches the stream go by: the file is read exactly once.
+func (v *Vault) storeFile(ctx context.Context, p *multipart.Part) (*stored, error) {
+	src := &source{r: p, max: v.maxUpload()}
+	hdr := make([]byte, sniffLen)
+	n, err := io.ReadFull(src, hdr)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, v.uploadError(src, err)
+	}
+	if n == 0 {
+		return nil, fieldErr("file", "is empty")
+	}
+	hdr = hdr[:n]
+	mt := mimetype.Detect(hdr).String()
+	out := &stored{filename: dossier.SanitizeFilename(p.FileName()), mediaType: mt}
+	var r io.Reader = io.MultiReader(bytes.NewReader(hdr), src)
+	probe := newAudioProbe(mt)
+	if probe != nil {
+		r = io.TeeReader(r, probe)
+	}
+	ref, err := v.Blobs.Put(ctx, r, "")
+	if err != nil {
+		return nil, v.uploadError(src, err)
+	}
+	if src.tooLarge { // defensive: Put saw EOF but the limit tripped
+		return nil, v.uploadError(src, nil)
+	}
+	out.ref = ref
+	if probe != nil {
+		if s, f, ok := probe.Result(); ok {
+			out.seconds, out.format = s, f
+		}
+	}
+	return out, nil
+}
+
+// uploadError decides whose fault a failed upload was: too large (413), the
+// client's broken or interrupted body (400), or the storage (500).
+func (v *Vault) uploadError(src *source, err error) error {
+	if src.tooLarge {
+		return &dossier.Error{Code: dossier.ETOOLARGE, Message: fmt.Sprintf("file larger than the %d-byte limit", v.maxUpload()), Err: err}
+	}
+	if src.err != nil {
+		return bodyError(src.err, v.maxUpload())
+	}
+	return &dossier.Error{Code: dossier.EINTERNAL, Message: "could not store the file", Err: err}
+}
+
+// bodyError classifies an error reading the request body.
+func bodyError(err error, max int64) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return &dossier.Error{Code: dossier.ETOOLARGE, Message: fmt.Sprintf("file larger than the %d-byte limit", max), Err: err}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return &dossier.Error{Code: dossier.EMALFORMED, Message: "upload interrupted before the end of the body", Err: err}
+	}
+	return &dossier.Error{Code: dossier.EMALFORMED, Message: "malformed multipart body", Err: err}
+}

@@ -1,0 +1,330 @@
+// Package evidence is the evidence vault: it streams uploads into the blob
+// store while hashing them, writes the record only once the bytes are
+// durable, keeps every version, enforces legal hold and retention (mirrored
+// onto the storage's own object lock where it has one), and re-reads stored
+// bytes on demand to prove they are unchanged (fixity).
+//
+// The order of an upload is what makes "no record without bytes" hold: the
+// body streams into blob.Put, which commits the bytes under their sha256 or
+// nothing at all; the storage lock is applied; only then is the record
+// inserted, in one transaction with its first version. A crash anywhere
+// before the insert leaves at most an unreferenced blob, which Sweep removes.
+package evidence
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"strings"
+	"time"
+
+	"github.com/dossier/dossier/internal/blob"
+	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/policy"
+)
+
+// DefaultMaxUpload is the file size limit when Vault.MaxUpload is zero.
+const DefaultMaxUpload = 4 << 30
+
+// formSlack is what a multipart body may carry beyond the file itself: the
+// text fields (a transcript up to 4 MiB) and the part headers.
+const formSlack = 8 << 20
+
+// Vault is the evidence capability.
+type Vault struct {
+	Store dossier.Store
+	Blobs blob.Store
+	Now   func() time.Time
+	// Retention is how long after upload an item may not be deleted; zero
+	// means no retention period.
+	Retention time.Duration
+	// MaxUpload is the largest accepted file in bytes (DOSSIER_MAX_UPLOAD).
+	MaxUpload int64
+	// OnIngest, when set, is called after a new item or version has been
+	// committed, with text_status "pending": the extraction queue hooks in
+	// here. It must not block for long; the request waits for it.
+	OnIngest func(ctx context.Context, e *dossier.Evidence)
+	Log      *slog.Logger
+}
+
+func (v *Vault) now() time.Time {
+	if v.Now == nil {
+		return time.Now().UTC()
+	}
+	return v.Now().UTC()
+}
+
+func (v *Vault) maxUpload() int64 {
+	if v.MaxUpload <= 0 {
+		return DefaultMaxUpload
+	}
+	return v.MaxUpload
+}
+
+// MaxBody is the limit the HTTP layer puts on a whole multipart body.
+func (v *Vault) MaxBody() int64 { return v.maxUpload() + formSlack }
+
+// item loads an item the actor may act on; invisible items are ENOTFOUND,
+// exactly like absent ones.
+func (v *Vault) item(ctx context.Context, a *dossier.Actor, act policy.Action, id string) (*dossier.Evidence, error) {
+	dossier.Note(ctx, "", "evidence", id)
+	if a == nil {
+		return nil, dossier.Errorf(dossier.EUNAUTHENTICATED, "authentication required")
+	}
+	e, err := v.Store.Evidence(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	dossier.Note(ctx, e.CaseID, "evidence", e.ID)
+	if err := policy.Can(a, act, e.CaseID); err != nil {
+		if dossier.ErrorCode(err) == dossier.ENOTFOUND {
+			return nil, dossier.NotFound("evidence")
+		}
+		return nil, err
+	}
+	return e, nil
+}
+
+// caseFor checks the actor's right on a case and that the case exists.
+func (v *Vault) caseFor(ctx context.Context, a *dossier.Actor, act policy.Action, caseID string) error {
+	dossier.Note(ctx, caseID, "evidence", "")
+	if err := policy.Can(a, act, caseID); err != nil {
+		return err
+	}
+	_, err := v.Store.Case(ctx, caseID)
+	return err
+}
+
+// Ingest reads a multipart upload (part "file" plus text fields, in any
+// order) into a new item of the case. created is false when the case already
+// holds a live item with the same bytes; that item is returned unchanged.
+func (v *Vault) Ingest(ctx context.Context, a *dossier.Actor, caseID string, mr *multipart.Reader) (e *dossier.Evidence, created bool, err error) {
+	if err := v.caseFor(ctx, a, policy.EvidenceWrite, caseID); err != nil {
+		return nil, false, err
+	}
+	var f *stored
+	fields, err := v.readForm(mr, uploadFields, func(p *multipart.Part, seen map[string]string) error {
+		// Refuse a bad kind before storing anything when it came first.
+		if k, ok := seen["kind"]; ok && !dossier.EvidenceKind(k).Valid() {
+			return kindError()
+		}
+		var err error
+		f, err = v.storeFile(ctx, p)
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	e = &dossier.Evidence{CaseID: caseID, Kind: dossier.EvidenceKind(fields["kind"]), Title: fields["title"],
+		Source: strings.TrimSpace(fields["source"]), Description: fields["description"],
+		Transcript: fields["transcript"]}
+	var fe dossier.Fields
+	if f == nil {
+		fe.Add("file", "is required (a multipart part named file)")
+	}
+	if s := strings.TrimSpace(fields["occurred_at"]); s != "" {
+		t, err := parseTime(s)
+		if err != nil {
+			fe.Add("occurred_at", "must be a date (2026-03-01) or an RFC 3339 time")
+		}
+		e.OccurredAt = t
+	}
+	if err := e.Validate(); err != nil {
+		fe = append(fe, dossier.ErrorFields(err)...)
+	}
+	if err := fe.Err(); err != nil {
+		return nil, false, err
+	}
+	now := v.now()
+	e.ID, e.Version, e.CreatedBy, e.CreatedAt = dossier.NewID(), 1, a.UserID(), now
+	e.Filename, e.MediaType, e.Size, e.SHA256 = f.filename, f.mediaType, f.ref.Size, f.ref.SHA256
+	e.DurationSec, e.AudioFormat, e.TextStatus = f.seconds, f.format, dossier.TextPending
+	if e.Title == "" {
+		e.Title = e.Filename
+	}
+	if v.Retention > 0 {
+		until := now.Add(v.Retention)
+		e.RetainUntil = &until
+	}
+	if old, err := v.Store.EvidenceBySHA(ctx, caseID, e.SHA256); err == nil {
+		return v.duplicate(ctx, old)
+	} else if dossier.ErrorCode(err) != dossier.ENOTFOUND {
+		return nil, false, err
+	}
+	// The storage lock goes on before the record exists: a record whose
+	// bytes the storage would let anyone delete must never be visible.
+	if err := v.syncLock(ctx, e.SHA256, e); err != nil {
+		return nil, false, err
+	}
+	if err := v.Store.CreateEvidence(ctx, e); err != nil {
+		if dossier.ErrorCode(err) == dossier.ECONFLICT {
+			// A concurrent upload of the same bytes won the race.
+			if old, err2 := v.Store.EvidenceBySHA(ctx, caseID, e.SHA256); err2 == nil {
+				return v.duplicate(ctx, old)
+			}
+		}
+		return nil, false, err
+	}
+	dossier.Note(ctx, caseID, "evidence", e.ID)
+	dossier.NoteFrom(ctx).Detail = fmt.Sprintf("stored %q sha256=%s size=%d type=%s", e.Filename, e.SHA256, e.Size, e.MediaType)
+	v.ingested(ctx, e)
+	return e, true, nil
+}
+
+func (v *Vault) duplicate(ctx context.Context, old *dossier.Evidence) (*dossier.Evidence, bool, error) {
+	dossier.Note(ctx, old.CaseID, "evidence", old.ID)
+	dossier.NoteFrom(ctx).Detail = "identical content already stored: sha256=" + old.SHA256
+	return old, false, nil
+}
+
+func (v *Vault) ingested(ctx context.Context, e *dossier.Evidence) {
+	if v.OnIngest != nil {
+		v.OnIngest(ctx, e)
+	}
+}
+
+func kindError() error {
+	var f dossier.Fields
+	f.Add("kind", "must be one of %s", kindList())
+	return f.Err()
+}
+
+func kindList() string {
+	s := make([]string, len(dossier.EvidenceKinds))
+	for i, k := range dossier.EvidenceKinds {
+		s[i] = string(k)
+	}
+	return strings.Join(s, ", ")
+}
+
+func parseTime(s string) (*time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		t = t.UTC()
+		return &t, nil
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// AddVersion stores new bytes as the next version of an item; the previous
+// versions stay readable. Uploading the current bytes again changes nothing
+// and answers created=false.
+func (v *Vault) AddVersion(ctx context.Context, a *dossier.Actor, id string, mr *multipart.Reader) (*dossier.Evidence, bool, error) {
+	e, err := v.item(ctx, a, policy.EvidenceWrite, id)
+	if err != nil {
+		return nil, false, err
+	}
+	if e.DeletedAt != nil {
+		return nil, false, dossier.Errorf(dossier.ECONFLICT, "the item is deleted; upload it as a new item")
+	}
+	var f *stored
+	fields, err := v.readForm(mr, versionFields, func(p *multipart.Part, _ map[string]string) error {
+		var err error
+		f, err = v.storeFile(ctx, p)
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if f == nil {
+		var fe dossier.Fields
+		fe.Add("file", "is required (a multipart part named file)")
+		return nil, false, fe.Err()
+	}
+	if f.ref.SHA256 == e.SHA256 {
+		dossier.NoteFrom(ctx).Detail = "identical to the current version " + fmt.Sprint(e.Version)
+		return e, false, nil
+	}
+	if err := v.syncLock(ctx, f.ref.SHA256, e); err != nil {
+		return nil, false, err
+	}
+	ver := &dossier.EvidenceVersion{EvidenceID: e.ID, N: e.Version + 1, Filename: f.filename,
+		MediaType: f.mediaType, Size: f.ref.Size, SHA256: f.ref.SHA256, Note: strings.TrimSpace(fields["note"]),
+		CreatedBy: a.UserID(), CreatedAt: v.now()}
+	if err := v.Store.AddVersion(ctx, ver); err != nil {
+		return nil, false, err
+	}
+	if e, err = v.Store.Evidence(ctx, e.ID); err != nil {
+		return nil, false, err
+	}
+	// Duration and format describe the current version's bytes.
+	if e.DurationSec != f.seconds || e.AudioFormat != f.format {
+		e.DurationSec, e.AudioFormat = f.seconds, f.format
+		if err := v.Store.UpdateEvidenceState(ctx, e); err != nil {
+			return nil, false, err
+		}
+	}
+	dossier.NoteFrom(ctx).Detail = fmt.Sprintf("version %d %q sha256=%s size=%d", ver.N, ver.Filename, ver.SHA256, ver.Size)
+	v.ingested(ctx, e)
+	return e, true, nil
+}
+
+// Get returns an item's metadata (tombstoned items too, with deleted_at).
+func (v *Vault) Get(ctx context.Context, a *dossier.Actor, id string) (*dossier.Evidence, error) {
+	return v.item(ctx, a, policy.EvidenceRead, id)
+}
+
+// List returns a page of a case's items; tombstoned ones only on request.
+func (v *Vault) List(ctx context.Context, a *dossier.Actor, f dossier.EvidenceFilter) ([]*dossier.Evidence, int, string, error) {
+	if err := v.caseFor(ctx, a, policy.EvidenceRead, f.CaseID); err != nil {
+		return nil, 0, "", err
+	}
+	if f.Kind != "" && !f.Kind.Valid() {
+		return nil, 0, "", kindError()
+	}
+	return v.Store.ListEvidence(ctx, f)
+}
+
+// Versions lists an item's versions, oldest first.
+func (v *Vault) Versions(ctx context.Context, a *dossier.Actor, id string) ([]*dossier.EvidenceVersion, error) {
+	if _, err := v.item(ctx, a, policy.EvidenceRead, id); err != nil {
+		return nil, err
+	}
+	return v.Store.Versions(ctx, id)
+}
+
+// Content describes bytes to send: one version of an item.
+type Content struct {
+	Item    *dossier.Evidence
+	Version *dossier.EvidenceVersion
+	blobs   blob.Store
+}
+
+// Open reads [off, off+n) of the bytes; n < 0 reads to the end.
+func (c *Content) Open(ctx context.Context, off, n int64) (io.ReadCloser, error) {
+	rc, err := c.blobs.Open(ctx, c.Version.SHA256, off, n)
+	if errors.Is(err, blob.ErrNotExist) {
+		// A record without bytes is exactly what must never happen; it is
+		// an internal failure, logged with its cause, not a client's 404.
+		return nil, &dossier.Error{Code: dossier.EINTERNAL, Message: "stored bytes are missing", Err: err}
+	}
+	return rc, err
+}
+
+// Content returns version n of an item (0: the current one) for download.
+func (v *Vault) Content(ctx context.Context, a *dossier.Actor, id string, n int) (*Content, error) {
+	e, err := v.item(ctx, a, policy.EvidenceRead, id)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		n = e.Version
+	}
+	vs, err := v.Store.Versions(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, ver := range vs {
+		if ver.N == n {
+			dossier.NoteFrom(ctx).Detail = fmt.Sprintf("version %d sha256=%s", n, ver.SHA256)
+			return &Content{Item: e, Version: ver, blobs: v.Blobs}, nil
+		}
+	}
+	return nil, dossier.NotFound("version")
+}
