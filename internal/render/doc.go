@@ -233,12 +233,14 @@ func (d *Doc) Signatures(blocks ...[]string) {
 // Bytes renders the PDF and returns it with its page count.
 func (d *Doc) Bytes() ([]byte, int, error) {
 	o := d.opts
+	ttf, release := d.font.viewFor(d.runes)
+	defer release()
 	cfg := config.NewBuilder().
 		WithPageSize(pagesize.A4).
 		WithLeftMargin(marginLeft).WithRightMargin(marginRight).
 		WithTopMargin(20).WithBottomMargin(20).
 		WithMaxGridSize(grid).
-		WithCustomFonts([]*entity.CustomFont{{Family: FontFamily, Style: fontstyle.Normal, Bytes: d.font.viewFor(d.runes)}}).
+		WithCustomFonts([]*entity.CustomFont{{Family: FontFamily, Style: fontstyle.Normal, Bytes: ttf}}).
 		WithDefaultFont(&props.Font{Family: FontFamily, Style: fontstyle.Normal, Size: sizeBody}).
 		WithPageNumber(props.PageNumber{Pattern: o.PagePattern, Place: props.Bottom, Size: sizeSmall}).
 		WithCompression(true).

@@ -12,6 +12,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"sync"
 )
 
 // fontTTF is face 0 of WenQuanYi Micro Hei (Apache-2.0, see
@@ -34,6 +35,7 @@ type Font struct {
 	gids    []uint16 // glyph index by rune (BMP), 0 when absent
 	missing uint16
 	cmapAt  int // offset of the cmap entry in the table directory
+	views   sync.Pool
 }
 
 // LoadFont parses the embedded font's metrics.
@@ -135,13 +137,15 @@ func (f *Font) runeWidth(r rune) uint16 {
 	return 500
 }
 
-// viewFor returns a copy of the font whose cmap maps only the given runes.
+// viewFor returns a copy of the font whose cmap maps only the given runes,
+// and a release func to call once the PDF is written (the copy is pooled:
+// only its cmap and one directory entry differ between documents).
 // The PDF backend parses the whole cmap of every font it is given, twice per
 // document (metrics, then subsetting), which with the 30,000 characters of a
 // CJK font costs more than the rest of the document; a cmap of the few
 // hundred characters a document uses makes both passes cheap. Glyph outlines
 // and metrics are untouched, and only used glyphs are embedded either way.
-func (f *Font) viewFor(runes map[rune]struct{}) []byte {
+func (f *Font) viewFor(runes map[rune]struct{}) ([]byte, func()) {
 	cs := make([]int, 0, len(runes))
 	for r := range runes {
 		if r > 0 && r < 0xFFFF && f.gids[r] != 0 {
@@ -149,7 +153,7 @@ func (f *Font) viewFor(runes map[rune]struct{}) []byte {
 		}
 	}
 	if len(cs) > 8000 || f.cmapAt < 0 { // beyond a format-4 table's 64 KB
-		return f.TTF
+		return f.TTF, func() {}
 	}
 	slices.Sort(cs)
 	// Format 4 with one segment per character plus the closing 0xFFFF one.
@@ -185,10 +189,14 @@ func (f *Font) viewFor(runes map[rune]struct{}) []byte {
 	cmap = append(cmap, sub...)
 
 	off := (len(f.TTF) + 3) &^ 3
-	out := make([]byte, off, off+len(cmap))
-	copy(out, f.TTF)
-	out = append(out, cmap...)
+	bp, _ := f.views.Get().(*[]byte)
+	if bp == nil {
+		b := make([]byte, off, off+16+8*8001)
+		copy(b, f.TTF)
+		bp = &b
+	}
+	out := append((*bp)[:off], cmap...)
 	be.PutUint32(out[f.cmapAt+8:], uint32(off))
 	be.PutUint32(out[f.cmapAt+12:], uint32(len(cmap)))
-	return out
+	return out, func() { *bp = out; f.views.Put(bp) }
 }
