@@ -55,7 +55,7 @@ func newEnv(t *testing.T, backend string) *env {
 	if _, _, err := acc.Bootstrap(ctx, adminPassword); err != nil {
 		t.Fatal(err)
 	}
-	api := httpapi.New(&httpapi.Server{Log: log, Accounts: acc, Audit: al,
+	api := httpapi.New(&httpapi.Server{Log: log, Accounts: acc, Audit: al, Trail: &audit.Trail{Store: store, Log: al},
 		Cases: &casefile.Service{Store: store, Now: time.Now, Compliance: &casefile.Compliance{
 			Location: time.UTC, StartHour: 8, EndHour: 21, MaxPerDay: 6}},
 		Ready: []httpapi.Checker{{Name: "metadata", Check: store.Ping}}})
@@ -104,6 +104,23 @@ func (e *env) do(method, path, token string, body any) *response {
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return &response{Status: res.StatusCode, Header: res.Header, Body: b}
+}
+
+// doAccept is do with an Accept header and no body.
+func (e *env) doAccept(method, path, token, accept string) *response {
+	e.t.Helper()
+	req, _ := http.NewRequest(method, e.srv.URL+path, nil)
+	req.Header.Set("Accept", accept)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}

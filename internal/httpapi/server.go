@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/dossier/dossier/internal/account"
+	"github.com/dossier/dossier/internal/audit"
 	"github.com/dossier/dossier/internal/casefile"
 	"github.com/dossier/dossier/internal/document"
 	"github.com/dossier/dossier/internal/dossier"
@@ -41,6 +42,7 @@ type Server struct {
 	Documents *document.Service
 	Evidence  *evidence.Vault
 	Audit     Recorder
+	Trail     *audit.Trail
 	Ready     []Checker
 	Registry  *prometheus.Registry
 	Version   string
@@ -112,6 +114,10 @@ func (s *Server) routes() {
 	s.route(http.MethodGet, "/api/v1/evidence/:evidence_id/versions/:n/content", "evidence.download", s.evidenceContent)
 	s.route(http.MethodPut, "/api/v1/evidence/:evidence_id/hold", "evidence.hold", s.holdEvidence)
 	s.route(http.MethodPost, "/api/v1/evidence/:evidence_id/verify", "evidence.verify", s.verifyEvidence)
+
+	s.route(http.MethodGet, "/api/v1/audit", "audit.list", s.listAudit)
+	s.route(http.MethodGet, "/api/v1/audit/verify", "audit.verify", s.verifyAudit)
+	s.route(http.MethodGet, "/api/v1/audit/checkpoints", "audit.checkpoints", s.auditCheckpoints)
 
 	s.route(http.MethodGet, "/api/v1/templates", "template.list", s.listTemplates)
 	s.route(http.MethodPost, "/api/v1/cases/:case_id/documents", "document.create", s.createDocument)

@@ -40,10 +40,10 @@ func (ix *Indexer) Search(ctx context.Context, a *dossier.Actor, q search.Query)
 			return nil, err
 		}
 	}
+	dossier.NoteFrom(ctx).Detail = "q=" + q.Q
 	if ix == nil || ix.Index == nil {
 		return nil, dossier.Errorf(dossier.EUNAVAILABLE, "search index unavailable: run `dossier reindex`")
 	}
-	dossier.NoteFrom(ctx).Detail = "q=" + q.Q
 	all, ids := policy.VisibleCases(a)
 	var visible []string
 	if !all {

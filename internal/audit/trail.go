@@ -1,0 +1,129 @@
+package audit
+
+import (
+	"context"
+	"encoding/base64"
+	"io"
+	"strconv"
+
+	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/policy"
+)
+
+// Trail is the read side of the audit log for admins and auditors: filtered
+// lists with cursors, streaming CSV export, chain verification and the signed
+// checkpoints an auditor can keep outside the system.
+type Trail struct {
+	Store dossier.AuditStore
+	Log   *Log // flushed before verification so the answer covers every request so far
+}
+
+// Page is one page of events.
+type Page struct {
+	Items []*dossier.Event `json:"items"`
+	Total int              `json:"total"` // events on this page
+	Next  string           `json:"next"`
+}
+
+// ParseCursor decodes a cursor from a previous page (the last seq seen).
+func ParseCursor(c string) (int64, error) {
+	if c == "" {
+		return 0, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err == nil {
+		var n int64
+		if n, err = strconv.ParseInt(string(b), 10, 64); err == nil && n >= 0 {
+			return n, nil
+		}
+	}
+	return 0, &dossier.Error{Code: dossier.EINVALID, Message: "invalid fields",
+		Fields: []dossier.FieldError{{Field: "cursor", Message: "is not a cursor from a previous page"}}}
+}
+
+func cursor(seq int64) string { return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(seq, 10))) }
+
+// List returns one page of events matching f, oldest first.
+func (t *Trail) List(ctx context.Context, a *dossier.Actor, f dossier.AuditFilter) (*Page, error) {
+	if err := policy.Can(a, policy.AuditRead, ""); err != nil {
+		return nil, err
+	}
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	evs, err := t.Store.Events(ctx, dossier.AuditFilter{Actor: f.Actor, CaseID: f.CaseID, Action: f.Action,
+		Object: f.Object, From: f.From, To: f.To, Q: f.Q, AfterSeq: f.AfterSeq, Limit: f.Limit + 1})
+	if err != nil {
+		return nil, err
+	}
+	p := &Page{Items: evs}
+	if len(evs) > f.Limit {
+		p.Items = evs[:f.Limit]
+		p.Next = cursor(p.Items[len(p.Items)-1].Seq)
+	}
+	mask(a, p.Items)
+	p.Total = len(p.Items)
+	return p, nil
+}
+
+func mask(a *dossier.Actor, evs []*dossier.Event) {
+	if !policy.Masked(a) {
+		return
+	}
+	for _, e := range evs {
+		e.Detail = policy.MaskText(e.Detail)
+	}
+}
+
+// Export streams every event matching f as CSV, a page at a time, so the
+// export runs in bounded memory however long the trail is.
+func (t *Trail) Export(ctx context.Context, a *dossier.Actor, f dossier.AuditFilter, w io.Writer) error {
+	if err := policy.Can(a, policy.AuditRead, ""); err != nil {
+		return err
+	}
+	cw, err := NewCSVWriter(w)
+	if err != nil {
+		return err
+	}
+	f.Limit = 5000
+	for {
+		evs, err := t.Store.Events(ctx, f)
+		if err != nil {
+			return err
+		}
+		mask(a, evs)
+		for _, e := range evs {
+			if err := cw.Write(e); err != nil {
+				return err
+			}
+		}
+		if err := cw.Flush(); err != nil {
+			return err
+		}
+		if len(evs) < f.Limit {
+			return nil
+		}
+		f.AfterSeq = evs[len(evs)-1].Seq
+	}
+}
+
+// Verify checks the whole chain and its signed checkpoints.
+func (t *Trail) Verify(ctx context.Context, a *dossier.Actor) (Report, error) {
+	if err := policy.Can(a, policy.AuditRead, ""); err != nil {
+		return Report{}, err
+	}
+	if t.Log != nil {
+		if err := t.Log.Flush(ctx); err != nil {
+			return Report{}, err
+		}
+	}
+	return Verify(ctx, t.Store, nil)
+}
+
+// Checkpoints returns the newest signed checkpoints and the key that signs them.
+func (t *Trail) Checkpoints(ctx context.Context, a *dossier.Actor, limit int) ([]*dossier.Checkpoint, error) {
+	if err := policy.Can(a, policy.AuditRead, ""); err != nil {
+		return nil, err
+	}
+	return t.Store.Checkpoints(ctx, limit)
+}

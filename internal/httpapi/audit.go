@@ -1,0 +1,97 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/dossier/dossier/internal/audit"
+	"github.com/dossier/dossier/internal/dossier"
+)
+
+func (s *Server) listAudit(c echo.Context) error {
+	f, err := auditFilter(c)
+	if err != nil {
+		return err
+	}
+	if strings.Contains(c.Request().Header.Get(echo.HeaderAccept), "text/csv") || c.QueryParam("format") == "csv" {
+		return s.Trail.Export(c.Request().Context(), actor(c), f, &lazyCSV{c: c, name: "dossier-audit.csv"})
+	}
+	page, err := s.Trail.List(c.Request().Context(), actor(c), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, page)
+}
+
+// auditFilter parses the query; from and to take RFC 3339 times or dates
+// (a date "to" includes that whole day).
+func auditFilter(c echo.Context) (dossier.AuditFilter, error) {
+	f := dossier.AuditFilter{Actor: c.QueryParam("actor"), CaseID: c.QueryParam("case_id"),
+		Action: c.QueryParam("action"), Object: c.QueryParam("object"), Q: c.QueryParam("q")}
+	var fe dossier.Fields
+	parse := func(name string, endOfDay bool) time.Time {
+		v := c.QueryParam(name)
+		if v == "" {
+			return time.Time{}
+		}
+		if t, err := time.Parse(time.RFC3339, v); err == nil {
+			return t
+		}
+		if d, err := dossier.ParseDate(v); err == nil {
+			if endOfDay {
+				return d.AddDays(1).Time
+			}
+			return d.Time
+		}
+		fe.Add(name, "must be an RFC 3339 time or a date YYYY-MM-DD")
+		return time.Time{}
+	}
+	f.From, f.To = parse("from", false), parse("to", true)
+	p, err := pageParams(c)
+	if err != nil {
+		return f, err
+	}
+	f.Limit = p.Limit
+	if f.AfterSeq, err = audit.ParseCursor(p.Cursor); err != nil {
+		return f, err
+	}
+	return f, fe.Err()
+}
+
+func (s *Server) verifyAudit(c echo.Context) error {
+	rep, err := s.Trail.Verify(c.Request().Context(), actor(c))
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, rep)
+}
+
+func (s *Server) auditCheckpoints(c echo.Context) error {
+	cps, err := s.Trail.Checkpoints(c.Request().Context(), actor(c), 20)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, List[*dossier.Checkpoint]{Items: cps, Total: len(cps)})
+}
+
+// lazyCSV commits the CSV response on the first write, so an error before
+// any output (a refusal) still becomes a problem+json answer.
+type lazyCSV struct {
+	c       echo.Context
+	name    string
+	started bool
+}
+
+func (w *lazyCSV) Write(p []byte) (int, error) {
+	if !w.started {
+		w.started = true
+		h := w.c.Response().Header()
+		h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+		h.Set(echo.HeaderContentDisposition, `attachment; filename="`+w.name+`"`)
+		w.c.Response().WriteHeader(http.StatusOK)
+	}
+	return w.c.Response().Write(p)
+}
