@@ -79,7 +79,7 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 // the browser peer.
 func letterHTML(tb testing.TB, e *Engine, in Input) string {
 	t, _ := e.Template("lawyer_letter", "zh-CN")
-	vals, err := resolve(t, in)
+	vals, err := resolve(t, in, e.font.Has)
 	if err != nil {
 		tb.Fatal(err)
 	}

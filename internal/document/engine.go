@@ -167,7 +167,7 @@ func (e *Engine) Render(id, lang string, in Input) (*Result, error) {
 	if in.Now.IsZero() {
 		return nil, errors.New("document: render: Input.Now is required")
 	}
-	vals, err := resolve(t, in)
+	vals, err := resolve(t, in, e.font.Has)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package document
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -85,7 +86,9 @@ var licenceRE = regexp.MustCompile(`^[0-9]{17}$`)
 // default, and validates each. It returns the canonical values (what a
 // Document record keeps) or EINVALID listing every bad field by its request
 // name, including names the template does not know.
-func resolve(t *Template, in Input) (map[string]string, error) {
+// has reports whether the document font can print a character; values with
+// characters it lacks are refused rather than printed as empty boxes.
+func resolve(t *Template, in Input, has func(rune) bool) (map[string]string, error) {
 	var bad dossier.Fields
 	today := dossier.DateOf(in.Now)
 	known := map[string]bool{}
@@ -117,6 +120,10 @@ func resolve(t *Template, in Input) (map[string]string, error) {
 		canon, err := check(f, v)
 		if err != nil {
 			bad.Add(f.Name, "%v", err)
+			continue
+		}
+		if missing := unprintable(v, has); missing != "" {
+			bad.Add(f.Name, "contains characters the document font cannot print: %s", missing)
 			continue
 		}
 		out[f.Name] = canon
@@ -237,4 +244,14 @@ func fill(s string, vals map[string]string) (string, bool) {
 		return v
 	})
 	return out, ok
+}
+
+func unprintable(v string, has func(rune) bool) string {
+	var out []rune
+	for _, r := range v {
+		if r != '\n' && !has(r) && !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return string(out)
 }

@@ -54,6 +54,7 @@ func TestRenderInvalid(t *testing.T) {
 			[]string{"installments"}},
 		{"ErrScheduleTooSmall", "installment_agreement", testCase(),
 			with(requestFields["installment_agreement"], "installments", "6", "debt_total", "0.05"), []string{"installments"}},
+		{"ErrUnprintable", "lawyer_letter", testCase(), with(letter, "debtor_name", "李䶮科技有限公司"), []string{"debtor_name"}},
 		{"ErrCourt", "payment_order_application", testCase(), with(requestFields["payment_order_application"], "court", ""),
 			[]string{"court"}},
 	}

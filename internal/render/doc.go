@@ -56,6 +56,15 @@ type Doc struct {
 	opts  DocOptions
 	rows  []core.Row
 	runes map[rune]struct{}
+	// keep holds heading lines until the next line of text arrives, so that
+	// both land in one row and a heading never ends a page on its own.
+	keep []textLine
+}
+
+type textLine struct {
+	s    string
+	size float64
+	a    align.Type
 }
 
 // NewDoc starts an A4 document set in the font f.
@@ -71,7 +80,33 @@ func (d *Doc) use(s string) {
 	}
 }
 
-func (d *Doc) add(rs ...core.Row) { d.rows = append(d.rows, rs...) }
+func (d *Doc) add(rs ...core.Row) {
+	if len(d.keep) > 0 {
+		d.rows = append(d.rows, d.linesRow(d.keep))
+		d.keep = nil
+	}
+	d.rows = append(d.rows, rs...)
+}
+
+// addLine adds one line of text as a row, joined with any kept heading.
+func (d *Doc) addLine(s string, size float64, a align.Type) {
+	ls := append(d.keep, textLine{s, size, a})
+	d.keep = nil
+	d.add(d.linesRow(ls))
+}
+
+// linesRow stacks lines in one row: maroto breaks pages only between rows.
+func (d *Doc) linesRow(ls []textLine) core.Row {
+	c := col.New(grid)
+	top := 0.0
+	for _, l := range ls {
+		d.use(l.s)
+		h := lineHeight(l.size)
+		c.Add(text.New(l.s, props.Text{Size: l.size, Align: l.a, Top: top + (h-l.size*ptToMM)/2}))
+		top += h
+	}
+	return row.New(top).Add(c)
+}
 
 // lineHeight is rounded to 1/64 mm. maroto decides where pages end by adding
 // row heights, while the PDF backend breaks a page when y+h exceeds the
@@ -82,25 +117,17 @@ func lineHeight(size float64) float64 { return snap(size * ptToMM * leading) }
 
 func snap(h float64) float64 { return math.Round(h*64) / 64 }
 
-// textRow is one line of text as a row of its own, so maroto can break pages
-// between any two lines of a paragraph.
-func (d *Doc) textRow(s string, size float64, a align.Type) core.Row {
-	d.use(s)
-	h := lineHeight(size)
-	return row.New(h).Add(col.New(grid).Add(text.New(s, props.Text{Size: size, Align: a, Top: (h - size*ptToMM) / 2})))
-}
-
 // Space adds vertical space of h millimetres.
 func (d *Doc) Space(h float64) { d.add(row.New(snap(h))) }
 
 // Letterhead writes a centred name with a smaller line under it and a rule.
 func (d *Doc) Letterhead(name, sub string) {
 	for _, l := range d.font.Wrap(name, textWidth, 16, 0) {
-		d.add(d.textRow(l, 16, align.Center))
+		d.addLine(l, 16, align.Center)
 	}
 	if sub != "" {
 		for _, l := range d.font.Wrap(sub, textWidth, sizeSmall, 0) {
-			d.add(d.textRow(l, sizeSmall, align.Center))
+			d.addLine(l, sizeSmall, align.Center)
 		}
 	}
 	d.add(row.New(3).Add(col.New(grid).Add(line.New(props.Line{Thickness: 0.6, OffsetPercent: 100}))))
@@ -111,7 +138,7 @@ func (d *Doc) Letterhead(name, sub string) {
 func (d *Doc) Title(s string) {
 	d.Space(2)
 	for _, l := range d.font.Wrap(s, textWidth, sizeTitle, 0) {
-		d.add(d.textRow(l, sizeTitle, align.Center))
+		d.addLine(l, sizeTitle, align.Center)
 	}
 	d.Space(4)
 }
@@ -120,7 +147,7 @@ func (d *Doc) Title(s string) {
 func (d *Doc) Heading(s string) {
 	d.Space(2)
 	for _, l := range d.font.Wrap(s, textWidth, sizeHeading, 0) {
-		d.add(d.textRow(l, sizeHeading, align.Left))
+		d.keep = append(d.keep, textLine{l, sizeHeading, align.Left})
 	}
 }
 
@@ -128,7 +155,7 @@ func (d *Doc) Heading(s string) {
 // Chinese) is prefixed to the first line.
 func (d *Doc) Para(s, indent string) {
 	for _, l := range d.font.Wrap(indent+s, textWidth, sizeBody, 0) {
-		d.add(d.textRow(l, sizeBody, align.Left))
+		d.addLine(l, sizeBody, align.Left)
 	}
 	d.Space(1)
 }
@@ -136,7 +163,7 @@ func (d *Doc) Para(s, indent string) {
 // Right writes lines aligned right (date, signature lines).
 func (d *Doc) Right(s string) {
 	for _, l := range d.font.Wrap(s, textWidth, sizeBody, 0) {
-		d.add(d.textRow(l, sizeBody, align.Right))
+		d.addLine(l, sizeBody, align.Right)
 	}
 }
 
@@ -233,6 +260,7 @@ func (d *Doc) Signatures(blocks ...[]string) {
 // Bytes renders the PDF and returns it with its page count.
 func (d *Doc) Bytes() ([]byte, int, error) {
 	o := d.opts
+	d.add() // flush a kept heading
 	ttf, release := d.font.viewFor(d.runes)
 	defer release()
 	cfg := config.NewBuilder().
