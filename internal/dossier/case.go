@@ -294,9 +294,12 @@ type Communication struct {
 	PromiseAmount *Money    `json:"promise_amount"`
 	PromiseDate   *Date     `json:"promise_date"`
 	EvidenceIDs   []string  `json:"evidence_ids"`
-	Flags         []string  `json:"flags"` // compliance flags, e.g. outside_hours
-	CreatedBy     string    `json:"created_by"`
-	CreatedAt     time.Time `json:"created_at"`
+	// Interruption is "demand", "acknowledgment" or empty: what this contact
+	// means for the limitation period (see recovery.go).
+	Interruption string    `json:"interruption"`
+	Flags        []string  `json:"flags"` // compliance flags, e.g. outside_hours
+	CreatedBy    string    `json:"created_by"`
+	CreatedAt    time.Time `json:"created_at"`
 }
 
 // Validate checks a new communication.
@@ -322,6 +325,9 @@ func (m *Communication) Validate(now time.Time) error {
 	}
 	if m.PromiseAmount != nil && *m.PromiseAmount <= 0 {
 		f.Add("promise_amount", "must be greater than zero")
+	}
+	if m.Interruption != "" && m.Interruption != InterruptionDemand && m.Interruption != InterruptionAcknowledgment {
+		f.Add("interruption", "must be demand, acknowledgment or empty")
 	}
 	if m.EvidenceIDs == nil {
 		m.EvidenceIDs = []string{}

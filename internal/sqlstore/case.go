@@ -167,17 +167,17 @@ func (db *DB) AddCommunication(ctx context.Context, m *dossier.Communication) er
 		pdate = m.PromiseDate.String()
 	}
 	_, err := db.q.ExecContext(ctx, `INSERT INTO communications (id, case_id, occurred_at, channel, summary,
-		outcome, promise_amount, promise_date, evidence_ids, flags, created_by, created_at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
+		outcome, promise_amount, promise_date, evidence_ids, flags, created_by, created_at, interruption)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
 		m.ID, m.CaseID, tm(m.OccurredAt), string(m.Channel), m.Summary, m.Outcome, amount, pdate,
-		string(ev), string(flags), m.CreatedBy, tm(m.CreatedAt))
+		string(ev), string(flags), m.CreatedBy, tm(m.CreatedAt), m.Interruption)
 	return db.wrap("add communication", err)
 }
 
 // Communications lists a case's communications, oldest first.
 func (db *DB) Communications(ctx context.Context, caseID string) ([]*dossier.Communication, error) {
 	rows, err := db.q.QueryContext(ctx, `SELECT id, case_id, occurred_at, channel, summary, outcome,
-		promise_amount, promise_date, evidence_ids, flags, created_by, created_at
+		promise_amount, promise_date, evidence_ids, flags, created_by, created_at, interruption
 		FROM communications WHERE case_id=$1 ORDER BY occurred_at, id`, caseID)
 	if err != nil {
 		return nil, db.wrap("communications", err)
@@ -190,7 +190,7 @@ func (db *DB) Communications(ctx context.Context, caseID string) ([]*dossier.Com
 		var amount sql.NullInt64
 		var pdate sql.NullString
 		if err := rows.Scan(&m.ID, &m.CaseID, &occurred, &channel, &m.Summary, &m.Outcome, &amount, &pdate,
-			&ev, &flags, &m.CreatedBy, &created); err != nil {
+			&ev, &flags, &m.CreatedBy, &created, &m.Interruption); err != nil {
 			return nil, db.wrap("scan communication", err)
 		}
 		m.OccurredAt, m.CreatedAt, m.Channel = parseTm(occurred), parseTm(created), dossier.Channel(channel)
