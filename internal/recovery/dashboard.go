@@ -1,0 +1,266 @@
+package recovery
+
+import (
+	"context"
+	"encoding/base64"
+	"sort"
+	"strconv"
+
+	"github.com/dossier/dossier/internal/casefile"
+	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/policy"
+)
+
+// Tally counts the cases of one bucket or stage in one currency. Amount is
+// principal plus interest; Paid is the net of the payments ledger.
+type Tally struct {
+	Key         string        `json:"key"`
+	Currency    string        `json:"currency"`
+	Count       int           `json:"count"`
+	Amount      dossier.Money `json:"amount"`
+	Paid        dossier.Money `json:"paid"`
+	Outstanding dossier.Money `json:"outstanding"`
+}
+
+// NearDeadline is a case and its limitation deadline.
+type NearDeadline struct {
+	CaseID   string        `json:"case_id"`
+	Number   string        `json:"number"`
+	Stage    dossier.Stage `json:"stage"`
+	Deadline dossier.Date  `json:"deadline"`
+	DaysLeft int           `json:"days_left"`
+}
+
+// MissedInstallment is one missed installment of a plan.
+type MissedInstallment struct {
+	CaseID string `json:"case_id"`
+	Number string `json:"number"`
+	PlanID string `json:"plan_id"`
+	Breach
+}
+
+// Dashboard is the recovery overview of the cases a caller can see. Cases at
+// stage closed are counted by bucket and stage but left out of the deadline
+// and missed-installment lists, where they would only be noise.
+type Dashboard struct {
+	AsOf     dossier.Date `json:"as_of"`
+	Cases    int          `json:"cases"`
+	ByBucket []Tally      `json:"by_bucket"`
+	ByStage  []Tally      `json:"by_stage"`
+	// Within90 includes the cases of Within30; both hold only deadlines not
+	// yet passed, nearest first. Expired lists the claims already time-barred.
+	Within30           []NearDeadline      `json:"limitation_within_30"`
+	Within90           []NearDeadline      `json:"limitation_within_90"`
+	Expired            []NearDeadline      `json:"limitation_expired"`
+	DefaultedPlans     int                 `json:"defaulted_plans"`
+	MissedInstallments []MissedInstallment `json:"missed_installments"`
+}
+
+// BuildDashboard aggregates recs (the visible cases) on day today.
+func (s *Service) BuildDashboard(recs map[string]*dossier.CaseRecords, today dossier.Date) *Dashboard {
+	loc := s.loc()
+	d := &Dashboard{AsOf: today, Within30: []NearDeadline{}, Within90: []NearDeadline{}, Expired: []NearDeadline{},
+		MissedInstallments: []MissedInstallment{}}
+	type key struct{ k, cur string }
+	tallies := map[key]*Tally{}
+	currencies := map[string]bool{}
+	add := func(k, cur string, amount, paid dossier.Money) {
+		t := tallies[key{k, cur}]
+		if t == nil {
+			t = &Tally{Key: k, Currency: cur}
+			tallies[key{k, cur}] = t
+		}
+		t.Count++
+		t.Amount += amount
+		t.Paid += paid
+		t.Outstanding += amount - paid
+	}
+	ids := make([]string, 0, len(recs))
+	for id, r := range recs {
+		if r.Case != nil {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids) // deterministic lists for equal deadlines
+	for _, id := range ids {
+		r := recs[id]
+		c := r.Case
+		c.Compute(today)
+		d.Cases++
+		currencies[c.Currency] = true
+		var paid dossier.Money
+		for _, p := range r.Payments {
+			paid += p.Amount
+		}
+		add("bucket:"+string(c.Bucket), c.Currency, c.Total(), paid)
+		add("stage:"+string(c.Stage), c.Currency, c.Total(), paid)
+		if c.Stage == dossier.StageClosed {
+			continue
+		}
+		l := ComputeLimitation(r, today, loc)
+		n := NearDeadline{CaseID: c.ID, Number: c.Number, Stage: c.Stage, Deadline: l.Deadline, DaysLeft: l.DaysLeft}
+		switch {
+		case l.Expired:
+			d.Expired = append(d.Expired, n)
+		case l.DaysLeft <= 30:
+			d.Within30 = append(d.Within30, n)
+			d.Within90 = append(d.Within90, n)
+		case l.DaysLeft <= 90:
+			d.Within90 = append(d.Within90, n)
+		}
+		for _, v := range views(r, today, s.GraceDays, loc) {
+			if v.Defaulted {
+				d.DefaultedPlans++
+			}
+			for _, row := range v.Schedule {
+				if row.Status == StatusMissed && row.Paid < row.Amount {
+					d.MissedInstallments = append(d.MissedInstallments, MissedInstallment{CaseID: c.ID,
+						Number: c.Number, PlanID: v.ID, Breach: Breach{N: row.N, DueDate: row.DueDate,
+							Amount: row.Amount, Paid: row.Paid, Shortfall: row.Amount - row.Paid}})
+				}
+			}
+		}
+	}
+	if len(currencies) == 0 {
+		currencies["CNY"] = true
+	}
+	curs := make([]string, 0, len(currencies))
+	for c := range currencies {
+		curs = append(curs, c)
+	}
+	sort.Strings(curs)
+	// Every bucket and stage appears in every currency, zeros included, so
+	// the layout does not change with the data.
+	for _, b := range dossier.Buckets {
+		for _, cur := range curs {
+			t := tallies[key{"bucket:" + string(b), cur}]
+			if t == nil {
+				t = &Tally{}
+			}
+			d.ByBucket = append(d.ByBucket, Tally{Key: string(b), Currency: cur, Count: t.Count, Amount: t.Amount,
+				Paid: t.Paid, Outstanding: t.Outstanding})
+		}
+	}
+	for _, st := range dossier.Stages {
+		for _, cur := range curs {
+			t := tallies[key{"stage:" + string(st), cur}]
+			if t == nil {
+				t = &Tally{}
+			}
+			d.ByStage = append(d.ByStage, Tally{Key: string(st), Currency: cur, Count: t.Count, Amount: t.Amount,
+				Paid: t.Paid, Outstanding: t.Outstanding})
+		}
+	}
+	byDays := func(xs []NearDeadline) {
+		sort.SliceStable(xs, func(i, j int) bool { return xs[i].DaysLeft < xs[j].DaysLeft })
+	}
+	byDays(d.Within30)
+	byDays(d.Within90)
+	byDays(d.Expired)
+	return d
+}
+
+// visibleRecords loads the records of every case a may see.
+func (s *Service) visibleRecords(ctx context.Context, a *dossier.Actor) (map[string]*dossier.CaseRecords, error) {
+	all, ids := policy.VisibleCases(a)
+	if !all && len(ids) == 0 {
+		return map[string]*dossier.CaseRecords{}, nil
+	}
+	return s.Store.CaseRecords(ctx, all, ids)
+}
+
+// Dashboard returns the overview of the cases a may see.
+func (s *Service) Dashboard(ctx context.Context, a *dossier.Actor) (*Dashboard, error) {
+	if err := policy.Can(a, policy.DashboardRead, ""); err != nil {
+		return nil, err
+	}
+	recs, err := s.visibleRecords(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	return s.BuildDashboard(recs, s.today()), nil
+}
+
+// MaxLimitationWithin bounds the limitation_within filter (ten years).
+const MaxLimitationWithin = 3650
+
+// NearDeadline lists the visible cases matching f whose limitation deadline
+// falls within the next `within` days (today included; time-barred claims are
+// not listed). Deadlines depend on communications, evidence, payments, plans
+// and filings, several of them kept by other capabilities, so they are
+// computed on each request rather than stored: every visible case matching f
+// is read, filtered, and the filtered list is paged with an offset cursor, so
+// totals and pages stay exact.
+func (s *Service) NearDeadline(ctx context.Context, a *dossier.Actor, f casefile.Filter, within int) ([]*dossier.Case, int, string, error) {
+	if within < 0 || within > MaxLimitationWithin {
+		return nil, 0, "", invalid("limitation_within", "must be a whole number of days from 0 to 3650")
+	}
+	limit, offset := f.Limit, 0
+	if limit <= 0 {
+		limit = 50
+	}
+	if f.Cursor != "" {
+		b, err := base64.RawURLEncoding.DecodeString(f.Cursor)
+		if err == nil {
+			offset, err = strconv.Atoi(string(b))
+		}
+		if err != nil || offset < 0 {
+			return nil, 0, "", invalid("cursor", "is not a cursor from a previous page")
+		}
+	}
+	// casefile applies visibility, validation and masking; read all pages.
+	var cases []*dossier.Case
+	q := f
+	q.Page = dossier.Page{Limit: 500}
+	for {
+		items, _, next, err := s.Cases.List(ctx, a, q)
+		if err != nil {
+			return nil, 0, "", err
+		}
+		cases = append(cases, items...)
+		if next == "" {
+			break
+		}
+		q.Cursor = next
+	}
+	if len(cases) == 0 {
+		return []*dossier.Case{}, 0, "", nil
+	}
+	all, _ := policy.VisibleCases(a)
+	ids := make([]string, len(cases))
+	for i, c := range cases {
+		ids[i] = c.ID
+	}
+	if all && len(ids) > caseChunkHint {
+		ids = nil
+	}
+	recs, err := s.Store.CaseRecords(ctx, all && ids == nil, ids)
+	if err != nil {
+		return nil, 0, "", err
+	}
+	today := s.today()
+	var hits []*dossier.Case
+	for _, c := range cases {
+		r := recs[c.ID]
+		if r == nil {
+			continue // deleted between the two reads
+		}
+		if l := ComputeLimitation(r, today, s.loc()); l.DaysLeft >= 0 && l.DaysLeft <= within {
+			hits = append(hits, c)
+		}
+	}
+	total := len(hits)
+	page := []*dossier.Case{}
+	if offset < total {
+		page = hits[offset:min(offset+limit, total)]
+	}
+	next := ""
+	if offset+len(page) < total && len(page) > 0 {
+		next = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(offset + len(page))))
+	}
+	return page, total, next, nil
+}
+
+// caseChunkHint: above this many cases a full scan of the recovery tables is
+// cheaper than IN lists.
+const caseChunkHint = 2000

@@ -1,0 +1,213 @@
+package recovery_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/recovery"
+)
+
+func d(s string) dossier.Date {
+	v, err := dossier.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// at is noon on day s in Shanghai, the service's zone in these tests.
+func at(s string) time.Time {
+	v := d(s)
+	return time.Date(v.Year(), v.Month(), v.Day(), 12, 0, 0, 0, shanghai)
+}
+
+var shanghai = time.FixedZone("CST", 8*3600)
+
+func ev(id, kind, on string) *dossier.Evidence {
+	e := &dossier.Evidence{ID: id, Kind: dossier.EvidenceKind(kind), CreatedAt: at("2026-11-01")}
+	if on != "" {
+		t := at(on)
+		e.OccurredAt = &t
+	}
+	return e
+}
+
+func comm(id, interruption, channel, on string, evidence ...string) *dossier.Communication {
+	return &dossier.Communication{ID: id, Interruption: interruption, Channel: dossier.Channel(channel),
+		OccurredAt: at(on), EvidenceIDs: evidence}
+}
+
+func pay(id, on string, amount dossier.Money, evidence string) *dossier.Payment {
+	return &dossier.Payment{ID: id, PaidAt: at(on), Amount: amount, EvidenceID: evidence}
+}
+
+func records(due string, stage dossier.Stage) *dossier.CaseRecords {
+	return &dossier.CaseRecords{Case: &dossier.Case{ID: "c1", Number: "2026-HZ-1", DueDate: d(due), Stage: stage,
+		Principal: 1000000, Currency: "CNY", UpdatedAt: at("2026-10-01")}}
+}
+
+func TestAddYears(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"2024-02-29", "2027-02-28"}, // no 29 February in 2027: the month's last day (art. 202)
+		{"2023-02-28", "2026-02-28"},
+		{"2025-02-28", "2028-02-28"}, // not the 29th: the corresponding day exists
+		{"2026-01-31", "2029-01-31"},
+		{"2026-12-31", "2029-12-31"},
+	} {
+		if got := recovery.AddYears(d(tc.in), 3); got.String() != tc.want {
+			t.Errorf("%s + 3y = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestLimitation(t *testing.T) {
+	today := d("2026-11-25")
+	tests := []struct {
+		name     string
+		r        func() *dossier.CaseRecords
+		deadline string
+		expired  bool
+		// events lists the non-due basis rows as event:proven:counted.
+		events []string
+	}{
+		{"DueOnly", func() *dossier.CaseRecords { return records("2024-02-29", dossier.StageNegotiation) },
+			"2027-02-28", false, nil},
+		{"DemandCommunication", func() *dossier.CaseRecords {
+			r := records("2022-01-10", dossier.StageNegotiation)
+			r.Evidence = []*dossier.Evidence{ev("rec1", "recording", "2024-06-01")}
+			r.Communications = []*dossier.Communication{comm("m1", "demand", "phone", "2024-06-01", "rec1")}
+			return r
+		}, "2027-06-01", false, []string{"demand:true:true"}},
+		{"ErrDemandLetterWithoutDelivery", func() *dossier.CaseRecords {
+			r := records("2022-01-10", dossier.StageLawyerLetter)
+			r.Evidence = []*dossier.Evidence{ev("l1", "letter", "2024-06-01")}
+			r.Communications = []*dossier.Communication{comm("m1", "demand", "letter", "2024-06-01", "l1")}
+			return r
+		}, "2025-01-10", true, []string{"demand:false:false"}},
+		{"DemandLetterDelivered", func() *dossier.CaseRecords {
+			r := records("2022-01-10", dossier.StageLawyerLetter)
+			r.Evidence = []*dossier.Evidence{ev("l1", "letter", "2024-06-01"), ev("ems", "delivery", "2024-06-04")}
+			r.Communications = []*dossier.Communication{comm("m1", "demand", "letter", "2024-06-03", "l1", "ems")}
+			return r
+		}, "2027-06-03", false, []string{"demand:true:true"}},
+		{"LetterEvidencePairedWithDelivery", func() *dossier.CaseRecords {
+			// No communication: the letter is dated when the delivery record
+			// shows it reached the debtor, not when it was sent.
+			r := records("2022-01-10", dossier.StageLawyerLetter)
+			r.Evidence = []*dossier.Evidence{ev("l1", "letter", "2024-06-01"), ev("ems-old", "delivery", "2024-05-01"),
+				ev("ems", "delivery", "2024-06-05"), ev("ems-late", "delivery", "2024-09-30")}
+			return r
+		}, "2027-06-05", false, []string{"demand:true:true"}},
+		{"ErrLetterEvidenceUndelivered", func() *dossier.CaseRecords {
+			r := records("2022-01-10", dossier.StageLawyerLetter)
+			r.Evidence = []*dossier.Evidence{ev("l1", "letter", "2024-06-01"), ev("l2", "letter", "")}
+			return r
+		}, "2025-01-10", true, []string{"demand:false:false", "demand:false:false"}},
+		{"AcknowledgmentByPromise", func() *dossier.CaseRecords {
+			r := records("2023-03-01", dossier.StageNegotiation)
+			amt, on := dossier.Money(50000), d("2025-09-30")
+			m := comm("m1", "", "wechat", "2025-09-01", "chat1")
+			m.PromiseAmount, m.PromiseDate = &amt, &on
+			r.Evidence = []*dossier.Evidence{ev("chat1", "chat", "2025-09-01")}
+			r.Communications = []*dossier.Communication{m}
+			return r
+		}, "2028-09-01", false, []string{"acknowledgment:true:true"}},
+		{"ErrAcknowledgmentUnproven", func() *dossier.CaseRecords {
+			r := records("2023-03-01", dossier.StageNegotiation)
+			r.Communications = []*dossier.Communication{comm("m1", "acknowledgment", "phone", "2025-09-01")}
+			return r
+		}, "2026-03-01", true, []string{"acknowledgment:false:false"}},
+		{"ErrEvidenceDeleted", func() *dossier.CaseRecords {
+			r := records("2023-03-01", dossier.StageNegotiation)
+			// The cited recording was tombstoned: it no longer proves anything.
+			r.Communications = []*dossier.Communication{comm("m1", "acknowledgment", "phone", "2025-09-01", "gone")}
+			return r
+		}, "2026-03-01", true, []string{"acknowledgment:false:false"}},
+		{"InstallmentAgreement", func() *dossier.CaseRecords {
+			r := records("2023-03-01", dossier.StageInstallment)
+			r.Plans = []*dossier.InstallmentPlan{{ID: "p1", Total: 30000, Installments: 3, AgreedOn: d("2025-12-15"), DocumentID: "doc1"},
+				{ID: "p2", Total: 30000, Installments: 3, AgreedOn: d("2026-02-01")}}
+			return r
+		}, "2028-12-15", false, []string{"installment_agreement:true:true", "installment_agreement:false:false"}},
+		{"PartialPayment", func() *dossier.CaseRecords {
+			r := records("2023-03-01", dossier.StageNegotiation)
+			r.Evidence = []*dossier.Evidence{ev("slip", "statement", "2025-05-20")}
+			reversed := pay("p2", "2026-01-10", 20000, "slip")
+			reversed.ReversedBy = "p3"
+			r.Payments = []*dossier.Payment{pay("p1", "2025-05-20", 10000, "slip"), reversed,
+				{ID: "p3", PaidAt: at("2026-01-11"), Amount: -20000, Reverses: "p2"}, pay("p4", "2026-02-01", 5000, "")}
+			return r
+		}, "2028-05-20", false, []string{"partial_payment:true:true", "partial_payment:false:false"}},
+		{"Filing", func() *dossier.CaseRecords {
+			r := records("2023-03-01", dossier.StagePaymentOrder)
+			r.Evidence = []*dossier.Evidence{ev("receipt", "other", "2026-02-10")}
+			r.Filings = []*dossier.Filing{{ID: "f1", Kind: "payment_order", FiledOn: d("2026-02-10"), EvidenceID: "receipt"}}
+			return r
+		}, "2029-02-10", false, []string{"filing:true:true"}},
+		{"ErrStageWithoutFiling", func() *dossier.CaseRecords {
+			return records("2023-03-01", dossier.StageLitigation)
+		}, "2026-03-01", true, []string{"filing:false:false"}},
+		{"SeveralInterruptions", func() *dossier.CaseRecords {
+			r := records("2019-05-01", dossier.StageNegotiation)
+			r.Evidence = []*dossier.Evidence{ev("slip", "statement", "2021-04-01"), ev("rec", "recording", "2024-03-15"),
+				ev("chat", "chat", "2026-01-20")}
+			r.Payments = []*dossier.Payment{pay("p1", "2021-04-01", 10000, "slip")}
+			r.Communications = []*dossier.Communication{comm("m1", "demand", "phone", "2024-03-15", "rec"),
+				comm("m2", "acknowledgment", "wechat", "2026-01-20", "chat"),
+				comm("m3", "demand", "phone", "2025-06-01")} // unproven, between two proven ones
+			return r
+		}, "2029-01-20", false, []string{"partial_payment:true:true", "demand:true:true", "demand:false:false",
+			"acknowledgment:true:true"}},
+		{"ErrExpiredDemandTooLate", func() *dossier.CaseRecords {
+			// The period ran out on 2023-01-01; a demand after that does not
+			// revive the claim.
+			r := records("2020-01-01", dossier.StageLawyerLetter)
+			r.Evidence = []*dossier.Evidence{ev("rec", "recording", "2023-06-01")}
+			r.Communications = []*dossier.Communication{comm("m1", "demand", "phone", "2023-06-01", "rec")}
+			return r
+		}, "2023-01-01", true, []string{"demand:true:false"}},
+		{"AcknowledgmentAfterExpiry", func() *dossier.CaseRecords {
+			// A debtor who agrees to pay after expiry can no longer plead it (art. 192).
+			r := records("2020-01-01", dossier.StageNegotiation)
+			r.Evidence = []*dossier.Evidence{ev("chat", "chat", "2023-06-01")}
+			r.Communications = []*dossier.Communication{comm("m1", "acknowledgment", "wechat", "2023-06-01", "chat")}
+			return r
+		}, "2026-06-01", true, []string{"acknowledgment:true:true"}},
+		{"DeadlineIsToday", func() *dossier.CaseRecords { return records("2023-11-25", dossier.StageNegotiation) },
+			"2026-11-25", false, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := tc.r()
+			for _, e := range r.Evidence {
+				e.CaseID = r.Case.ID
+			}
+			l := recovery.ComputeLimitation(r, today, shanghai)
+			if l.Deadline.String() != tc.deadline || l.Expired != tc.expired {
+				t.Fatalf("deadline %s expired %v, want %s %v; basis %+v", l.Deadline, l.Expired, tc.deadline, tc.expired, l.Basis)
+			}
+			if want := today.DaysUntil(d(tc.deadline)); l.DaysLeft != want {
+				t.Errorf("days_left %d, want %d", l.DaysLeft, want)
+			}
+			if l.Basis[0].Event != "due" || !l.Basis[0].Date.Equal(r.Case.DueDate.Time) {
+				t.Fatalf("first basis row %+v", l.Basis[0])
+			}
+			var got []string
+			for _, b := range l.Basis[1:] {
+				got = append(got, fmt.Sprintf("%s:%v:%v", b.Event, b.Proven, b.Counted))
+				if b.Note == "" || b.Date.IsZero() {
+					t.Errorf("basis row without note or date: %+v", b)
+				}
+				if b.Proven && b.EvidenceID == "" && b.PlanID == "" {
+					t.Errorf("proven event cites no evidence: %+v", b)
+				}
+			}
+			if strings.Join(got, " ") != strings.Join(tc.events, " ") {
+				t.Fatalf("events %v, want %v", got, tc.events)
+			}
+		})
+	}
+}

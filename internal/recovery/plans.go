@@ -1,0 +1,333 @@
+package recovery
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/dossier/dossier/internal/document"
+	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/policy"
+)
+
+// MaxInstallments bounds a plan: ten years of monthly installments.
+const MaxInstallments = 120
+
+// Installment statuses.
+const (
+	StatusDue    = "due"    // not yet due, or due today
+	StatusPaid   = "paid"   // paid in full by its due date
+	StatusLate   = "late"   // past due within the grace period, or paid in full within it
+	StatusMissed = "missed" // not paid in full by the end of the grace period
+)
+
+// PlanInput is the body of a new plan. Total, Installments and FirstDueDate
+// may be left out when DocumentID names a generated installment agreement:
+// they are then read from the document's fields.
+type PlanInput struct {
+	Total        *dossier.Money `json:"total"`
+	Installments *int           `json:"installments"`
+	FirstDueDate dossier.Date   `json:"first_due_date"`
+	AgreedOn     dossier.Date   `json:"agreed_on"`
+	DocumentID   string         `json:"document_id"`
+	EvidenceID   string         `json:"evidence_id"`
+}
+
+// InstallmentStatus is one schedule row with its live status.
+type InstallmentStatus struct {
+	N       int           `json:"n"`
+	DueDate dossier.Date  `json:"due_date"`
+	Amount  dossier.Money `json:"amount"`
+	Paid    dossier.Money `json:"paid"`
+	PaidOn  dossier.Date  `json:"paid_on"` // the day it was paid in full; null until then
+	Status  string        `json:"status"`
+}
+
+// Breach is a missed installment, for the payment-order application.
+type Breach struct {
+	N         int           `json:"n"`
+	DueDate   dossier.Date  `json:"due_date"`
+	Amount    dossier.Money `json:"amount"`
+	Paid      dossier.Money `json:"paid"`
+	Shortfall dossier.Money `json:"shortfall"`
+}
+
+// Prefill is what a payment-order application (支付令申请书) needs after an
+// accelerated default: the remaining balance, the agreement and the breach.
+type Prefill struct {
+	Template            string            `json:"template"`
+	Amount              dossier.Money     `json:"amount"`
+	AgreementDocumentID string            `json:"agreement_document_id"`
+	AgreementEvidenceID string            `json:"agreement_evidence_id"`
+	Breach              []Breach          `json:"breach"`
+	PaymentEvidenceIDs  []string          `json:"payment_evidence_ids"`
+	Fields              map[string]string `json:"fields"`
+}
+
+// PlanView is a plan with its live status on a given day.
+type PlanView struct {
+	*dossier.InstallmentPlan
+	Schedule    []InstallmentStatus `json:"schedule"`
+	Paid        dossier.Money       `json:"paid"`
+	Remaining   dossier.Money       `json:"remaining"`
+	Overpaid    dossier.Money       `json:"overpaid"` // paid beyond the plan total, carried forward to nothing
+	AmountDue   dossier.Money       `json:"amount_due"`
+	Defaulted   bool                `json:"defaulted"`
+	DefaultedOn dossier.Date        `json:"defaulted_on"`
+	Accelerated bool                `json:"accelerated"`
+	Prefill     *Prefill            `json:"payment_order_prefill,omitempty"`
+}
+
+// PlanStatus matches payments to p's installments in order and rates each on
+// day today. Payments are applied oldest first to the earliest installment not
+// yet paid in full; what exceeds an installment carries forward to the next.
+// An installment paid in full by its due date is paid; paid in full, or still
+// open, within graceDays after it is late; otherwise missed. One missed
+// installment defaults the plan and accelerates it: the whole remaining balance
+// falls due at once and a payment-order pre-fill is offered. A default stays on
+// record even if the debtor later catches up, since the right to accelerate
+// arose when the installment was missed.
+func PlanStatus(p *dossier.InstallmentPlan, payments []*dossier.Payment, today dossier.Date, graceDays int, loc *time.Location) *PlanView {
+	if loc == nil {
+		loc = time.UTC
+	}
+	v := &PlanView{InstallmentPlan: p, Schedule: make([]InstallmentStatus, len(p.Schedule))}
+	for i, s := range p.Schedule {
+		v.Schedule[i] = InstallmentStatus{N: s.N, DueDate: s.DueDate, Amount: s.Amount}
+	}
+	ps := append([]*dossier.Payment(nil), payments...)
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].PaidAt.Before(ps[j].PaidAt) })
+	var evidence []string
+	i := 0
+	for _, pay := range ps {
+		if pay.Amount <= 0 || pay.ReversedBy != "" {
+			continue
+		}
+		if pay.EvidenceID != "" {
+			evidence = append(evidence, pay.EvidenceID)
+		}
+		on, amt := dossier.DateOf(pay.PaidAt.In(loc)), pay.Amount
+		for amt > 0 && i < len(v.Schedule) {
+			row := &v.Schedule[i]
+			take := min(row.Amount-row.Paid, amt)
+			row.Paid += take
+			amt -= take
+			if row.Paid == row.Amount {
+				row.PaidOn = on
+				i++
+			}
+		}
+		v.Overpaid += amt
+	}
+	var breach []Breach
+	for i := range v.Schedule {
+		row := &v.Schedule[i]
+		v.Paid += row.Paid
+		lastGrace := row.DueDate.AddDays(graceDays)
+		settled := row.PaidOn
+		if settled.IsZero() {
+			settled = today
+		}
+		switch {
+		case !settled.After(row.DueDate.Time):
+			row.Status = StatusDue
+			if !row.PaidOn.IsZero() {
+				row.Status = StatusPaid
+			}
+		case !settled.After(lastGrace.Time):
+			row.Status = StatusLate
+		default:
+			row.Status = StatusMissed
+			if !v.Defaulted {
+				v.Defaulted, v.DefaultedOn = true, lastGrace.AddDays(1)
+			}
+			breach = append(breach, Breach{N: row.N, DueDate: row.DueDate, Amount: row.Amount, Paid: row.Paid,
+				Shortfall: row.Amount - row.Paid})
+		}
+		if row.PaidOn.IsZero() && !row.DueDate.After(today.Time) {
+			v.AmountDue += row.Amount - row.Paid
+		}
+	}
+	v.Remaining = p.Total - v.Paid
+	v.Accelerated = v.Defaulted
+	if v.Accelerated {
+		v.AmountDue = v.Remaining
+	}
+	if v.Accelerated && v.Remaining > 0 {
+		if evidence == nil {
+			evidence = []string{}
+		}
+		v.Prefill = &Prefill{Template: "payment_order_application", Amount: v.Remaining,
+			AgreementDocumentID: p.DocumentID, AgreementEvidenceID: p.EvidenceID, Breach: breach,
+			PaymentEvidenceIDs: evidence, Fields: map[string]string{"claim_amount": v.Remaining.String()}}
+	}
+	return v
+}
+
+// planPayments splits a case's payments between its plans: each payment goes
+// to the latest plan agreed on or before the day it was made.
+func planPayments(plans []*dossier.InstallmentPlan, payments []*dossier.Payment, loc *time.Location) map[string][]*dossier.Payment {
+	out := map[string][]*dossier.Payment{}
+	for _, pay := range payments {
+		on := dossier.DateOf(pay.PaidAt.In(loc))
+		var best *dossier.InstallmentPlan
+		for _, p := range plans {
+			if !p.AgreedOn.After(on.Time) && (best == nil || !p.AgreedOn.Before(best.AgreedOn.Time)) {
+				best = p
+			}
+		}
+		if best != nil {
+			out[best.ID] = append(out[best.ID], pay)
+		}
+	}
+	return out
+}
+
+// views rates every plan of r.
+func views(r *dossier.CaseRecords, today dossier.Date, grace int, loc *time.Location) []*PlanView {
+	split := planPayments(r.Plans, r.Payments, loc)
+	out := make([]*PlanView, 0, len(r.Plans))
+	for _, p := range r.Plans {
+		out = append(out, PlanStatus(p, split[p.ID], today, grace, loc))
+	}
+	return out
+}
+
+// AddPlan stores a plan and answers it with its live status.
+func (s *Service) AddPlan(ctx context.Context, a *dossier.Actor, caseID string, in *PlanInput) (*PlanView, error) {
+	dossier.Note(ctx, caseID, "installment_plan", "")
+	if err := policy.Can(a, policy.RecoveryWrite, caseID); err != nil {
+		return nil, err
+	}
+	p := &dossier.InstallmentPlan{ID: dossier.NewID(), CaseID: caseID, FirstDueDate: in.FirstDueDate,
+		AgreedOn: in.AgreedOn, DocumentID: in.DocumentID, EvidenceID: in.EvidenceID, CreatedBy: a.UserID(),
+		CreatedAt: s.now().UTC()}
+	var view *PlanView
+	err := s.inTx(ctx, func(tx Store) error {
+		r, err := s.records(ctx, tx, caseID)
+		if err != nil {
+			return err
+		}
+		var f dossier.Fields
+		fields := map[string]string{}
+		if p.DocumentID != "" {
+			var d *dossier.Document
+			if s.Documents != nil {
+				d, err = s.Documents.Document(ctx, p.DocumentID)
+			}
+			switch {
+			case s.Documents == nil || dossier.ErrorCode(err) == dossier.ENOTFOUND || (err == nil && d.CaseID != caseID):
+				f.Add("document_id", "unknown document %s", p.DocumentID)
+			case err != nil:
+				return err
+			case d.Template != "installment_agreement":
+				f.Add("document_id", "is a %s, not an installment agreement", d.Template)
+			default:
+				fields = d.Fields
+				if p.AgreedOn.IsZero() {
+					p.AgreedOn = dossier.DateOf(d.CreatedAt.In(s.loc()))
+				}
+			}
+		}
+		if err := liveEvidence(ctx, tx, caseID, "evidence_id", p.EvidenceID); err != nil {
+			if dossier.ErrorCode(err) != dossier.EINVALID {
+				return err
+			}
+			f.Add("evidence_id", "unknown evidence %s", p.EvidenceID)
+		}
+		s.fillPlan(p, in, fields, &f)
+		if err := f.Err(); err != nil {
+			return err
+		}
+		if err := tx.AddPlan(ctx, p); err != nil {
+			return err
+		}
+		r.Plans = append(r.Plans, p)
+		for _, v := range views(r, s.today(), s.GraceDays, s.loc()) {
+			if v.ID == p.ID {
+				view = v
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	dossier.NoteFrom(ctx).ObjectID = p.ID
+	return view, nil
+}
+
+// fillPlan takes total, installments and first due date from the input or,
+// when left out, from the agreement document's fields, and builds the
+// schedule with the document engine's Schedule so the plan and the printed
+// agreement agree to the fen.
+func (s *Service) fillPlan(p *dossier.InstallmentPlan, in *PlanInput, doc map[string]string, f *dossier.Fields) {
+	switch {
+	case in.Total != nil:
+		p.Total = *in.Total
+	case doc["debt_total"] != "":
+		p.Total, _ = dossier.ParseMoney(doc["debt_total"])
+	default:
+		f.Add("total", "is required")
+	}
+	switch {
+	case in.Installments != nil:
+		p.Installments = *in.Installments
+	case doc["installments"] != "":
+		p.Installments, _ = strconv.Atoi(doc["installments"])
+	default:
+		f.Add("installments", "is required")
+	}
+	if p.FirstDueDate.IsZero() && doc["first_due_date"] != "" {
+		p.FirstDueDate, _ = dossier.ParseDate(doc["first_due_date"])
+	}
+	if p.AgreedOn.IsZero() {
+		p.AgreedOn = s.today()
+	}
+	if (in.Total != nil || doc["debt_total"] != "") && (p.Total <= 0 || p.Total > dossier.MaxMoney) {
+		f.Add("total", "must be greater than zero and at most 999999999999.99")
+	}
+	if (in.Installments != nil || doc["installments"] != "") && (p.Installments < 1 || p.Installments > MaxInstallments) {
+		f.Add("installments", "must be a whole number from 1 to %d", MaxInstallments)
+	}
+	if p.Total > 0 && p.Installments >= 1 && p.Total < dossier.Money(p.Installments) {
+		f.Add("total", "cannot be split into %d installments of at least 0.01", p.Installments)
+	}
+	switch {
+	case p.FirstDueDate.IsZero():
+		f.Add("first_due_date", "is required (YYYY-MM-DD)")
+	case p.FirstDueDate.Before(p.AgreedOn.Time):
+		f.Add("first_due_date", "must not be before the agreement date %s", p.AgreedOn)
+	case p.FirstDueDate.Year() > 2200:
+		f.Add("first_due_date", "is out of range")
+	}
+	if p.AgreedOn.After(s.today().Time) {
+		f.Add("agreed_on", "must not be in the future")
+	}
+	if len(*f) > 0 {
+		return
+	}
+	rows, err := document.Schedule(p.Total, p.Installments, p.FirstDueDate)
+	if err != nil {
+		f.Add("installments", "%v", err)
+		return
+	}
+	p.Schedule = make([]dossier.ScheduledInstallment, len(rows))
+	for i, r := range rows {
+		p.Schedule[i] = dossier.ScheduledInstallment{N: r.N, DueDate: r.DueDate, Amount: r.Amount}
+	}
+}
+
+// Plans lists a visible case's plans with their live status.
+func (s *Service) Plans(ctx context.Context, a *dossier.Actor, caseID string) ([]*PlanView, error) {
+	dossier.Note(ctx, caseID, "case", caseID)
+	if err := policy.Can(a, policy.RecoveryRead, caseID); err != nil {
+		return nil, err
+	}
+	r, err := s.records(ctx, s.Store, caseID)
+	if err != nil {
+		return nil, err
+	}
+	return views(r, s.today(), s.GraceDays, s.loc()), nil
+}
