@@ -16,7 +16,23 @@ import (
 	"github.com/dossier/dossier/internal/dossier"
 )
 
-var keep = flag.String("keep", "", "write rendered PDFs and page-1 PNGs into this directory")
+var (
+	keep   = flag.String("keep", "", "write rendered PDFs and page-1 PNGs into this directory")
+	update = flag.Bool("update", false, "rewrite the golden text files in testdata")
+)
+
+// normalize keeps a text's non-empty lines with single spaces, so goldens do
+// not depend on pdftotext's column padding.
+func normalize(s string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(s, "\n") {
+		if f := strings.Fields(l); len(f) > 0 {
+			b.WriteString(strings.Join(f, " "))
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
 
 var (
 	engineOnce sync.Once
@@ -123,6 +139,20 @@ func TestRender(t *testing.T) {
 			}
 			if t.Failed() {
 				t.Log(txt)
+			}
+			// The golden file shows reviewers the whole text of each document
+			// and catches unintended changes of wording or layout.
+			golden := filepath.Join("testdata", name+".golden.txt")
+			if *update {
+				os.MkdirAll("testdata", 0o755)
+				if err := os.WriteFile(golden, []byte(normalize(txt)), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if want, err := os.ReadFile(golden); err != nil {
+				t.Errorf("no golden file (run go test -update): %v", err)
+			} else if got := normalize(txt); got != string(want) {
+				t.Errorf("text differs from %s (go test -update to accept):\n%s", golden, got)
 			}
 			if res.Pages < 1 || !strings.Contains(flat, "共"+strconv.Itoa(res.Pages)+"页") && !strings.Contains(flat, "of"+strconv.Itoa(res.Pages)) {
 				t.Errorf("pages = %d, footer does not say so", res.Pages)

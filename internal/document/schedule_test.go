@@ -148,3 +148,39 @@ func equalStrings(a, b []string) bool {
 	}
 	return true
 }
+
+func TestConditions(t *testing.T) {
+	today := dossier.NewDate(2026, 7, 20)
+	kinds := func(ms []Missing) []string {
+		var out []string
+		for _, m := range ms {
+			out = append(out, m.Kind)
+		}
+		return out
+	}
+	ok := testCase()
+	ok.Interest = 0
+	notDue := testCase()
+	notDue.DueDate = today
+	bare := &dossier.Case{}
+	tests := []struct {
+		name string
+		c    *dossier.Case
+		want []string
+	}{
+		{"OK", ok, nil},
+		{"OKInterestNoted", testCase(), []string{"contract_interest"}},
+		{"ErrNotDue", notDue, []string{"due", "contract_interest"}},
+		{"ErrBare", bare, []string{"due", "amount", "debtor_address"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := kinds(Conditions("payment_order_application", tt.c, today)); !equalStrings(got, tt.want) {
+				t.Errorf("Conditions = %v, want %v", got, tt.want)
+			}
+		})
+	}
+	if got := Conditions("lawyer_letter", bare, today); got != nil {
+		t.Errorf("lawyer_letter conditions = %v", got)
+	}
+}

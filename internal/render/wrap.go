@@ -110,6 +110,8 @@ func tokens(text string) []string {
 	glueNext := false
 	for _, t := range raw {
 		switch {
+		case len(out) > 0 && inDate(out[len(out)-1], t):
+			out[len(out)-1] += t
 		case glueNext && t != " ":
 			out[len(out)-1] += t
 		case len(out) > 0 && t != " " && strings.ContainsAny(t[:firstLen(t)], noLineStart) && out[len(out)-1] != " ":
@@ -134,4 +136,19 @@ func firstLen(s string) int {
 func lastRune(s string) string {
 	r := []rune(s)
 	return string(r[len(r)-1])
+}
+
+// inDate reports whether t continues a date or number with its unit, so
+// that 2026年3月31日 is never broken: 年月日 after digits, and digits after
+// 年 or 月 that themselves follow digits.
+func inDate(prev, t string) bool {
+	isDigit := func(b byte) bool { return b >= '0' && b <= '9' }
+	if t == "年" || t == "月" || t == "日" {
+		return isDigit(prev[len(prev)-1])
+	}
+	if isDigit(t[0]) && (strings.HasSuffix(prev, "年") || strings.HasSuffix(prev, "月")) {
+		r := []rune(prev)
+		return len(r) > 1 && r[len(r)-2] < 0x80 && isDigit(byte(r[len(r)-2]))
+	}
+	return false
 }

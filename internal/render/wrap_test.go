@@ -88,6 +88,11 @@ func TestWrap(t *testing.T) {
 				t.Errorf("lines = %q", lines)
 			}
 		}},
+		{"OKDatesWhole", strings.Repeat("中", 8) + "于2026年3月31日前付款", 12 * zhChar, func(t *testing.T, lines []string) {
+			if !strings.Contains(strings.Join(lines, "\n"), "2026年3月31日") {
+				t.Errorf("date broken: %q", lines)
+			}
+		}},
 		{"OKNewline", "甲\n乙", 100, func(t *testing.T, lines []string) {
 			if len(lines) != 2 {
 				t.Errorf("lines = %q", lines)
