@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"github.com/dossier/dossier/internal/audit"
 )
@@ -19,11 +20,13 @@ func runAudit(ctx context.Context, cfg *Config, args []string, _ io.Reader, stdo
 		return 1
 	}
 	defer store.Close()
-	rep, err := audit.Verify(ctx, store, func(n int64) {
-		if n%100000 == 0 {
-			fmt.Fprintf(stderr, "\rchecked %d events", n)
-		}
-	})
+	opts := audit.VerifyOptions{Progress: func(n int64) { fmt.Fprintf(stderr, "\rchecked %d events", n) }}
+	// Pin the local signing key when there is one, so a chain re-signed with
+	// another key does not pass.
+	if pub, err := audit.PublicKey(auditKeyPath(cfg)); err == nil {
+		opts.TrustedKeys = []string{pub}
+	}
+	rep, err := audit.VerifyWith(ctx, store, opts)
 	fmt.Fprintln(stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "dossier audit verify:", err)
@@ -36,3 +39,6 @@ func runAudit(ctx context.Context, cfg *Config, args []string, _ io.Reader, stdo
 	fmt.Fprintf(stdout, "ok: %d events, %d signed checkpoints, head %s\n", rep.Events, rep.Checkpoints, rep.Head)
 	return 0
 }
+
+// auditKeyPath is where the checkpoint signing key lives.
+func auditKeyPath(cfg *Config) string { return filepath.Join(cfg.DataDir, "audit-signing.key") }

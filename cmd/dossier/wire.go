@@ -85,7 +85,7 @@ func wire(ctx context.Context, cfg *Config, logw io.Writer) (*App, error) {
 		a.Close(ctx)
 		return nil, err
 	}
-	a.Audit, err = audit.Open(ctx, a.Store, filepath.Join(cfg.DataDir, "audit-signing.key"), audit.Options{Logger: a.Log})
+	a.Audit, err = audit.Open(ctx, a.Store, auditKeyPath(cfg), audit.Options{Logger: a.Log})
 	if err != nil {
 		a.Close(ctx)
 		return nil, fmt.Errorf("audit: %w", err)

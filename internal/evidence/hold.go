@@ -12,13 +12,18 @@ import (
 )
 
 // Hold puts an item on legal hold (hold=true, a reason required) or lifts
-// the hold. The storage lock of every version's blob follows: on a locking
+// the hold; hold nil is an invalid request, answered only after the policy
+// check so an invisible item stays invisible. The storage lock of every version's blob follows: on a locking
 // S3 bucket the objects themselves then refuse deletion.
-func (v *Vault) Hold(ctx context.Context, a *dossier.Actor, id string, hold bool, reason string) (*dossier.Evidence, error) {
+func (v *Vault) Hold(ctx context.Context, a *dossier.Actor, id string, holdp *bool, reason string) (*dossier.Evidence, error) {
 	e, err := v.item(ctx, a, policy.EvidenceHold, id)
 	if err != nil {
 		return nil, err
 	}
+	if holdp == nil {
+		return nil, fieldErr("hold", "is required (true or false)")
+	}
+	hold := *holdp
 	reason = strings.TrimSpace(reason)
 	if hold && reason == "" {
 		return nil, fieldErr("reason", "is required to put an item on hold")

@@ -142,11 +142,7 @@ func (s *Server) holdEvidence(c echo.Context) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	if in.Hold == nil {
-		return &dossier.Error{Code: dossier.EINVALID, Message: "invalid fields",
-			Fields: []dossier.FieldError{{Field: "hold", Message: "is required (true or false)"}}}
-	}
-	out, err := v.Hold(c.Request().Context(), actor(c), c.Param("evidence_id"), *in.Hold, in.Reason)
+	out, err := v.Hold(c.Request().Context(), actor(c), c.Param("evidence_id"), in.Hold, in.Reason)
 	if err != nil {
 		return err
 	}

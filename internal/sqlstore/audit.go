@@ -18,29 +18,18 @@ func (db *DB) AppendEvents(ctx context.Context, evs []*dossier.Event) error {
 	}
 	return db.InTx(ctx, func(s dossier.Store) error {
 		tx := s.(*DB)
-		// Multi-row inserts of up to 50 events keep a batch to a few statements.
-		const per = 50
-		for start := 0; start < len(evs); start += per {
-			end := min(start+per, len(evs))
-			var b strings.Builder
-			b.WriteString(`INSERT INTO audit_events (` + eventColumns + `) VALUES `)
-			args := make([]any, 0, (end-start)*16)
-			for i, e := range evs[start:end] {
-				if i > 0 {
-					b.WriteByte(',')
-				}
-				b.WriteByte('(')
-				for j := 0; j < 16; j++ {
-					if j > 0 {
-						b.WriteByte(',')
-					}
-					b.WriteString("$" + itoa(i*16+j+1))
-				}
-				b.WriteByte(')')
-				args = append(args, e.Seq, tm(e.At), e.Actor, e.Role, e.Action, e.ObjectType, e.ObjectID,
-					e.CaseID, e.IP, e.UserAgent, e.RequestID, e.Status, e.Outcome, e.Detail, e.Hash, e.PrevHash)
-			}
-			if _, err := tx.q.ExecContext(ctx, b.String(), args...); err != nil {
+		// One prepared single-row INSERT reused for the batch: the SQLite
+		// driver resolves $N parameters by scanning, so many-parameter
+		// multi-row statements cost quadratically (measured 5x slower).
+		stmt, err := tx.prepare(ctx, `INSERT INTO audit_events (`+eventColumns+`)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)`)
+		if err != nil {
+			return tx.wrap("append events", err)
+		}
+		defer stmt.Close()
+		for _, e := range evs {
+			if _, err := stmt.ExecContext(ctx, e.Seq, tm(e.At), e.Actor, e.Role, e.Action, e.ObjectType, e.ObjectID,
+				e.CaseID, e.IP, e.UserAgent, e.RequestID, e.Status, e.Outcome, e.Detail, e.Hash, e.PrevHash); err != nil {
 				return tx.wrap("append events", err)
 			}
 		}

@@ -67,6 +67,14 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+// prepare prepares a statement on the transaction or pool behind db.
+func (db *DB) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
+	if tx, ok := db.q.(*sql.Tx); ok {
+		return tx.PrepareContext(ctx, query)
+	}
+	return db.sql.PrepareContext(ctx, query)
+}
+
 // Dialect returns "sqlite" or "postgres".
 func (db *DB) Dialect() string { return db.dialect.name }
 

@@ -1,0 +1,209 @@
+package httpapi_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/httpapi"
+	"github.com/dossier/dossier/internal/policy"
+)
+
+// access says who may call a route.
+type access struct {
+	kind string        // "public", "auth" (any signed-in user), "case" or "global" (a policy action)
+	act  policy.Action // for "case" and "global"
+}
+
+var (
+	public = access{kind: "public"}
+	signed = access{kind: "auth"}
+)
+
+func onCase(a policy.Action) access   { return access{kind: "case", act: a} }
+func globally(a policy.Action) access { return access{kind: "global", act: a} }
+
+// routePolicy is the expected access of every route, by its audit action.
+// A route registered without a row here fails TestRouteRoleCaseMatrix.
+var routePolicy = map[string]access{
+	"health.live": public, "health.ready": public, "health.metrics": public, "api.openapi": public,
+	"auth.login": public, "auth.logout": signed, "user.me": signed, "template.list": signed,
+	"case.list": signed,
+
+	"user.list": globally(policy.UserManage), "user.create": globally(policy.UserManage),
+	"case.create": globally(policy.CaseCreate), "search.run": globally(policy.SearchRun),
+	"audit.list": globally(policy.AuditRead), "audit.verify": globally(policy.AuditRead),
+	"audit.checkpoints": globally(policy.AuditRead),
+
+	"grant.create": onCase(policy.CaseGrant), "grant.delete": onCase(policy.CaseGrant),
+	"case.read": onCase(policy.CaseRead), "case.update": onCase(policy.CaseUpdate),
+	"communication.create": onCase(policy.RecoveryWrite), "communication.list": onCase(policy.RecoveryRead),
+
+	"evidence.upload": onCase(policy.EvidenceWrite), "evidence.upload_version": onCase(policy.EvidenceWrite),
+	"evidence.list": onCase(policy.EvidenceRead), "evidence.read": onCase(policy.EvidenceRead),
+	"evidence.download": onCase(policy.EvidenceRead), "evidence.versions": onCase(policy.EvidenceRead),
+	"evidence.verify": onCase(policy.EvidenceRead), "evidence.hold": onCase(policy.EvidenceHold),
+	"evidence.delete": onCase(policy.EvidenceDelete),
+
+	"document.create": onCase(policy.DocumentCreate), "document.list": onCase(policy.DocumentRead),
+	"document.read": onCase(policy.DocumentRead), "document.download": onCase(policy.DocumentRead),
+	"document.readiness": onCase(policy.DocumentRead),
+}
+
+// matrixCase holds the objects of one case that route parameters point at.
+type matrixCase struct {
+	id       string
+	evidence string
+	document string
+}
+
+// TestRouteRoleCaseMatrix calls every registered API route as every role, on
+// a case granted to the outside firm and on one that is not, and checks the
+// answer against the policy: a refusal must be exactly the policy's status
+// (401, 403, or 404 for an invisible case), an allowed call must not be
+// refused.
+func TestRouteRoleCaseMatrix(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	blobs := newBlobs(t, "disk")
+	withSearch(t, e, withVault(t, e, blobs, 24*time.Hour, 1<<20), blobs)
+	withDocuments(t, e)
+	admin := e.login("admin", adminPassword)
+
+	mk := func(number string) matrixCase {
+		c := e.createCase(admin, number)
+		ct, body := multipartBody(part{name: "kind", data: []byte("contract")},
+			part{name: "file", filename: number + ".txt", data: []byte("contract of " + number)})
+		r := e.send("POST", "/api/v1/cases/"+c.ID+"/evidence", admin, ct, body, nil)
+		var ev dossier.Evidence
+		r.json(t, &ev)
+		r = e.do("POST", "/api/v1/cases/"+c.ID+"/documents", admin, map[string]any{"template": "lawyer_letter", "fields": letterFields})
+		var d dossier.Document
+		r.json(t, &d)
+		if ev.ID == "" || d.ID == "" {
+			t.Fatalf("fixtures for %s: evidence %q document %q", number, ev.ID, d.ID)
+		}
+		return matrixCase{id: c.ID, evidence: ev.ID, document: d.ID}
+	}
+	granted, other := mk("M-GRANTED"), mk("M-OTHER")
+
+	type role struct {
+		name   string
+		token  string
+		actor  *dossier.Actor
+		userID string
+	}
+	var roles []*role
+	for _, spec := range []struct {
+		name  string
+		role  dossier.Role
+		grant dossier.Access
+	}{{"admin", dossier.RoleAdmin, ""}, {"counsel", dossier.RoleCounsel, ""}, {"auditor", dossier.RoleAuditor, ""},
+		{"external-read", dossier.RoleExternal, dossier.AccessRead}, {"external-write", dossier.RoleExternal, dossier.AccessWrite}} {
+		id, tok := e.user(admin, "m-"+spec.name, spec.role)
+		grants := map[string]dossier.Access{}
+		if spec.grant != "" {
+			if r := e.do("POST", "/api/v1/cases/"+granted.id+"/grants", admin, map[string]string{"user_id": id, "access": string(spec.grant)}); r.Status != 201 {
+				t.Fatalf("grant: %d %s", r.Status, r.Body)
+			}
+			grants[granted.id] = spec.grant
+		}
+		roles = append(roles, &role{name: spec.name, token: tok, userID: id,
+			actor: &dossier.Actor{User: &dossier.User{ID: id, Role: spec.role}, Grants: grants}})
+	}
+	roles = append(roles, &role{name: "anonymous"})
+	bystander, _ := e.user(admin, "m-bystander", dossier.RoleExternal)
+
+	param := regexp.MustCompile(`:([a-z_]+)`)
+	var routes []*echoRoute
+	for _, r := range e.api.Echo.Routes() {
+		if strings.HasPrefix(r.Path, "/api/") || isOps(r.Path) {
+			routes = append(routes, &echoRoute{method: r.Method, path: r.Path, action: r.Name})
+		}
+	}
+	sort.Slice(routes, func(i, j int) bool { return routes[i].path+routes[i].method < routes[j].path+routes[j].method })
+	// Logging out revokes the caller's token: run it last.
+	sort.SliceStable(routes, func(i, j int) bool { return routes[j].action == "auth.logout" && routes[i].action != "auth.logout" })
+
+	checked := 0
+	for _, rt := range routes {
+		want, ok := routePolicy[rt.action]
+		if !ok {
+			t.Errorf("route %s %s (action %q) has no row in routePolicy (matrix_test.go): add one", rt.method, rt.path, rt.action)
+			continue
+		}
+		targets := []matrixCase{granted}
+		if want.kind == "case" {
+			targets = append(targets, other)
+		}
+		for _, target := range targets {
+			for _, ro := range roles {
+				path := param.ReplaceAllStringFunc(rt.path, func(m string) string {
+					switch m[1:] {
+					case "case_id":
+						return target.id
+					case "evidence_id":
+						return target.evidence
+					case "did":
+						return target.document
+					case "user_id":
+						return bystander
+					case "n":
+						return "1"
+					}
+					t.Fatalf("route %s: no fixture for parameter %s", rt.path, m)
+					return ""
+				})
+				if rt.action == "grant.delete" {
+					_ = e.store.PutGrant(context.Background(), &dossier.Grant{CaseID: target.id, UserID: bystander, Access: "read", CreatedAt: time.Now()})
+				}
+				var expect error
+				switch want.kind {
+				case "auth":
+					if ro.actor == nil {
+						expect = dossier.Errorf(dossier.EUNAUTHENTICATED, "")
+					}
+				case "case":
+					expect = policy.Can(ro.actor, want.act, target.id)
+				case "global":
+					expect = policy.Can(ro.actor, want.act, "")
+				}
+				status := e.call(rt.method, path, rt.action, ro.token)
+				checked++
+				label := fmt.Sprintf("%s %s as %s on %s", rt.method, rt.path, ro.name, target.id[len(target.id)-4:])
+				if expect == nil {
+					if status == 401 || status == 403 || status == 404 || status >= 500 {
+						t.Errorf("%s: allowed by policy but answered %d", label, status)
+					}
+				} else if status != httpapi.Status(expect) {
+					t.Errorf("%s: policy says %d, answered %d", label, httpapi.Status(expect), status)
+				}
+			}
+		}
+	}
+	if checked < 200 {
+		t.Fatalf("only %d calls checked", checked)
+	}
+}
+
+type echoRoute struct{ method, path, action string }
+
+// call sends a minimal request for the route: an empty JSON object for JSON
+// bodies, a one-file multipart form for uploads.
+func (e *env) call(method, path, action, token string) int {
+	e.t.Helper()
+	switch {
+	case action == "evidence.upload" || action == "evidence.upload_version":
+		ct, body := multipartBody(part{name: "kind", data: []byte("other")},
+			part{name: "file", filename: "x.txt", data: []byte("matrix " + path + token)})
+		return e.send(method, path, token, ct, body, nil).Status
+	case method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch:
+		return e.do(method, path, token, "{}").Status
+	}
+	return e.do(method, path, token, nil).Status
+}

@@ -1,0 +1,210 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/evidence"
+	"github.com/dossier/dossier/internal/policy"
+)
+
+// evidenceSection is the evidence table and upload zone of a case page.
+type evidenceSection struct {
+	Items     []*dossier.Evidence
+	Total     int
+	Kinds     []dossier.EvidenceKind
+	CanUpload bool
+	MaxUpload int64
+}
+
+// evidenceFor lists a case's evidence, or nil when the vault is not wired.
+func (f *Front) evidenceFor(c echo.Context, a *dossier.Actor, caseID string) (*evidenceSection, error) {
+	if f.cfg.Evidence == nil {
+		return nil, nil
+	}
+	items, total, _, err := f.cfg.Evidence.List(c.Request().Context(), a,
+		dossier.EvidenceFilter{CaseID: caseID, Page: dossier.Page{Limit: 500}})
+	if err != nil {
+		return nil, err
+	}
+	return &evidenceSection{Items: items, Total: total, Kinds: dossier.EvidenceKinds,
+		CanUpload: policy.Can(a, policy.EvidenceWrite, caseID) == nil, MaxUpload: f.cfg.Evidence.MaxBody()}, nil
+}
+
+type evidenceData struct {
+	Item      *dossier.Evidence
+	Case      *dossier.Case
+	Versions  []*dossier.EvidenceVersion
+	Preview   string // pdf, image, audio, text or ""
+	CanHold   bool
+	Check     *evidence.Check
+	CheckDone bool
+}
+
+func (f *Front) evidenceShow(c echo.Context) error {
+	return f.evidenceShowWith(c, nil)
+}
+
+func (f *Front) evidenceShowWith(c echo.Context, check *evidence.Check) error {
+	a, err := needActor(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	e, err := f.cfg.Evidence.Get(ctx, a, c.Param("eid"))
+	if err != nil {
+		return err
+	}
+	d := &evidenceData{Item: e, Preview: previewKind(e.MediaType), CanHold: policy.Can(a, policy.EvidenceHold, e.CaseID) == nil,
+		Check: check, CheckDone: check != nil}
+	if d.Versions, err = f.cfg.Evidence.Versions(ctx, a, e.ID); err != nil {
+		return err
+	}
+	if d.Case, err = f.cfg.Cases.Get(ctx, a, e.CaseID); err != nil {
+		return err
+	}
+	dossier.Note(ctx, e.CaseID, "evidence", e.ID)
+	v := f.newView(c, "evidence.title", d)
+	v.Title = e.Title
+	return f.render(c, http.StatusOK, "evidence", v)
+}
+
+// previewKind decides how a media type is shown inline. SVG and HTML never
+// are: they could carry script.
+func previewKind(mt string) string {
+	mt, _, _ = mime.ParseMediaType(mt)
+	switch {
+	case mt == "application/pdf":
+		return "pdf"
+	case mt == "image/png", mt == "image/jpeg", mt == "image/gif", mt == "image/webp":
+		return "image"
+	case strings.HasPrefix(mt, "audio/"):
+		return "audio"
+	case mt == "text/plain":
+		return "text"
+	}
+	return ""
+}
+
+// evidenceRaw serves one version's bytes for the inline preview (PDF frame,
+// img, audio element) with Range support. Types that are not previewed go
+// out as attachments, and nothing served here may run script.
+func (f *Front) evidenceRaw(c echo.Context) error {
+	a, err := needActor(c)
+	if err != nil {
+		return err
+	}
+	n, _ := strconv.Atoi(c.QueryParam("v"))
+	ctx := c.Request().Context()
+	ct, err := f.cfg.Evidence.Content(ctx, a, c.Param("eid"), n)
+	if err != nil {
+		return err
+	}
+	ver := ct.Version
+	h := c.Response().Header()
+	h.Set("Content-Type", ver.MediaType)
+	h.Set("ETag", `"`+ver.SHA256+`"`)
+	h.Set("X-Content-Type-Options", "nosniff")
+	disp := "attachment"
+	if previewKind(ver.MediaType) != "" {
+		disp = "inline"
+	}
+	h.Set("Content-Disposition", mime.FormatMediaType(disp, map[string]string{"filename": ver.Filename}))
+	if previewKind(ver.MediaType) == "pdf" {
+		// Chromium's PDF viewer does not run under a sandbox or
+		// object-src 'none' policy; a PDF is not script for the page.
+		h.Del("Content-Security-Policy")
+	} else {
+		h.Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; media-src 'self'")
+	}
+	http.ServeContent(c.Response(), c.Request(), "", ver.CreatedAt, &contentSeeker{ctx: ctx, c: ct, size: ver.Size})
+	return nil
+}
+
+// contentSeeker adapts evidence.Content to io.ReadSeeker for
+// http.ServeContent: a seek only moves the offset; the blob is opened at the
+// first read after it.
+type contentSeeker struct {
+	ctx  context.Context
+	c    *evidence.Content
+	size int64
+	off  int64
+	rc   io.ReadCloser
+}
+
+func (s *contentSeeker) Seek(off int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekStart:
+	case io.SeekCurrent:
+		off += s.off
+	case io.SeekEnd:
+		off += s.size
+	}
+	if off < 0 {
+		return 0, errors.New("negative offset")
+	}
+	if s.rc != nil && off != s.off {
+		s.rc.Close()
+		s.rc = nil
+	}
+	s.off = off
+	return off, nil
+}
+
+func (s *contentSeeker) Read(p []byte) (int, error) {
+	if s.off >= s.size {
+		return 0, io.EOF
+	}
+	if s.rc == nil {
+		rc, err := s.c.Open(s.ctx, s.off, -1)
+		if err != nil {
+			return 0, err
+		}
+		s.rc = rc
+	}
+	n, err := s.rc.Read(p)
+	s.off += int64(n)
+	if err == io.EOF {
+		s.rc.Close()
+		s.rc = nil
+		if s.off < s.size {
+			err = io.ErrUnexpectedEOF
+		}
+	}
+	return n, err
+}
+
+func (f *Front) evidenceHold(c echo.Context) error {
+	a, err := needActor(c)
+	if err != nil {
+		return err
+	}
+	hold := c.FormValue("hold") == "true"
+	e, err := f.cfg.Evidence.Hold(c.Request().Context(), a, c.Param("eid"), &hold, c.FormValue("reason"))
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/evidence/"+e.ID+"?ok=hold")
+}
+
+// evidenceVerify re-reads the stored bytes and shows the result on the
+// evidence page.
+func (f *Front) evidenceVerify(c echo.Context) error {
+	a, err := needActor(c)
+	if err != nil {
+		return err
+	}
+	chk, err := f.cfg.Evidence.Verify(c.Request().Context(), a, c.Param("eid"))
+	if err != nil {
+		return err
+	}
+	return f.evidenceShowWith(c, chk)
+}
