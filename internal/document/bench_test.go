@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/dossier/dossier/internal/dossier"
 )
 
 // BenchmarkLawyerLetter renders the Chinese lawyer's letter from a case (the
@@ -83,7 +81,7 @@ func letterHTML(tb testing.TB, e *Engine, in Input) string {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	disp := display(t, vals, dossier.DateOf(in.Now))
+	disp := display(t, vals, documentDate(in.Now))
 	var w strings.Builder
 	w.WriteString(`<!doctype html><html lang="zh-CN"><meta charset="utf-8"><style>
 @page { size: A4; margin: 20mm 20mm 20mm 25mm }

@@ -39,10 +39,18 @@ type Input struct {
 	// Fields are the request's values by field name; missing ones come from
 	// the case or the template's default.
 	Fields map[string]string
-	// Now is the creation date printed in the document and written into the
-	// PDF; the same Now and values give the same bytes.
+	// Now is the creation time: its date in China is printed in the
+	// document and the instant is written into the PDF; the same Now and
+	// values give the same bytes.
 	Now time.Time
 }
+
+// chinaTime is the zone the documents are dated in (China has no daylight
+// saving), so a letter made at 01:00 in Beijing is not dated the day before
+// on a server running in UTC.
+var chinaTime = time.FixedZone("CST", 8*60*60)
+
+func documentDate(t time.Time) dossier.Date { return dossier.DateOf(t.In(chinaTime)) }
 
 // Result is a rendered document.
 type Result struct {
@@ -171,7 +179,7 @@ func (e *Engine) Render(id, lang string, in Input) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	today := dossier.DateOf(in.Now)
+	today := documentDate(in.Now)
 	disp := display(t, vals, today)
 	title, _ := fill(t.Title, disp)
 	doc := e.font.NewDoc(render.DocOptions{Title: title, PagePattern: t.Footer, Created: in.Now})
@@ -271,7 +279,7 @@ func (e *Engine) table(doc *render.Doc, b Block, headers []string, vals map[stri
 			}
 			date := ""
 			if ev.OccurredAt != nil {
-				date = formatDate(dossier.DateOf(*ev.OccurredAt), langOf(zh))
+				date = formatDate(documentDate(*ev.OccurredAt), langOf(zh))
 			}
 			cells = append(cells, []string{strconv.Itoa(i + 1), title, kindLabel(ev.Kind, zh), date})
 		}

@@ -90,7 +90,7 @@ var licenceRE = regexp.MustCompile(`^[0-9]{17}$`)
 // characters it lacks are refused rather than printed as empty boxes.
 func resolve(t *Template, in Input, has func(rune) bool) (map[string]string, error) {
 	var bad dossier.Fields
-	today := dossier.DateOf(in.Now)
+	today := documentDate(in.Now)
 	known := map[string]bool{}
 	out := map[string]string{}
 	for _, f := range t.Fields {

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dossier/dossier/internal/dossier"
 )
@@ -78,6 +79,16 @@ func TestRenderInvalid(t *testing.T) {
 			if dossier.ErrorCode(err) != dossier.ENOTFOUND {
 				t.Errorf("%v: %v, want not_found", c, err)
 			}
+		}
+	})
+	t.Run("OKDatedInChina", func(t *testing.T) {
+		late := time.Date(2026, 7, 19, 17, 30, 0, 0, time.UTC) // 01:30 on 20 July in Beijing
+		res, err := e.Render("lawyer_letter", "zh-CN", Input{Case: testCase(), Fields: letter, Now: late})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Fields["days_overdue"] != "111" || !strings.Contains(pdfText(t, res.PDF), "2026年7月20日") {
+			t.Errorf("not dated 20 July in China: %v", res.Fields["days_overdue"])
 		}
 	})
 	t.Run("OKDefaultsFromCase", func(t *testing.T) {
