@@ -170,6 +170,10 @@ func TestRender(t *testing.T) {
 			if b, err := exec.Command("pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", p, out).CombinedOutput(); err != nil {
 				t.Fatalf("pdftoppm: %v %s", err, b)
 			}
+			// qpdf checks the structure (xref offsets survive the ModDate patch).
+			if b, err := exec.Command("qpdf", "--check", p).CombinedOutput(); err != nil {
+				t.Errorf("qpdf --check: %v\n%s", err, b)
+			}
 			png, _ := filepath.Glob(out + "*.png")
 			if len(png) != 1 {
 				t.Fatalf("pdftoppm wrote %v", png)
