@@ -1,0 +1,158 @@
+package evidence_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"mime/multipart"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dossier/dossier/internal/blob/disk"
+	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/evidence"
+	"github.com/dossier/dossier/internal/sqlstore"
+	"github.com/dossier/dossier/internal/testenv"
+)
+
+type fixture struct {
+	vault  *evidence.Vault
+	store  *sqlstore.DB
+	blobs  *disk.Store
+	admin  *dossier.Actor
+	caseID string
+}
+
+func newFixture(t *testing.T, meta string) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	url := filepath.Join(t.TempDir(), "meta.db")
+	if meta == "postgres" {
+		url = testenv.Postgres(t)
+	}
+	db, err := sqlstore.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	blobs, err := disk.New(filepath.Join(t.TempDir(), "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	c := &dossier.Case{ID: dossier.NewID(), Number: "2026-SW-0001", Title: "货款纠纷",
+		Creditor:  dossier.Party{Name: "杭州甲公司", Kind: dossier.PartyCompany},
+		Debtor:    dossier.Party{Name: "宁波乙贸易有限公司", Kind: dossier.PartyCompany},
+		Principal: 100000, Currency: "CNY", DueDate: dossier.DateOf(now), Stage: dossier.StageNegotiation,
+		CreatedBy: "u1", CreatedAt: now, UpdatedAt: now}
+	if err := db.CreateCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	admin := &dossier.Actor{User: &dossier.User{ID: "u1", Username: "admin", Role: dossier.RoleAdmin}}
+	return &fixture{vault: &evidence.Vault{Store: db, Blobs: blobs}, store: db, blobs: blobs, admin: admin, caseID: c.ID}
+}
+
+func form(t *testing.T, kind, name string, data []byte) *multipart.Reader {
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	_ = w.WriteField("kind", kind)
+	fw, _ := w.CreateFormFile("file", name)
+	_, _ = fw.Write(data)
+	_ = w.Close()
+	return multipart.NewReader(&b, w.Boundary())
+}
+
+func random(n int) []byte {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return b
+}
+
+// Identical uploads racing each other end as one item: the losers get it
+// back as a duplicate instead of an error.
+func TestIngestConcurrentDuplicates(t *testing.T) {
+	for _, meta := range []string{"sqlite", "postgres"} {
+		t.Run(meta, func(t *testing.T) {
+			f := newFixture(t, meta)
+			data := random(100 << 10)
+			var wg sync.WaitGroup
+			ids := make([]string, 6)
+			errs := make([]error, 6)
+			for i := range ids {
+				wg.Add(1)
+				go func(i int) {
+					defer wg.Done()
+					e, _, err := f.vault.Ingest(context.Background(), f.admin, f.caseID, form(t, "photo", "p.jpg", data))
+					if err == nil {
+						ids[i] = e.ID
+					}
+					errs[i] = err
+				}(i)
+			}
+			wg.Wait()
+			for i := range ids {
+				if errs[i] != nil || ids[i] != ids[0] {
+					t.Fatalf("upload %d: %q %v (first %q)", i, ids[i], errs[i], ids[0])
+				}
+			}
+		})
+	}
+}
+
+func TestSweep(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, "sqlite")
+	kept, _, err := f.vault.Ingest(ctx, f.admin, f.caseID, form(t, "contract", "c.pdf", random(5000)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Orphans as a crash leaves them: stored bytes, no record.
+	orphan, err := f.blobs.Put(ctx, bytes.NewReader(random(3000)), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	document, err := f.blobs.Put(ctx, bytes.NewReader(random(3000)), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := func(_ context.Context, mark func(string)) error { mark(document.SHA256); return nil }
+	exists := func(sha string) bool { _, err := f.blobs.Stat(ctx, sha); return err == nil }
+
+	t.Run("OK/YoungOrphanKept", func(t *testing.T) {
+		res, err := f.vault.Sweep(ctx, evidence.SweepOptions{MinAge: time.Hour, Referenced: []func(context.Context, func(string)) error{docs}})
+		if err != nil || len(res.Removed) != 0 || res.Young != 1 || !exists(orphan.SHA256) {
+			t.Fatalf("young orphan: %+v %v", res, err)
+		}
+	})
+	t.Run("OK/DryRun", func(t *testing.T) {
+		res, err := f.vault.Sweep(ctx, evidence.SweepOptions{DryRun: true, Referenced: []func(context.Context, func(string)) error{docs}})
+		if err != nil || len(res.Removed) != 1 || !exists(orphan.SHA256) {
+			t.Fatalf("dry run: %+v %v", res, err)
+		}
+	})
+	t.Run("OK/OldOrphanRemoved", func(t *testing.T) {
+		p := filepath.Join(f.blobs.Root(), orphan.SHA256[0:2], orphan.SHA256[2:4], orphan.SHA256)
+		old := time.Now().Add(-2 * time.Hour)
+		if err := os.Chtimes(p, old, old); err != nil {
+			t.Fatal(err)
+		}
+		res, err := f.vault.Sweep(ctx, evidence.SweepOptions{MinAge: time.Hour, Referenced: []func(context.Context, func(string)) error{docs}})
+		if err != nil || len(res.Removed) != 1 || res.Removed[0] != orphan.SHA256 {
+			t.Fatalf("sweep: %+v %v", res, err)
+		}
+		if exists(orphan.SHA256) || !exists(kept.SHA256) || !exists(document.SHA256) {
+			t.Fatalf("after sweep: orphan %v, evidence %v, document %v", exists(orphan.SHA256), exists(kept.SHA256), exists(document.SHA256))
+		}
+	})
+	t.Run("OK/TombstonedKept", func(t *testing.T) {
+		if err := f.vault.Delete(ctx, f.admin, kept.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.vault.Sweep(ctx, evidence.SweepOptions{}); err != nil || !exists(kept.SHA256) {
+			t.Fatalf("tombstoned item's bytes swept: %v", err)
+		}
+	})
+}
