@@ -1,0 +1,257 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/dossier/dossier/internal/casefile"
+	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/policy"
+)
+
+type caseListData struct {
+	Items                 []*dossier.Case
+	Total                 int
+	Next                  string
+	Bucket, Stage, Q      string
+	Buckets               []dossier.Bucket
+	Stages                []dossier.Stage
+	CanCreate             bool
+	PrevCursor, ThisQuery string
+}
+
+func (f *Front) caseList(c echo.Context) error {
+	a, err := needActor(c)
+	if err != nil {
+		return err
+	}
+	d := &caseListData{Bucket: c.QueryParam("bucket"), Stage: c.QueryParam("stage"), Q: c.QueryParam("q"),
+		Buckets: dossier.Buckets, Stages: dossier.Stages, CanCreate: policy.Can(a, policy.CaseCreate, "") == nil}
+	d.Items, d.Total, d.Next, err = f.cfg.Cases.List(c.Request().Context(), a, casefile.Filter{Bucket: d.Bucket,
+		Stage: d.Stage, Q: d.Q, Page: dossier.Page{Limit: 50, Cursor: c.QueryParam("cursor")}})
+	if err != nil {
+		return err
+	}
+	return f.render(c, http.StatusOK, "cases", f.newView(c, "cases.title", d))
+}
+
+type caseFormData struct {
+	Case   *dossier.Case
+	Form   url.Values
+	Stages []dossier.Stage
+}
+
+func (f *Front) caseNew(c echo.Context) error {
+	a, err := needActor(c)
+	if err != nil {
+		return err
+	}
+	if err := policy.Can(a, policy.CaseCreate, ""); err != nil {
+		return err
+	}
+	return f.render(c, http.StatusOK, "case_new", f.newView(c, "case.new", &caseFormData{Form: url.Values{}, Stages: dossier.Stages}))
+}
+
+func (f *Front) caseCreate(c echo.Context) error {
+	a, err := needActor(c)
+	if err != nil {
+		return err
+	}
+	form, _ := c.FormParams()
+	in, perr := parseCaseForm(form)
+	out := perr
+	var created *dossier.Case
+	if perr == nil {
+		created, out = f.cfg.Cases.Create(c.Request().Context(), a, in)
+	}
+	if out != nil {
+		code := dossier.ErrorCode(out)
+		if code != dossier.EINVALID && code != dossier.ECONFLICT {
+			return out
+		}
+		v := f.newView(c, "case.new", &caseFormData{Form: form, Stages: dossier.Stages})
+		fieldErrors(v, out)
+		if code == dossier.ECONFLICT {
+			v.Errors["number"] = v.M.T("case.number_taken")
+		}
+		return f.render(c, statusOf(out), "case_new", v)
+	}
+	return c.Redirect(http.StatusSeeOther, "/cases/"+created.ID+"?ok=created")
+}
+
+// parseCaseForm turns the form into a case; values that are not even the
+// right shape (an amount, a date) are reported by field like the domain's
+// own validation, which runs next.
+func parseCaseForm(form url.Values) (*dossier.Case, error) {
+	var fe dossier.Fields
+	party := func(p string) dossier.Party {
+		return dossier.Party{Name: form.Get(p + ".name"), Kind: dossier.PartyKind(form.Get(p + ".kind")),
+			IDNumber: strings.TrimSpace(form.Get(p + ".id_number")), Address: form.Get(p + ".address"),
+			Representative: form.Get(p + ".representative"), Phone: strings.TrimSpace(form.Get(p + ".phone"))}
+	}
+	money := func(name string, required bool) dossier.Money {
+		s := strings.TrimSpace(form.Get(name))
+		if s == "" {
+			if required {
+				fe.Add(name, "is required")
+			}
+			return 0
+		}
+		m, err := dossier.ParseMoney(s)
+		if err != nil {
+			fe.Add(name, "must be an amount such as 128000.50")
+		}
+		return m
+	}
+	c := &dossier.Case{Number: form.Get("number"), Title: form.Get("title"), Creditor: party("creditor"),
+		Debtor: party("debtor"), Principal: money("principal", true), Interest: money("interest", false),
+		Currency: strings.ToUpper(strings.TrimSpace(form.Get("currency"))), ContractNo: form.Get("contract_no"),
+		Stage: dossier.Stage(form.Get("stage"))}
+	if s := form.Get("due_date"); s != "" {
+		d, err := dossier.ParseDate(s)
+		if err != nil {
+			fe.Add("due_date", "must be a date YYYY-MM-DD")
+		}
+		c.DueDate = d
+	}
+	if err := fe.Err(); err != nil {
+		// Merge with the domain's checks so every bad field shows at once.
+		if verr := c.Validate(); verr != nil {
+			seen := map[string]bool{}
+			for _, e := range fe {
+				seen[e.Field] = true
+			}
+			for _, e := range dossier.ErrorFields(verr) {
+				if !seen[e.Field] {
+					fe = append(fe, e)
+				}
+			}
+		}
+		return nil, fe.Err()
+	}
+	return c, nil
+}
+
+type caseData struct {
+	Case          *dossier.Case
+	Comms         []*dossier.Communication
+	Stages        []dossier.Stage
+	Channels      []dossier.Channel
+	CanUpdate     bool
+	CanWrite      bool // communications, evidence, documents
+	CommForm      url.Values
+	Evidence      *evidenceSection
+	Documents     bool
+	Bundles       bool
+	Now           string
+	Limitation    any
+	HasLimitation bool
+}
+
+func (f *Front) caseShow(c echo.Context) error {
+	return f.caseShowWith(c, http.StatusOK, nil, url.Values{})
+}
+
+// caseShowWith renders the case page, optionally with the communication
+// form's errors.
+func (f *Front) caseShowWith(c echo.Context, status int, formErr error, commForm url.Values) error {
+	a, err := needActor(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	id := c.Param("case_id")
+	cs, err := f.cfg.Cases.Get(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	d := &caseData{Case: cs, Stages: dossier.Stages, Channels: dossier.Channels, CommForm: commForm,
+		CanUpdate: policy.Can(a, policy.CaseUpdate, id) == nil,
+		CanWrite:  policy.Can(a, policy.RecoveryWrite, id) == nil,
+		Now:       time.Now().In(f.location()).Format("2006-01-02T15:04")}
+	if d.Comms, err = f.cfg.Cases.Communications(ctx, a, id); err != nil {
+		return err
+	}
+	if d.Evidence, err = f.evidenceFor(c, a, id); err != nil {
+		return err
+	}
+	// Reading the case above noted it; keep the page's own action name.
+	dossier.Note(ctx, id, "case", id)
+	v := f.newView(c, "case.title", d)
+	v.Title = cs.Number
+	if formErr != nil {
+		fieldErrors(v, formErr)
+	}
+	return f.render(c, status, "case", v)
+}
+
+func (f *Front) location() *time.Location {
+	if cp := f.cfg.Cases.Compliance; cp != nil && cp.Location != nil {
+		return cp.Location
+	}
+	return time.Local
+}
+
+func (f *Front) caseStage(c echo.Context) error {
+	a, err := needActor(c)
+	if err != nil {
+		return err
+	}
+	st := dossier.Stage(c.FormValue("stage"))
+	id := c.Param("case_id")
+	if _, err := f.cfg.Cases.Update(c.Request().Context(), a, id, &dossier.CasePatch{Stage: &st}); err != nil {
+		if dossier.ErrorCode(err) == dossier.EINVALID {
+			return f.caseShowWith(c, statusOf(err), err, url.Values{})
+		}
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/cases/"+id+"?ok=stage")
+}
+
+func (f *Front) commCreate(c echo.Context) error {
+	a, err := needActor(c)
+	if err != nil {
+		return err
+	}
+	id := c.Param("case_id")
+	form, _ := c.FormParams()
+	m := &dossier.Communication{Channel: dossier.Channel(form.Get("channel")), Summary: form.Get("summary"),
+		Outcome: form.Get("outcome")}
+	var fe dossier.Fields
+	if s := form.Get("occurred_at"); s != "" {
+		t, perr := time.ParseInLocation("2006-01-02T15:04", s, f.location())
+		if perr != nil {
+			fe.Add("occurred_at", "must be a date and time")
+		}
+		m.OccurredAt = t
+	}
+	if s := strings.TrimSpace(form.Get("promise_amount")); s != "" {
+		if p, perr := dossier.ParseMoney(s); perr != nil {
+			fe.Add("promise_amount", "must be an amount such as 5000.00")
+		} else {
+			m.PromiseAmount = &p
+		}
+	}
+	if s := form.Get("promise_date"); s != "" {
+		if d, perr := dossier.ParseDate(s); perr != nil {
+			fe.Add("promise_date", "must be a date YYYY-MM-DD")
+		} else {
+			m.PromiseDate = &d
+		}
+	}
+	err = fe.Err()
+	if err == nil {
+		_, err = f.cfg.Cases.AddCommunication(c.Request().Context(), a, id, m)
+	}
+	if err != nil {
+		if dossier.ErrorCode(err) == dossier.EINVALID {
+			return f.caseShowWith(c, statusOf(err), err, form)
+		}
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/cases/"+id+"?ok=communication#communications")
+}

@@ -1,0 +1,159 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dossier/dossier/internal/account"
+	"github.com/dossier/dossier/internal/audit"
+	"github.com/dossier/dossier/internal/casefile"
+	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/httpapi"
+	"github.com/dossier/dossier/internal/sqlstore"
+	"github.com/dossier/dossier/internal/web"
+)
+
+const adminPassword = "correct horse battery"
+
+// env is the API and the web front on one echo instance over a real
+// SQLite store, as cmd/dossier wires them.
+type env struct {
+	t     *testing.T
+	store *sqlstore.DB
+	audit *audit.Log
+	acc   *account.Service
+	cases *casefile.Service
+	srv   *httptest.Server
+	admin *dossier.Actor
+}
+
+func newEnv(t *testing.T, secure bool) *env {
+	t.Helper()
+	ctx := context.Background()
+	store, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "meta.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	al, err := audit.Open(ctx, store, filepath.Join(t.TempDir(), "audit.key"), audit.Options{Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { al.Close(context.Background()) })
+	acc := account.New(store, time.Hour)
+	if _, _, err := acc.Bootstrap(ctx, adminPassword); err != nil {
+		t.Fatal(err)
+	}
+	cases := &casefile.Service{Store: store, Now: time.Now, Compliance: &casefile.Compliance{
+		Location: time.UTC, StartHour: 8, EndHour: 21, MaxPerDay: 6}}
+	api := httpapi.New(&httpapi.Server{Log: log, Accounts: acc, Audit: al, Cases: cases})
+	front := web.New(web.Config{Accounts: acc, Cases: cases, Audit: store, AuditLog: al, Log: log, Secure: secure})
+	front.Register(api.Echo)
+	srv := httptest.NewServer(api.Handler())
+	t.Cleanup(srv.Close)
+	adminUser, err := store.UserByName(ctx, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{t: t, store: store, audit: al, acc: acc, cases: cases, srv: srv, admin: &dossier.Actor{User: adminUser}}
+}
+
+// user creates a user with the given role.
+func (e *env) user(name string, role dossier.Role) *dossier.User {
+	e.t.Helper()
+	u, err := e.acc.CreateUser(context.Background(), e.admin, account.NewUser{Username: name, Role: role, Password: adminPassword})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return u
+}
+
+// newCase creates a case directly through the service.
+func (e *env) newCase(number, title string) *dossier.Case {
+	e.t.Helper()
+	c, err := e.cases.Create(context.Background(), e.admin, &dossier.Case{Number: number, Title: title,
+		Creditor: dossier.Party{Name: "杭州甲公司"}, Debtor: dossier.Party{Name: "宁波乙公司"},
+		Principal: 38650000, DueDate: dossier.DateOf(time.Now().AddDate(0, 0, -75))})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c
+}
+
+// browser is a cookie-keeping client that does not follow redirects, so
+// tests see each answer.
+type browser struct {
+	t    *testing.T
+	e    *env
+	http *http.Client
+}
+
+func (e *env) browser() *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: e.t, e: e, http: &http.Client{Jar: jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+type page struct {
+	Status int
+	Header http.Header
+	Body   string
+}
+
+func (b *browser) do(req *http.Request) *page {
+	b.t.Helper()
+	res, err := b.http.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return &page{Status: res.StatusCode, Header: res.Header, Body: string(body)}
+}
+
+func (b *browser) get(path string) *page {
+	b.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, b.e.srv.URL+path, nil)
+	return b.do(req)
+}
+
+func (b *browser) post(path string, form url.Values) *page {
+	b.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, b.e.srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// csrf reads the form token from a page.
+func (b *browser) csrf(path string) string {
+	b.t.Helper()
+	p := b.get(path)
+	m := csrfRE.FindStringSubmatch(p.Body)
+	if m == nil {
+		b.t.Fatalf("no csrf field on %s (%d):\n%s", path, p.Status, p.Body)
+	}
+	return m[1]
+}
+
+// login signs in through the form.
+func (b *browser) login(user string) {
+	b.t.Helper()
+	tok := b.csrf("/login")
+	p := b.post("/login", url.Values{"csrf": {tok}, "username": {user}, "password": {adminPassword}})
+	if p.Status != http.StatusSeeOther {
+		b.t.Fatalf("login %s: %d\n%s", user, p.Status, p.Body)
+	}
+}

@@ -1,0 +1,236 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/httpapi"
+	"github.com/dossier/dossier/internal/policy"
+)
+
+// view is what every template receives: the layout's needs plus the page's
+// own Data.
+type view struct {
+	M       Msg
+	Lang    string
+	User    *dossier.User
+	CSRF    string
+	Path    string // current path and query, for the language switch
+	Nav     []navItem
+	Title   string
+	Flash   string
+	Errors  map[string]string // field → message, next to the inputs
+	Problem string            // a form-level error
+	Data    any
+}
+
+type navItem struct {
+	Href, Label string
+	Active      bool
+}
+
+// newView fills the layout part of a page.
+func (f *Front) newView(c echo.Context, title string, data any) *view {
+	lang := langOf(c)
+	m := Msg{Lang: lang}
+	v := &view{M: m, Lang: lang, CSRF: f.csrfToken(c), Path: c.Request().URL.RequestURI(),
+		Title: m.T(title), Data: data, Errors: map[string]string{}}
+	if a := actorOf(c); a != nil {
+		v.User = a.User
+		v.Nav = f.nav(c, a, m)
+	}
+	if fl := c.QueryParam("ok"); fl != "" {
+		if _, known := catalogue["flash."+fl]; known {
+			v.Flash = m.T("flash." + fl)
+		}
+	}
+	return v
+}
+
+// nav lists only what the caller may use and what has been built, so there
+// is never a dead link.
+func (f *Front) nav(c echo.Context, a *dossier.Actor, m Msg) []navItem {
+	p := c.Request().URL.Path
+	var items []navItem
+	add := func(href, key string) {
+		items = append(items, navItem{Href: href, Label: m.T(key), Active: p == href || strings.HasPrefix(p, href+"/")})
+	}
+	add("/cases", "nav.cases")
+	if f.cfg.Search != nil && policy.Can(a, policy.SearchRun, "") == nil {
+		add("/search", "nav.search")
+	}
+	if f.cfg.Audit != nil && policy.Can(a, policy.AuditRead, "") == nil {
+		add("/audit", "nav.audit")
+	}
+	if policy.Can(a, policy.UserManage, "") == nil {
+		add("/admin", "nav.admin")
+	}
+	return items
+}
+
+// render writes a page.
+func (f *Front) render(c echo.Context, status int, page string, v *view) error {
+	t, ok := f.pages[page]
+	if !ok {
+		return fmt.Errorf("web: no template %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		return &dossier.Error{Code: dossier.EINTERNAL, Err: fmt.Errorf("web: render %s: %w", page, err)}
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// renderError shows a friendly page for err with the status the one error
+// table gives it; 401 sends the browser to the sign-in form instead.
+func (f *Front) renderError(c echo.Context, err error) error {
+	err = httpapi.FromEcho(err)
+	status := httpapi.Status(err)
+	if status == http.StatusUnauthorized {
+		back := c.Request().URL.RequestURI()
+		if c.Request().Method != http.MethodGet {
+			back = "/"
+		}
+		return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(back))
+	}
+	if status == http.StatusInternalServerError {
+		f.cfg.Log.Error("internal error", "request_id", c.Response().Header().Get(echo.HeaderXRequestID),
+			"path", c.Request().URL.Path, "err", err)
+	}
+	v := f.newView(c, "error.title", nil)
+	v.Title = http.StatusText(status)
+	v.Data = map[string]any{
+		"Status":    status,
+		"Message":   v.M.T(fmt.Sprintf("error.%d", status)),
+		"Detail":    publicDetail(err, status),
+		"RequestID": c.Response().Header().Get(echo.HeaderXRequestID),
+	}
+	// The observe middleware records this error's status and message in
+	// the audit event; the page itself is the answer.
+	if rerr := f.render(c, status, "error", v); rerr != nil {
+		return rerr
+	}
+	return nil
+}
+
+// publicDetail is the error text a user may see: never an internal one,
+// and for ENOTFOUND the same words whether absent or invisible.
+func publicDetail(err error, status int) string {
+	switch status {
+	case http.StatusInternalServerError, http.StatusNotFound:
+		return ""
+	}
+	return dossier.ErrorMessage(err)
+}
+
+// fieldErrors turns an EINVALID error into messages by field for the form;
+// other errors become the form-level problem.
+func fieldErrors(v *view, err error) {
+	for _, fe := range dossier.ErrorFields(err) {
+		v.Errors[fe.Field] = fe.Message
+	}
+	if len(v.Errors) == 0 {
+		v.Problem = dossier.ErrorMessage(err)
+	} else {
+		v.Problem = v.M.T("form.invalid")
+	}
+}
+
+// safeHighlight returns a search highlight as HTML only if its sole tags are
+// exactly <mark> and </mark> (the index escapes everything else); any other
+// '<' or '>' means it did not come out of the index that way, and the whole
+// string is shown escaped.
+func safeHighlight(h string) template.HTML {
+	stripped := strings.NewReplacer("<mark>", "", "</mark>", "").Replace(h)
+	if strings.ContainsAny(stripped, "<>") {
+		return template.HTML(template.HTMLEscapeString(h))
+	}
+	return template.HTML(h)
+}
+
+var funcs = template.FuncMap{
+	"highlight": safeHighlight,
+	"money":     func(m dossier.Money) string { return m.Grouped() },
+	"date": func(d dossier.Date) string {
+		if d.IsZero() {
+			return ""
+		}
+		return d.String()
+	},
+	"time": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Local().Format("2006-01-02 15:04")
+	},
+	"timep": func(t *time.Time) string {
+		if t == nil || t.IsZero() {
+			return ""
+		}
+		return t.Local().Format("2006-01-02 15:04")
+	},
+	"bytes": humanBytes,
+	"add":   func(a, b int) int { return a + b },
+	"query": func(pairs ...string) template.URL {
+		q := url.Values{}
+		for i := 0; i+1 < len(pairs); i += 2 {
+			if pairs[i+1] != "" {
+				q.Set(pairs[i], pairs[i+1])
+			}
+		}
+		return template.URL(q.Encode())
+	},
+	"has": func(list []string, s string) bool {
+		for _, x := range list {
+			if x == s {
+				return true
+			}
+		}
+		return false
+	},
+	"prefix": strings.HasPrefix,
+	"field":  field,
+	"list":   func(s ...string) []string { return s },
+	"deref":  func(m *dossier.Money) dossier.Money { return *m },
+	"derefd": func(d *dossier.Date) dossier.Date { return *d },
+	"evsec": func(v *view, c *dossier.Case, e *evidenceSection) map[string]any {
+		return map[string]any{"V": v, "Case": c, "Ev": e}
+	},
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// statusOf is the status the one error table gives err.
+func statusOf(err error) int { return httpapi.Status(err) }
+
+// fieldData is one labelled input with its error, for the "input" template.
+type fieldData struct {
+	ID, Name, Label, Type, Value, Err string
+	Required                          bool
+	Hint                              string
+}
+
+// field builds an input for the form of v; the ID doubles as the label's
+// target and the error's anchor.
+func field(v *view, name, labelKey, typ, value string, required bool) fieldData {
+	return fieldData{ID: "f-" + strings.NewReplacer(".", "-", "_", "-").Replace(name), Name: name,
+		Label: v.M.T(labelKey), Type: typ, Value: value, Err: v.Errors[name], Required: required}
+}

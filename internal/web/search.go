@@ -1,0 +1,99 @@
+package web
+
+import (
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/indexer"
+	"github.com/dossier/dossier/internal/search"
+)
+
+type facet struct {
+	Value, Label string
+	Count        int
+	Active       bool
+}
+
+type searchData struct {
+	Q, Kind, CaseID, From, To string
+	Ran                       bool
+	Result                    *indexer.Result
+	Kinds, Cases              []facet
+	AllKinds                  []dossier.EvidenceKind
+}
+
+// searchPage runs the query through the indexer, which puts the caller's
+// visible cases inside the index query.
+func (f *Front) searchPage(c echo.Context) error {
+	a, err := needActor(c)
+	if err != nil {
+		return err
+	}
+	d := &searchData{Q: c.QueryParam("q"), Kind: c.QueryParam("kind"), CaseID: c.QueryParam("case_id"),
+		From: c.QueryParam("from"), To: c.QueryParam("to"), AllKinds: dossier.EvidenceKinds}
+	v := f.newView(c, "search.title", d)
+	q := search.Query{Q: d.Q, Kind: d.Kind, CaseID: d.CaseID, Limit: 50, Cursor: c.QueryParam("cursor")}
+	if d.From != "" {
+		t, err := time.ParseInLocation("2006-01-02", d.From, f.location())
+		if err != nil {
+			v.Errors["from"] = v.M.T("form.date")
+		}
+		q.From = t
+	}
+	if d.To != "" {
+		t, err := time.ParseInLocation("2006-01-02", d.To, f.location())
+		if err != nil {
+			v.Errors["to"] = v.M.T("form.date")
+		}
+		// A calendar "to" includes its whole day.
+		q.To = t.AddDate(0, 0, 1)
+	}
+	anything := d.Q != "" || d.Kind != "" || d.CaseID != "" || d.From != "" || d.To != ""
+	if len(v.Errors) == 0 && anything {
+		res, err := f.cfg.Search.Search(c.Request().Context(), a, q)
+		switch code := dossier.ErrorCode(err); {
+		case err == nil:
+			d.Ran, d.Result = true, res
+			d.Kinds, d.Cases = facets(res, d)
+		case code == dossier.EMALFORMED || code == dossier.EINVALID:
+			v.Problem = dossier.ErrorMessage(err)
+		default:
+			return err
+		}
+	}
+	return f.render(c, http.StatusOK, "search", v)
+}
+
+// facets orders the facet counts for display; case facets are labelled with
+// the case numbers the hits carry.
+func facets(res *indexer.Result, d *searchData) (kinds, cases []facet) {
+	numbers := map[string]string{}
+	for _, h := range res.Items {
+		numbers[h.CaseID] = h.CaseNumber
+	}
+	for k, n := range res.Facets["kind"] {
+		kinds = append(kinds, facet{Value: k, Label: k, Count: n, Active: k == d.Kind})
+	}
+	for id, n := range res.Facets["case"] {
+		label := numbers[id]
+		if label == "" {
+			label = id
+		}
+		cases = append(cases, facet{Value: id, Label: label, Count: n, Active: id == d.CaseID})
+	}
+	less := func(s []facet) func(i, j int) bool {
+		return func(i, j int) bool {
+			if s[i].Count != s[j].Count {
+				return s[i].Count > s[j].Count
+			}
+			return s[i].Label < s[j].Label
+		}
+	}
+	sort.Slice(kinds, less(kinds))
+	sort.Slice(cases, less(cases))
+	return kinds, cases
+}

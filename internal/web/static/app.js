@@ -1,0 +1,169 @@
+// Dossier web interface: the little script the pages use (served from
+// /static/, no inline script anywhere, so the Content-Security-Policy can
+// forbid it). Pages work without it except the drag-and-drop upload.
+"use strict";
+
+(function () {
+  // Evidence upload: every file is its own multipart POST to the JSON API
+  // with a per-file progress bar (XMLHttpRequest upload.onprogress). The
+  // session cookie authenticates it; the X-CSRF-Token header proves the
+  // request came from this page.
+  function initUpload(box) {
+    var url = box.getAttribute("data-upload");
+    var csrf = box.getAttribute("data-csrf");
+    var max = parseInt(box.getAttribute("data-max") || "0", 10);
+    var list = box.querySelector("#uploads");
+    var input = box.querySelector("#up-files");
+    var zone = box.querySelector("#dropzone");
+    var status = box.querySelector("#upload-status");
+    var kind = box.querySelector("#up-kind");
+    var title = box.querySelector("#up-title");
+    var pending = 0, failed = 0, queue = [], running = 0;
+
+    function msg(name) { return box.getAttribute("data-msg-" + name) || name; }
+
+    function row(file) {
+      var li = document.createElement("li");
+      var name = document.createElement("span");
+      name.textContent = file.name;
+      var bar = document.createElement("progress");
+      bar.max = 100; bar.value = 0;
+      bar.setAttribute("aria-label", file.name);
+      var state = document.createElement("span");
+      state.textContent = "0%";
+      li.appendChild(name); li.appendChild(bar); li.appendChild(state);
+      list.appendChild(li);
+      return { li: li, bar: bar, state: state };
+    }
+
+    function finish() {
+      pending--;
+      running--;
+      next();
+      if (pending === 0) {
+        status.textContent = msg("all");
+        box.setAttribute("data-finished", failed === 0 ? "ok" : "failed");
+        if (failed === 0) {
+          // Show the new rows in the evidence table.
+          window.setTimeout(function () { window.location.reload(); }, 600);
+        }
+      }
+    }
+
+    function send(file, ui) {
+      var fd = new FormData();
+      fd.append("kind", kind.value);
+      var t = title.value.trim();
+      fd.append("title", t ? (queue.total > 1 ? t + " — " + file.name : t) : file.name);
+      fd.append("file", file, file.name);
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", url);
+      xhr.setRequestHeader("X-CSRF-Token", csrf);
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.upload.onprogress = function (ev) {
+        if (ev.lengthComputable) {
+          var p = Math.round(ev.loaded * 100 / ev.total);
+          ui.bar.value = p;
+          ui.state.textContent = p + "%";
+        }
+      };
+      xhr.onload = function () {
+        if (xhr.status === 201 || xhr.status === 200) {
+          ui.bar.value = 100;
+          ui.state.textContent = xhr.status === 201 ? msg("done") : msg("dup");
+          ui.state.className = "done";
+          ui.li.setAttribute("data-state", "done");
+        } else {
+          var detail = "";
+          try { detail = JSON.parse(xhr.responseText).detail || ""; } catch (e) { detail = ""; }
+          ui.state.textContent = msg("failed") + " (" + xhr.status + (detail ? ": " + detail : "") + ")";
+          ui.state.className = "failed";
+          ui.li.setAttribute("data-state", "failed");
+          failed++;
+        }
+        finish();
+      };
+      xhr.onerror = function () {
+        ui.state.textContent = msg("failed");
+        ui.state.className = "failed";
+        ui.li.setAttribute("data-state", "failed");
+        failed++;
+        finish();
+      };
+      xhr.send(fd);
+    }
+
+    // At most two uploads at a time: a tablet on a slow line keeps every
+    // bar moving instead of starving all of them.
+    function next() {
+      while (running < 2 && queue.length > 0) {
+        var job = queue.shift();
+        running++;
+        send(job.file, job.ui);
+      }
+    }
+
+    function add(files) {
+      queue.total = files.length;
+      for (var i = 0; i < files.length; i++) {
+        var f = files[i];
+        var ui = row(f);
+        if (max > 0 && f.size > max) {
+          ui.state.textContent = msg("failed") + " (413)";
+          ui.state.className = "failed";
+          failed++;
+          continue;
+        }
+        pending++;
+        queue.push({ file: f, ui: ui });
+      }
+      box.setAttribute("data-finished", "");
+      next();
+    }
+
+    input.addEventListener("change", function () { add(input.files); input.value = ""; });
+    ["dragenter", "dragover"].forEach(function (t) {
+      zone.addEventListener(t, function (ev) { ev.preventDefault(); zone.classList.add("over"); });
+    });
+    ["dragleave", "drop"].forEach(function (t) {
+      zone.addEventListener(t, function (ev) { ev.preventDefault(); zone.classList.remove("over"); });
+    });
+    zone.addEventListener("drop", function (ev) {
+      if (ev.dataTransfer && ev.dataTransfer.files) { add(ev.dataTransfer.files); }
+    });
+  }
+
+  // Forms marked data-confirm ask before an irreversible step.
+  function initConfirm(form) {
+    form.addEventListener("submit", function (ev) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) { ev.preventDefault(); }
+    });
+  }
+
+  // Bundle builder: move rows up and down; the order is the exhibit order.
+  function initOrder(table) {
+    table.addEventListener("click", function (ev) {
+      var b = ev.target.closest("button[data-move]");
+      if (!b) { return; }
+      ev.preventDefault();
+      var tr = b.closest("tr");
+      if (b.getAttribute("data-move") === "up" && tr.previousElementSibling) {
+        tr.parentNode.insertBefore(tr, tr.previousElementSibling);
+      } else if (b.getAttribute("data-move") === "down" && tr.nextElementSibling) {
+        tr.parentNode.insertBefore(tr.nextElementSibling, tr);
+      }
+      var rows = table.querySelectorAll("tbody tr");
+      for (var i = 0; i < rows.length; i++) {
+        var o = rows[i].querySelector("input[data-order]");
+        if (o) { o.value = String(i + 1); }
+      }
+      b.focus();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-upload]").forEach(initUpload);
+    document.querySelectorAll("form[data-confirm]").forEach(initConfirm);
+    document.querySelectorAll("table[data-order]").forEach(initOrder);
+  });
+})();

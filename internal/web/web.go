@@ -1,0 +1,186 @@
+// Package web is Dossier's browser front: server-rendered html/template pages
+// (embedded in the binary) over the same capability services as the JSON API,
+// with cookie sessions, CSRF tokens on every form, a strict
+// Content-Security-Policy, and messages in Chinese (default) and English.
+//
+// Pages never decide a rule themselves: every read and write goes through the
+// services (casefile, account, evidence, search, …), which apply the policy,
+// and every error is mapped by httpapi.Status, the one status table.
+package web
+
+import (
+	"crypto/rand"
+	"embed"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/dossier/dossier/internal/account"
+	"github.com/dossier/dossier/internal/audit"
+	"github.com/dossier/dossier/internal/casefile"
+	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/evidence"
+	"github.com/dossier/dossier/internal/indexer"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Config holds the services the pages call. Nil optional services leave
+// their pages out of the navigation and their routes unregistered.
+type Config struct {
+	Accounts *account.Service
+	Cases    *casefile.Service
+	Evidence *evidence.Vault    // optional
+	Search   *indexer.Indexer   // optional
+	Audit    dossier.AuditStore // optional: the audit page
+	AuditLog *audit.Log         // optional: flushed before listing, head shown
+	Log      *slog.Logger
+	// Secure marks the session cookie Secure even when the request itself
+	// arrived over plain HTTP (a TLS-terminating proxy in front).
+	Secure bool
+	// Key signs CSRF tokens; a random key is made when empty (tokens then
+	// do not survive a restart, sessions do and simply get a new token).
+	Key []byte
+}
+
+// Front is the web interface.
+type Front struct {
+	cfg   Config
+	key   []byte
+	pages map[string]*template.Template
+}
+
+// New parses the embedded templates; a template error is a programming error
+// and panics at start-up rather than on the first request.
+func New(cfg Config) *Front {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	f := &Front{cfg: cfg, key: cfg.Key}
+	if len(f.key) == 0 {
+		f.key = make([]byte, 32)
+		_, _ = rand.Read(f.key)
+	}
+	f.pages = parsePages()
+	return f
+}
+
+// parsePages builds one template set per page: the shared layout plus the
+// page's own file, so that each page may define "content" and "title".
+func parsePages() map[string]*template.Template {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if strings.HasPrefix(base, "_") {
+			continue
+		}
+		t := template.New(base).Funcs(funcs)
+		t = template.Must(t.ParseFS(templateFS, "templates/_*.html", n))
+		pages[base] = t
+	}
+	return pages
+}
+
+// Register adds the session middleware and every page route to e, the same
+// echo instance as the API, so that the API's access log, metrics and audit
+// middleware cover pages too.
+func (f *Front) Register(e *echo.Echo) {
+	e.Use(f.session)
+	static, _ := fs.Sub(staticFS, "static")
+	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/",
+		cacheStatic(http.FileServer(http.FS(static)))))).Name = "web.static"
+
+	get := func(path, action string, h echo.HandlerFunc) {
+		e.GET(path, f.page(action, h)).Name = action
+	}
+	post := func(path, action string, h echo.HandlerFunc) {
+		e.POST(path, f.page(action, f.checkCSRF(h))).Name = action
+	}
+	get("/", "web.home", f.home)
+	get("/login", "web.login.form", f.loginForm)
+	post("/login", "web.login", f.login)
+	post("/logout", "web.logout", f.logout)
+	post("/lang", "web.lang", f.setLang)
+
+	get("/cases", "web.case.list", f.caseList)
+	get("/cases/new", "web.case.new", f.caseNew)
+	post("/cases", "web.case.create", f.caseCreate)
+	get("/cases/:case_id", "web.case.read", f.caseShow)
+	post("/cases/:case_id/stage", "web.case.update", f.caseStage)
+	post("/cases/:case_id/communications", "web.communication.create", f.commCreate)
+
+	if f.cfg.Evidence != nil {
+		get("/evidence/:eid", "web.evidence.read", f.evidenceShow)
+		get("/evidence/:eid/raw", "web.evidence.content", f.evidenceRaw)
+		post("/evidence/:eid/hold", "web.evidence.hold", f.evidenceHold)
+		post("/evidence/:eid/verify", "web.evidence.verify", f.evidenceVerify)
+	}
+	if f.cfg.Search != nil {
+		get("/search", "web.search", f.searchPage)
+	}
+	if f.cfg.Audit != nil {
+		get("/audit", "web.audit.list", f.auditPage)
+		get("/audit/verify", "web.audit.verify", f.auditVerify)
+		get("/audit/export.csv", "web.audit.export", f.auditExport)
+	}
+	get("/admin", "web.admin", f.adminPage)
+	post("/admin/users", "web.user.create", f.adminCreateUser)
+	post("/admin/grants", "web.grant.create", f.grantCreate)
+	post("/admin/grants/revoke", "web.grant.delete", f.grantRevoke)
+}
+
+// cacheStatic lets browsers keep the embedded assets briefly; they change
+// only with a new binary.
+func cacheStatic(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=300")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// page wraps a page handler: it names the audit action, sets the security
+// headers and renders any error as a friendly page.
+func (f *Front) page(action string, h echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		dossier.NoteFrom(c.Request().Context()).Action = action
+		securityHeaders(c.Response().Header())
+		err := h(c)
+		if err == nil || c.Response().Committed {
+			return err
+		}
+		return f.renderError(c, err)
+	}
+}
+
+// CSP is the Content-Security-Policy of every page: no inline script or
+// style, nothing from other origins; same-origin frames for the inline PDF
+// preview (default-src covers frame-src), plugins off.
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"media-src 'self'; object-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'self'"
+
+func securityHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", CSP)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("X-Frame-Options", "SAMEORIGIN")
+	h.Set("Cache-Control", "no-store")
+}
+
+func (f *Front) home(c echo.Context) error {
+	if actorOf(c) == nil {
+		return c.Redirect(http.StatusSeeOther, "/login")
+	}
+	return c.Redirect(http.StatusSeeOther, "/cases")
+}
