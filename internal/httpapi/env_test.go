@@ -25,7 +25,7 @@ const adminPassword = "correct horse battery"
 
 // env is a running API over a real store.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	store *sqlstore.DB
 	audit *audit.Log
 	api   *httpapi.Server
@@ -33,7 +33,7 @@ type env struct {
 	acc   *account.Service
 }
 
-func newEnv(t *testing.T, backend string) *env {
+func newEnv(t testing.TB, backend string) *env {
 	t.Helper()
 	ctx := context.Background()
 	url := filepath.Join(t.TempDir(), "meta.db")
@@ -71,7 +71,7 @@ type response struct {
 	Body   []byte
 }
 
-func (r *response) json(t *testing.T, v any) {
+func (r *response) json(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.Body, v); err != nil {
 		t.Fatalf("decode %s: %v", r.Body, err)
@@ -79,7 +79,7 @@ func (r *response) json(t *testing.T, v any) {
 }
 
 // problem decodes a problem+json answer and checks its media type.
-func (r *response) problem(t *testing.T) httpapi.Problem {
+func (r *response) problem(t testing.TB) httpapi.Problem {
 	t.Helper()
 	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
 		t.Fatalf("status %d: content type %q, body %s", r.Status, ct, r.Body)

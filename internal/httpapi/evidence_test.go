@@ -55,7 +55,7 @@ func newBlobs(tb testing.TB, kind string) blob.Store {
 }
 
 // withVault attaches an evidence vault over the given blob store.
-func withVault(t *testing.T, e *env, blobs blob.Store, retention time.Duration, maxUpload int64) *evidence.Vault {
+func withVault(t testing.TB, e *env, blobs blob.Store, retention time.Duration, maxUpload int64) *evidence.Vault {
 	t.Helper()
 	v := &evidence.Vault{Store: e.store, Blobs: blobs, Now: time.Now, Retention: retention, MaxUpload: maxUpload}
 	e.api.Evidence = v
