@@ -106,6 +106,7 @@ func tokens(text string) []string {
 		}
 	}
 	endWord()
+	raw = keepWithNumber(raw)
 	var out []string
 	glueNext := false
 	for _, t := range raw {
@@ -151,4 +152,22 @@ func inDate(prev, t string) bool {
 		return len(r) > 1 && r[len(r)-2] < 0x80 && isDigit(byte(r[len(r)-2]))
 	}
 	return false
+}
+
+// noBreakBefore are words a space may not separate from the number after
+// them: "RMB 386,500.00", "art. 509", "no. 3".
+var noBreakBefore = map[string]bool{"RMB": true, "CNY": true, "USD": true, "EUR": true, "art.": true,
+	"arts.": true, "no.": true, "No.": true, "Art.": true, "article": true, "Article": true}
+
+func keepWithNumber(raw []string) []string {
+	out := raw[:0]
+	for i := 0; i < len(raw); i++ {
+		if noBreakBefore[raw[i]] && i+2 < len(raw) && raw[i+1] == " " && raw[i+2][0] >= '0' && raw[i+2][0] <= '9' {
+			out = append(out, raw[i]+" "+raw[i+2])
+			i += 2
+			continue
+		}
+		out = append(out, raw[i])
+	}
+	return out
 }

@@ -93,6 +93,11 @@ func TestWrap(t *testing.T) {
 				t.Errorf("date broken: %q", lines)
 			}
 		}},
+		{"OKCurrencyWithAmount", "pay the sum of RMB 386,500.00 now", f.Width("pay the sum of RMB", 11) + 0.5, func(t *testing.T, lines []string) {
+			if !strings.Contains(strings.Join(lines, "\n"), "RMB 386,500.00") {
+				t.Errorf("RMB separated from its amount: %q", lines)
+			}
+		}},
 		{"OKNewline", "甲\n乙", 100, func(t *testing.T, lines []string) {
 			if len(lines) != 2 {
 				t.Errorf("lines = %q", lines)
