@@ -141,5 +141,10 @@ func (v *Vault) Delete(ctx context.Context, a *dossier.Actor, id string) error {
 		return err
 	}
 	dossier.NoteFrom(ctx).Detail = "tombstoned; bytes kept: sha256=" + e.SHA256
+	// The indexing queue also handles tombstones: it drops the item from
+	// the search index.
+	if v.OnIngest != nil {
+		v.OnIngest(ctx, e)
+	}
 	return nil
 }
