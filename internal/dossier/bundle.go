@@ -54,11 +54,15 @@ type Bundle struct {
 // BundleRequest is what a caller asks for: a title and the exhibits in order.
 type BundleRequest struct {
 	Title string `json:"title"`
-	Items []struct {
-		EvidenceID string `json:"evidence_id,omitempty"`
-		DocumentID string `json:"document_id,omitempty"`
-		Purpose    string `json:"purpose"`
-	} `json:"items"`
+	Items []BundleRequestItem `json:"items"`
+}
+
+// BundleRequestItem names one exhibit: an evidence item (its current
+// version is pinned) or a generated document, and what it proves.
+type BundleRequestItem struct {
+	EvidenceID string `json:"evidence_id,omitempty"`
+	DocumentID string `json:"document_id,omitempty"`
+	Purpose    string `json:"purpose"`
 }
 
 // MaxBundleItems bounds one bundle.

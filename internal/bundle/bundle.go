@@ -1,0 +1,268 @@
+// Package bundle makes litigation bundles for outside counsel and hands them
+// out: an immutable, ordered list of exhibits (evidence versions and generated
+// documents, each pinned by sha256 at creation), streamed as one ZIP holding
+//
+//	00-evidence-list.pdf    the 证据目录 (zh-CN, or English on request)
+//	01-bundle.pdf           every exhibit as PDF pages, merged in exhibit order,
+//	                        one bookmark per exhibit, every page stamped
+//	originals/NN-<title>.<ext>  the original files, byte-identical
+//	manifest.json           case, bundle, creator, time, every file with size
+//	                        and sha256, and the Merkle root over the exhibits
+//	SHA256SUMS              the same digests for `sha256sum -c`
+//
+// The two PDFs are rendered once, when the bundle is created, and kept as
+// blobs pinned in the bundle record: a download only streams blobs, so the
+// first byte leaves at once, memory stays bounded whatever the size, and
+// every download of a bundle carries identical bytes. pdfcpu (which holds a
+// whole PDF in memory) therefore runs only at creation, on temp files, and
+// only on exhibits below Config.MaxMergeBytes; a larger exhibit gets a
+// description page in the merged PDF and travels as its original only.
+//
+// Merkle root (manifest.json "merkle_root"): RFC 6962 Merkle Tree Hash over
+// the exhibits in exhibit order, where leaf i is the 32-byte binary sha256 of
+// original i: leaf hash = SHA-256(0x00 ‖ digest), node hash = SHA-256(0x01 ‖
+// left ‖ right), with the tree split at the largest power of two smaller
+// than the number of leaves; lowercase hex. It commits to every original and
+// to their order in one value that can be quoted in a filing.
+//
+// Share links give the ZIP to people without an account: a 256-bit random
+// token shown once and stored only as its sha256, with an expiry, an
+// optional download limit counted atomically in SQL, and revocation.
+package bundle
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dossier/dossier/internal/account"
+	"github.com/dossier/dossier/internal/blob"
+	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/policy"
+	"github.com/dossier/dossier/internal/render"
+)
+
+// CaseReader is the part of the case store bundles need.
+type CaseReader interface {
+	Case(ctx context.Context, id string) (*dossier.Case, error)
+}
+
+// Config holds a Service's dependencies.
+type Config struct {
+	Cases     CaseReader
+	Evidence  dossier.EvidenceStore
+	Documents dossier.DocumentStore // nil: document items are refused
+	Bundles   dossier.BundleStore
+	Blobs     blob.Store
+	Font      *render.Font // nil: loaded once by New
+	// WorkDir holds temp files while PDFs are built and pdfcpu's font
+	// configuration; default os.TempDir()/dossier-bundle.
+	WorkDir string
+	// BaseURL is the public origin share URLs start with ("https://dossier.example.com").
+	BaseURL string
+	// MaxMergeBytes: exhibits larger than this are not merged into the PDF
+	// (pdfcpu holds them in memory); default 32 MiB.
+	MaxMergeBytes int64
+	// Guesses limits failed share-token lookups per IP; default 20 per 10 minutes.
+	Guesses *account.Limiter
+	Now     func() time.Time
+}
+
+// Service creates bundles, streams them and manages their share links.
+type Service struct {
+	cfg Config
+	pdf sync.Mutex // pdfcpu keeps font state in package globals: one build at a time
+}
+
+// New returns a Service with defaults filled in.
+func New(cfg Config) (*Service, error) {
+	if cfg.WorkDir == "" {
+		cfg.WorkDir = filepath.Join(os.TempDir(), "dossier-bundle")
+	}
+	if cfg.MaxMergeBytes == 0 {
+		cfg.MaxMergeBytes = 32 << 20
+	}
+	if cfg.Guesses == nil {
+		cfg.Guesses = account.NewLimiter(20, 10*time.Minute)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Font == nil {
+		f, err := render.LoadFont()
+		if err != nil {
+			return nil, fmt.Errorf("bundle: font: %w", err)
+		}
+		cfg.Font = f
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if err := os.MkdirAll(cfg.WorkDir, 0o700); err != nil {
+		return nil, fmt.Errorf("bundle: work dir: %w", err)
+	}
+	return &Service{cfg: cfg}, nil
+}
+
+// Create pins the requested exhibits, renders the evidence lists and the
+// merged PDF, and stores the bundle. EINVALID names items that are absent,
+// of another case or deleted; ENOTFOUND if the case is not visible.
+func (s *Service) Create(ctx context.Context, a *dossier.Actor, caseID string, req *dossier.BundleRequest) (*dossier.Bundle, error) {
+	if err := policy.Can(a, policy.BundleCreate, caseID); err != nil {
+		return nil, err
+	}
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	c, err := s.cfg.Cases.Case(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	b := &dossier.Bundle{ID: dossier.NewID(), CaseID: caseID, Title: req.Title, CreatedBy: a.UserID(),
+		CreatedAt: s.cfg.Now().UTC().Truncate(time.Microsecond)}
+	dossier.Note(ctx, caseID, "bundle", b.ID)
+	var f dossier.Fields
+	width := max(2, len(fmt.Sprint(len(req.Items))))
+	var exs []*exhibit
+	for i, in := range req.Items {
+		ex, err := s.pin(ctx, caseID, in.EvidenceID, in.DocumentID)
+		if err != nil {
+			if dossier.ErrorCode(err) != dossier.ENOTFOUND && dossier.ErrorCode(err) != dossier.EINVALID {
+				return nil, err
+			}
+			f.Add(fmt.Sprintf("items[%d]", i), "%s", dossier.ErrorMessage(err))
+			continue
+		}
+		ex.N, ex.Purpose = i+1, in.Purpose
+		ex.ZipName = zipName(i+1, width, ex.Title, ex.Filename, ex.MediaType)
+		exs = append(exs, ex)
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.build(ctx, c, b, exs); err != nil {
+		return nil, err
+	}
+	b.MerkleRoot = MerkleRoot(b.Items)
+	if err := s.cfg.Bundles.CreateBundle(ctx, b); err != nil {
+		return nil, fmt.Errorf("bundle: create: %w", err)
+	}
+	return b, nil
+}
+
+// exhibit is an item being built, with what its description page needs.
+type exhibit struct {
+	dossier.BundleItem
+	kind, description, transcript string
+}
+
+// pin reads the current version of an evidence item or a document.
+func (s *Service) pin(ctx context.Context, caseID, evidenceID, documentID string) (*exhibit, error) {
+	if evidenceID != "" {
+		e, err := s.cfg.Evidence.Evidence(ctx, evidenceID)
+		if err != nil {
+			return nil, err
+		}
+		if e.CaseID != caseID {
+			return nil, dossier.NotFound("evidence")
+		}
+		if e.DeletedAt != nil {
+			return nil, dossier.Errorf(dossier.EINVALID, "evidence %s is deleted", e.ID)
+		}
+		title := e.Title
+		if title == "" {
+			title = strings.TrimSuffix(e.Filename, path.Ext(e.Filename))
+		}
+		return &exhibit{BundleItem: dossier.BundleItem{EvidenceID: e.ID, Version: e.Version, Title: title,
+			Source: e.Source, Filename: e.Filename, MediaType: e.MediaType, Size: e.Size, SHA256: e.SHA256},
+			kind: string(e.Kind), description: e.Description, transcript: e.Transcript}, nil
+	}
+	if s.cfg.Documents == nil {
+		return nil, dossier.Errorf(dossier.EINVALID, "documents are not available")
+	}
+	d, err := s.cfg.Documents.Document(ctx, documentID)
+	if err != nil {
+		return nil, err
+	}
+	if d.CaseID != caseID {
+		return nil, dossier.NotFound("document")
+	}
+	return &exhibit{BundleItem: dossier.BundleItem{DocumentID: d.ID, Title: documentTitle(d), Source: "Dossier",
+		Filename: d.Template + ".pdf", MediaType: "application/pdf", Size: d.Size, SHA256: d.SHA256},
+		kind: "document"}, nil
+}
+
+// documentTitle names a generated document by its template.
+func documentTitle(d *dossier.Document) string {
+	names := map[string]string{"payment_order": "支付令申请书", "lawyer_letter": "律师函",
+		"installment_agreement": "分期还款协议"}
+	if n, ok := names[d.Template]; ok {
+		return n
+	}
+	return d.Template
+}
+
+// Get returns a bundle the actor may read. ENOTFOUND if absent or invisible.
+func (s *Service) Get(ctx context.Context, a *dossier.Actor, id string) (*dossier.Bundle, error) {
+	return s.visible(ctx, a, id, policy.BundleRead)
+}
+
+// List returns a case's bundles.
+func (s *Service) List(ctx context.Context, a *dossier.Actor, caseID string) ([]*dossier.Bundle, error) {
+	if err := policy.Can(a, policy.BundleRead, caseID); err != nil {
+		return nil, err
+	}
+	return s.cfg.Bundles.Bundles(ctx, caseID)
+}
+
+// zipName is the original's path inside the ZIP: originals/NN-<title>.<ext>,
+// the title made safe for file systems (Chinese kept) and the extension
+// taken from the original file name, or from the media type.
+func zipName(n, width int, title, filename, mediaType string) string {
+	ext := strings.ToLower(path.Ext(dossier.SanitizeFilename(filename)))
+	if ext == "" || utf8.RuneCountInString(ext) > 10 {
+		ext = extFor(mediaType)
+	}
+	t := dossier.SanitizeFilename(title)
+	t = strings.TrimSuffix(t, ext)
+	t = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\u3000' {
+			return '_'
+		}
+		return r
+	}, t)
+	for utf8.RuneCountInString(t) > 80 {
+		_, sz := utf8.DecodeLastRuneInString(t)
+		t = t[:len(t)-sz]
+	}
+	return fmt.Sprintf("originals/%0*d-%s%s", width, n, t, ext)
+}
+
+func extFor(mediaType string) string {
+	m := map[string]string{"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png",
+		"text/plain": ".txt", "message/rfc822": ".eml", "audio/mpeg": ".mp3", "audio/mp4": ".m4a",
+		"audio/wav": ".wav", "audio/x-wav": ".wav", "video/mp4": ".mp4", "application/zip": ".zip",
+		"application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx"}
+	if e, ok := m[mediaType]; ok {
+		return e
+	}
+	return ".bin"
+}
+
+// ForDownload returns a bundle the actor may read with its case, ready for
+// WriteZip. ENOTFOUND if absent or invisible.
+func (s *Service) ForDownload(ctx context.Context, a *dossier.Actor, id string) (*Shared, error) {
+	b, err := s.visible(ctx, a, id, policy.BundleRead)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.cfg.Cases.Case(ctx, b.CaseID)
+	if err != nil {
+		return nil, err
+	}
+	return &Shared{Bundle: b, Case: c}, nil
+}

@@ -1,0 +1,319 @@
+package bundle
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+
+	"github.com/dossier/dossier/internal/blob"
+	"github.com/dossier/dossier/internal/dossier"
+)
+
+// stampFont is the family pdfcpu registers the embedded WQY font under.
+const stampFont = "WenQuanYiMicroHei"
+
+var (
+	pdfcpuOnce sync.Once
+	pdfcpuErr  error
+)
+
+// setupPDFCPU points pdfcpu's configuration directory into workDir and
+// installs the CJK font for the page stamps. pdfcpu keeps both in package
+// globals, so it happens once per process.
+func (s *Service) setupPDFCPU() error {
+	pdfcpuOnce.Do(func() {
+		dir := filepath.Join(s.cfg.WorkDir, "pdfcpu-config")
+		if pdfcpuErr = model.EnsureDefaultConfigAt(dir, false); pdfcpuErr != nil {
+			return
+		}
+		ttf := filepath.Join(dir, "wqy-microhei.ttf")
+		if pdfcpuErr = os.WriteFile(ttf, s.cfg.Font.TTF, 0o600); pdfcpuErr != nil {
+			return
+		}
+		pdfcpuErr = api.InstallFonts([]string{ttf})
+	})
+	if pdfcpuErr != nil {
+		return fmt.Errorf("bundle: pdfcpu setup: %w", pdfcpuErr)
+	}
+	return nil
+}
+
+func pdfConf() *model.Configuration {
+	conf := model.NewDefaultConfiguration()
+	conf.ValidationMode = model.ValidationRelaxed
+	return conf
+}
+
+// build renders every exhibit to PDF pages in temp files, merges them,
+// adds one bookmark per exhibit and a stamp on every page, stores the result
+// and the two evidence lists as blobs, and fills b.Items, b.Pages, b.Merged,
+// b.ListZH and b.ListEN.
+func (s *Service) build(ctx context.Context, c *dossier.Case, b *dossier.Bundle, exs []*exhibit) error {
+	s.pdf.Lock()
+	defer s.pdf.Unlock()
+	if err := s.setupPDFCPU(); err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp(s.cfg.WorkDir, "build-")
+	if err != nil {
+		return fmt.Errorf("bundle: temp dir: %w", err)
+	}
+	defer os.RemoveAll(dir)
+
+	var parts []string
+	var bms []pdfcpu.Bookmark
+	page := 1
+	var mergedBytes int64
+	for _, ex := range exs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		p, n, merged, err := s.exhibitPDF(ctx, dir, ex, &mergedBytes)
+		if err != nil {
+			return err
+		}
+		ex.PageFrom, ex.Pages, ex.Merged = page, n, merged
+		bms = append(bms, pdfcpu.Bookmark{Title: fmt.Sprintf("证据%d %s", ex.N, ex.Title), PageFrom: page})
+		page += n
+		parts = append(parts, p)
+	}
+	b.Pages = page - 1
+	final := filepath.Join(dir, "final.pdf")
+	if err := mergeStamp(parts, filepath.Join(dir, "merged.pdf"), final, bms, exs, b.Pages); err != nil {
+		return err
+	}
+	if b.Merged, err = s.putFile(ctx, final); err != nil {
+		return err
+	}
+	b.Items = make([]dossier.BundleItem, len(exs))
+	for i, ex := range exs {
+		b.Items[i] = ex.BundleItem
+	}
+	for _, l := range []struct {
+		lang string
+		dst  *dossier.BundleFile
+	}{{"zh", &b.ListZH}, {"en", &b.ListEN}} {
+		pdf, err := s.renderList(c, b, l.lang)
+		if err != nil {
+			return err
+		}
+		p := filepath.Join(dir, "list-"+l.lang+".pdf")
+		if err := os.WriteFile(p, pdf, 0o600); err != nil {
+			return fmt.Errorf("bundle: write list: %w", err)
+		}
+		if *l.dst, err = s.putFile(ctx, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mergeStamp concatenates parts into merged, then adds bookmarks and one
+// stamp per page ("证据 N · 第 P 页 / 共 T 页": the exhibit and the running
+// page number) in a single read and write of the merged file.
+func mergeStamp(parts []string, merged, final string, bms []pdfcpu.Bookmark, exs []*exhibit, total int) error {
+	out, err := os.Create(merged)
+	if err != nil {
+		return fmt.Errorf("bundle: merge: %w", err)
+	}
+	if len(parts) == 1 {
+		in, err := os.Open(parts[0])
+		if err == nil {
+			_, err = io.Copy(out, in)
+			in.Close()
+		}
+		if err != nil {
+			out.Close()
+			return fmt.Errorf("bundle: merge: %w", err)
+		}
+	} else if err := api.Merge("", parts, out, pdfConf(), false); err != nil {
+		out.Close()
+		return fmt.Errorf("bundle: merge: %w", err)
+	}
+	if err := out.Close(); err != nil {
+		return fmt.Errorf("bundle: merge: %w", err)
+	}
+	in, err := os.Open(merged)
+	if err != nil {
+		return fmt.Errorf("bundle: stamp: %w", err)
+	}
+	defer in.Close()
+	pctx, err := api.ReadValidateAndOptimize(in, pdfConf())
+	if err != nil {
+		return fmt.Errorf("bundle: read merged: %w", err)
+	}
+	if pctx.PageCount != total {
+		return fmt.Errorf("bundle: merged PDF has %d pages, want %d", pctx.PageCount, total)
+	}
+	if err := pdfcpu.AddBookmarks(pctx, bms, true); err != nil {
+		return fmt.Errorf("bundle: bookmarks: %w", err)
+	}
+	stamps := map[int]*model.Watermark{}
+	for _, ex := range exs {
+		for p := ex.PageFrom; p < ex.PageFrom+ex.Pages; p++ {
+			wm, err := api.TextWatermark(fmt.Sprintf("证据 %d · 第 %d 页 / 共 %d 页", ex.N, p, total),
+				"font:"+stampFont+", points:9, pos:tr, off:-18 -12, scale:1 abs, rot:0, fillc:#A00000, op:1",
+				true, false, types.POINTS)
+			if err != nil {
+				return fmt.Errorf("bundle: stamp: %w", err)
+			}
+			stamps[p] = wm
+		}
+	}
+	if err := pdfcpu.AddWatermarksMap(pctx, stamps); err != nil {
+		return fmt.Errorf("bundle: stamp: %w", err)
+	}
+	w, err := os.Create(final)
+	if err != nil {
+		return fmt.Errorf("bundle: stamp: %w", err)
+	}
+	if err := api.WriteContext(pctx, w); err != nil {
+		w.Close()
+		return fmt.Errorf("bundle: write merged: %w", err)
+	}
+	return w.Close()
+}
+
+// putFile stores a built file as a blob.
+func (s *Service) putFile(ctx context.Context, p string) (dossier.BundleFile, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return dossier.BundleFile{}, fmt.Errorf("bundle: %w", err)
+	}
+	defer f.Close()
+	ref, err := s.cfg.Blobs.Put(ctx, f, "")
+	if err != nil {
+		return dossier.BundleFile{}, fmt.Errorf("bundle: store %s: %w", filepath.Base(p), err)
+	}
+	return dossier.BundleFile{SHA256: ref.SHA256, Size: ref.Size}, nil
+}
+
+// exhibitPDF writes exhibit ex as a PDF file in dir and returns its path,
+// its page count and whether the exhibit itself (rather than a description
+// page standing in for it) is in the PDF. Exhibits over the merge limit, of
+// media types that have no page form, or that fail to convert get the
+// description page.
+func (s *Service) exhibitPDF(ctx context.Context, dir string, ex *exhibit, mergedBytes *int64) (string, int, bool, error) {
+	p := filepath.Join(dir, fmt.Sprintf("%04d.pdf", ex.N))
+	note := ""
+	kind := renderKind(ex.MediaType, ex.Filename)
+	switch {
+	case kind == "" :
+	case ex.Size > s.cfg.MaxMergeBytes || *mergedBytes+ex.Size > 8*s.cfg.MaxMergeBytes:
+		note = "too_large"
+	default:
+		n, err := s.convert(ctx, p, ex, kind)
+		if err == nil {
+			*mergedBytes += ex.Size
+			return p, n, true, nil
+		}
+		if dossier.ErrorCode(err) != dossier.EUNSUPPORTED {
+			return "", 0, false, err
+		}
+		note = "unreadable"
+	}
+	pdf, n, err := s.describe(ex, note)
+	if err != nil {
+		return "", 0, false, err
+	}
+	return p, n, false, os.WriteFile(p, pdf, 0o600)
+}
+
+// renderKind says how an exhibit becomes pages: "pdf", "image", "text",
+// "email", or "" when it has no page form (audio, video, archives…).
+func renderKind(mediaType, filename string) string {
+	mt := strings.ToLower(strings.TrimSpace(strings.Split(mediaType, ";")[0]))
+	switch {
+	case mt == "application/pdf":
+		return "pdf"
+	case mt == "image/jpeg" || mt == "image/png":
+		return "image"
+	case mt == "message/rfc822" || strings.HasSuffix(strings.ToLower(filename), ".eml"):
+		return "email"
+	case strings.HasPrefix(mt, "text/"):
+		return "text"
+	}
+	return ""
+}
+
+// convert renders one exhibit's bytes to p. An error with code EUNSUPPORTED
+// means these bytes could not be converted (a damaged or encrypted PDF…);
+// anything else is a storage or internal failure.
+func (s *Service) convert(ctx context.Context, p string, ex *exhibit, kind string) (int, error) {
+	rc, err := s.cfg.Blobs.Open(ctx, ex.SHA256, 0, -1)
+	if err != nil {
+		return 0, fmt.Errorf("bundle: open exhibit %d: %w", ex.N, err)
+	}
+	defer rc.Close()
+	hr := blob.NewHashReader(rc)
+	unsupported := func(err error) error {
+		return &dossier.Error{Code: dossier.EUNSUPPORTED, Message: "cannot convert", Err: err}
+	}
+	switch kind {
+	case "pdf":
+		if err := copyFile(p, hr); err != nil {
+			return 0, err
+		}
+		if err := blob.CheckDigest(hr.Ref(), ex.SHA256); err != nil {
+			return 0, fmt.Errorf("bundle: exhibit %d: %w", ex.N, err)
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return 0, err
+		}
+		defer f.Close()
+		n, err := api.PageCount(f, pdfConf())
+		if err != nil || n == 0 {
+			return 0, unsupported(err)
+		}
+		return n, nil
+	case "image":
+		w, err := os.Create(p)
+		if err != nil {
+			return 0, err
+		}
+		imp := api.DefaultImportConfig()
+		imp.Pos, imp.Scale = types.Center, 0.85
+		err = api.ImportImages(nil, w, []io.Reader{hr}, imp, pdfConf())
+		if cerr := w.Close(); err == nil && cerr != nil {
+			return 0, cerr
+		}
+		if err != nil {
+			return 0, unsupported(err)
+		}
+		return 1, nil
+	}
+	text, err := readText(hr, kind)
+	if err != nil {
+		return 0, unsupported(err)
+	}
+	doc := s.cfg.Font.NewDoc(docOptions(ex.Title))
+	doc.Heading(fmt.Sprintf("证据 %d  %s", ex.N, ex.Title))
+	doc.Para(text, "")
+	pdf, n, err := doc.Bytes()
+	if err != nil {
+		return 0, err
+	}
+	return n, os.WriteFile(p, pdf, 0o600)
+}
+
+func copyFile(p string, r io.Reader) error {
+	f, err := os.Create(p)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, r); err != nil {
+		f.Close()
+		return fmt.Errorf("bundle: copy exhibit: %w", err)
+	}
+	return f.Close()
+}

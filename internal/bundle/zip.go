@@ -1,0 +1,258 @@
+package bundle
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/dossier/dossier/internal/blob"
+	"github.com/dossier/dossier/internal/dossier"
+)
+
+// Names of the fixed files in a bundle ZIP.
+const (
+	ListName     = "00-evidence-list.pdf"
+	MergedName   = "01-bundle.pdf"
+	ManifestName = "manifest.json"
+	SumsName     = "SHA256SUMS"
+)
+
+// MerkleRoot is the RFC 6962 Merkle Tree Hash over the items' sha256 digests
+// in exhibit order (see the package documentation); hex.
+func MerkleRoot(items []dossier.BundleItem) string {
+	digests := make([]string, len(items))
+	for i, it := range items {
+		digests[i] = it.SHA256
+	}
+	return merkleHex(digests)
+}
+
+func mth(leaves [][]byte) []byte {
+	switch len(leaves) {
+	case 0:
+		h := sha256.Sum256(nil)
+		return h[:]
+	case 1:
+		h := sha256.Sum256(append([]byte{0}, leaves[0]...))
+		return h[:]
+	}
+	k := 1
+	for k*2 < len(leaves) {
+		k *= 2
+	}
+	h := sha256.New()
+	h.Write([]byte{1})
+	h.Write(mth(leaves[:k]))
+	h.Write(mth(leaves[k:]))
+	return h.Sum(nil)
+}
+
+// Manifest is manifest.json.
+type Manifest struct {
+	Format     string         `json:"format"`
+	Case       ManifestCase   `json:"case"`
+	Bundle     ManifestBundle `json:"bundle"`
+	CreatedBy  string         `json:"created_by"`
+	CreatedAt  time.Time      `json:"created_at"`
+	Lang       string         `json:"lang"`
+	MerkleRoot string         `json:"merkle_root"`
+	MerkleAlg  string         `json:"merkle_algorithm"`
+	Items      []ManifestItem `json:"items"`
+	Files      []ManifestFile `json:"files"`
+}
+
+// ManifestCase identifies the case.
+type ManifestCase struct {
+	ID       string `json:"id"`
+	Number   string `json:"number"`
+	Title    string `json:"title"`
+	Creditor string `json:"creditor"`
+	Debtor   string `json:"debtor"`
+}
+
+// ManifestBundle identifies the bundle.
+type ManifestBundle struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Pages int    `json:"pages"`
+}
+
+// ManifestItem is one exhibit.
+type ManifestItem struct {
+	N          int    `json:"n"`
+	File       string `json:"file"`
+	Title      string `json:"title"`
+	Purpose    string `json:"purpose"`
+	Source     string `json:"source"`
+	EvidenceID string `json:"evidence_id,omitempty"`
+	Version    int    `json:"version,omitempty"`
+	DocumentID string `json:"document_id,omitempty"`
+	Filename   string `json:"original_filename"`
+	MediaType  string `json:"media_type"`
+	Size       int64  `json:"size"`
+	SHA256     string `json:"sha256"`
+	PageFrom   int    `json:"page_from"`
+	Pages      int    `json:"pages"`
+}
+
+// ManifestFile is one file of the ZIP (all but manifest.json and SHA256SUMS).
+type ManifestFile struct {
+	Name   string `json:"name"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
+}
+
+// entry is one blob-backed file of the ZIP.
+type entry struct {
+	name, sha, mediaType string
+	size                 int64
+}
+
+func entries(b *dossier.Bundle, lang string) []entry {
+	list := b.ListZH
+	if lang == "en" {
+		list = b.ListEN
+	}
+	es := []entry{{ListName, list.SHA256, "application/pdf", list.Size},
+		{MergedName, b.Merged.SHA256, "application/pdf", b.Merged.Size}}
+	for _, it := range b.Items {
+		es = append(es, entry{it.ZipName, it.SHA256, it.MediaType, it.Size})
+	}
+	return es
+}
+
+func manifest(b *dossier.Bundle, c *dossier.Case, lang string) *Manifest {
+	m := &Manifest{Format: "dossier-bundle/1",
+		Case: ManifestCase{ID: c.ID, Number: c.Number, Title: c.Title, Creditor: c.Creditor.Name, Debtor: c.Debtor.Name},
+		Bundle: ManifestBundle{ID: b.ID, Title: b.Title, Pages: b.Pages}, CreatedBy: b.CreatedBy,
+		CreatedAt: b.CreatedAt, Lang: lang, MerkleRoot: b.MerkleRoot,
+		MerkleAlg: "RFC 6962 MTH; leaf = SHA-256(0x00 || sha256(original)) in exhibit order; node = SHA-256(0x01 || left || right)"}
+	for _, it := range b.Items {
+		m.Items = append(m.Items, ManifestItem{N: it.N, File: it.ZipName, Title: it.Title, Purpose: it.Purpose,
+			Source: it.Source, EvidenceID: it.EvidenceID, Version: it.Version, DocumentID: it.DocumentID,
+			Filename: it.Filename, MediaType: it.MediaType, Size: it.Size, SHA256: it.SHA256,
+			PageFrom: it.PageFrom, Pages: it.Pages})
+	}
+	for _, e := range entries(b, lang) {
+		m.Files = append(m.Files, ManifestFile{Name: e.name, Size: e.size, SHA256: e.sha})
+	}
+	return m
+}
+
+// compressible reports whether deflating a media type is worth the CPU.
+// Everything else (PDF, images, audio, video, archives, Office files, which
+// are ZIPs, and unknown binaries) is stored as is.
+func compressible(mediaType string) bool {
+	mt := strings.ToLower(strings.TrimSpace(strings.Split(mediaType, ";")[0]))
+	switch {
+	case strings.HasPrefix(mt, "text/"), mt == "message/rfc822", mt == "application/json",
+		mt == "application/xml", mt == "image/svg+xml", mt == "image/bmp", mt == "image/tiff",
+		mt == "audio/wav", mt == "audio/x-wav":
+		return true
+	}
+	return false
+}
+
+// copyBuf is the size of the copy buffer per download.
+const copyBuf = 256 << 10
+
+// WriteZip streams bundle b of case c as a ZIP to w: the evidence list in
+// lang ("zh" or "en") first, so the first bytes leave at once, then the
+// merged PDF, the originals in exhibit order, manifest.json and SHA256SUMS.
+// Each blob's digest is checked while it streams; on a mismatch the ZIP is
+// abandoned before its central directory, so the client never receives a
+// complete archive with wrong bytes. Memory is one copy buffer whatever the
+// size; ZIP64 records are written by archive/zip for entries over 4 GiB.
+func (s *Service) WriteZip(ctx context.Context, w io.Writer, b *dossier.Bundle, c *dossier.Case, lang string) error {
+	if lang != "en" {
+		lang = "zh"
+	}
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(w, flate.BestSpeed)
+	})
+	buf := make([]byte, copyBuf)
+	var sums bytes.Buffer
+	for i, e := range entries(b, lang) {
+		if err := s.writeBlob(ctx, zw, e, b.CreatedAt, buf); err != nil {
+			return err
+		}
+		fmt.Fprintf(&sums, "%s  %s\n", e.sha, e.name)
+		if i == 0 {
+			// Push the first entry out now rather than when a buffer fills.
+			if err := zw.Flush(); err != nil {
+				return err
+			}
+			if f, ok := w.(interface{ Flush() }); ok {
+				f.Flush()
+			}
+		}
+	}
+	mj, err := json.MarshalIndent(manifest(b, c, lang), "", "  ")
+	if err != nil {
+		return err
+	}
+	mj = append(mj, '\n')
+	h := sha256.Sum256(mj)
+	fmt.Fprintf(&sums, "%s  %s\n", hex.EncodeToString(h[:]), ManifestName)
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{ManifestName, mj}, {SumsName, sums.Bytes()}} {
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: zip.Deflate, Modified: b.CreatedAt})
+		if err != nil {
+			return err
+		}
+		if _, err := fw.Write(f.data); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
+
+func (s *Service) writeBlob(ctx context.Context, zw *zip.Writer, e entry, mod time.Time, buf []byte) error {
+	method := zip.Store
+	if compressible(e.mediaType) {
+		method = zip.Deflate
+	}
+	fh := &zip.FileHeader{Name: e.name, Method: method, Modified: mod}
+	fh.SetMode(0o444)
+	fw, err := zw.CreateHeader(fh)
+	if err != nil {
+		return err
+	}
+	rc, err := s.cfg.Blobs.Open(ctx, e.sha, 0, -1)
+	if err != nil {
+		return fmt.Errorf("bundle: open %s: %w", e.name, err)
+	}
+	defer rc.Close()
+	hr := blob.NewHashReader(blob.ContextReader(ctx, rc))
+	if _, err := io.CopyBuffer(fw, hr, buf); err != nil {
+		return fmt.Errorf("bundle: stream %s: %w", e.name, err)
+	}
+	if err := blob.CheckDigest(hr.Ref(), e.sha); err != nil {
+		return fmt.Errorf("bundle: %s: %w", e.name, err)
+	}
+	if hr.Ref().Size != e.size {
+		return fmt.Errorf("bundle: %s: %d bytes, want %d: %w", e.name, hr.Ref().Size, e.size, blob.ErrCorrupt)
+	}
+	return nil
+}
+
+// Size is the sum of the bundle's file sizes in lang: what the ZIP holds
+// before compression and ZIP overhead (shown on the share landing page).
+func Size(b *dossier.Bundle, lang string) int64 {
+	var n int64
+	for _, e := range entries(b, lang) {
+		n += e.size
+	}
+	return n
+}
