@@ -306,4 +306,3 @@ func TestCreateErrors(t *testing.T) {
 		})
 	}
 }
-

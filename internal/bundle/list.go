@@ -19,9 +19,9 @@ func docOptions(title string) render.DocOptions {
 // listText holds the words of the evidence list in one language.
 type listText struct {
 	title, caseNo, caseTitle, creditor, debtor, bundle, signer, date string
-	cols                                                            []render.Column
-	pages                                                           func(it dossier.BundleItem) string
-	noSource                                                        string
+	cols                                                             []render.Column
+	pages                                                            func(it dossier.BundleItem) string
+	noSource                                                         string
 }
 
 var listTexts = map[string]listText{

@@ -207,7 +207,7 @@ func (s *Service) exhibitPDF(ctx context.Context, dir string, ex *exhibit, merge
 	note := ""
 	kind := renderKind(ex.MediaType, ex.Filename)
 	switch {
-	case kind == "" :
+	case kind == "":
 	case ex.Size > s.cfg.MaxMergeBytes || *mergedBytes+ex.Size > 8*s.cfg.MaxMergeBytes:
 		note = "too_large"
 	default:

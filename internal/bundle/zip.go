@@ -131,7 +131,7 @@ func entries(b *dossier.Bundle, lang string) []entry {
 
 func manifest(b *dossier.Bundle, c *dossier.Case, lang string) *Manifest {
 	m := &Manifest{Format: "dossier-bundle/1",
-		Case: ManifestCase{ID: c.ID, Number: c.Number, Title: c.Title, Creditor: c.Creditor.Name, Debtor: c.Debtor.Name},
+		Case:   ManifestCase{ID: c.ID, Number: c.Number, Title: c.Title, Creditor: c.Creditor.Name, Debtor: c.Debtor.Name},
 		Bundle: ManifestBundle{ID: b.ID, Title: b.Title, Pages: b.Pages}, CreatedBy: b.CreatedBy,
 		CreatedAt: b.CreatedAt, Lang: lang, MerkleRoot: b.MerkleRoot,
 		MerkleAlg: "RFC 6962 MTH; leaf = SHA-256(0x00 || sha256(original)) in exhibit order; node = SHA-256(0x01 || left || right)"}

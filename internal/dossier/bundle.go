@@ -53,7 +53,7 @@ type Bundle struct {
 
 // BundleRequest is what a caller asks for: a title and the exhibits in order.
 type BundleRequest struct {
-	Title string `json:"title"`
+	Title string              `json:"title"`
 	Items []BundleRequestItem `json:"items"`
 }
 
