@@ -6,6 +6,7 @@
 package document
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -244,7 +245,7 @@ func (e *Engine) layout(doc *render.Doc, t *Template, vals, disp map[string]stri
 		case "space":
 			doc.Space(5)
 		case "table":
-			if err := e.table(doc, b, args[1:], vals, in, zh); err != nil {
+			if err := e.table(doc, b, args[1:], vals, zh); err != nil {
 				return err
 			}
 		}
@@ -252,7 +253,7 @@ func (e *Engine) layout(doc *render.Doc, t *Template, vals, disp map[string]stri
 	return nil
 }
 
-func (e *Engine) table(doc *render.Doc, b Block, headers []string, vals map[string]string, in Input, zh bool) error {
+func (e *Engine) table(doc *render.Doc, b Block, headers []string, vals map[string]string, zh bool) error {
 	switch b.Args[0] {
 	case "schedule":
 		total, _ := dossier.ParseMoney(vals["debt_total"])
@@ -271,17 +272,17 @@ func (e *Engine) table(doc *render.Doc, b Block, headers []string, vals map[stri
 		doc.Table(cols, cells)
 	case "evidence":
 		cols := columns(headers, []int{10, 45, 20, 25}, nil)
+		var rows []evidenceRow
+		if err := json.Unmarshal([]byte(vals[evidenceList]), &rows); err != nil {
+			return fmt.Errorf("document: evidence list: %w", err) // resolve wrote it
+		}
 		var cells [][]string
-		for i, ev := range in.Evidence {
-			title := ev.Title
-			if title == "" {
-				title = ev.Filename
-			}
+		for i, r := range rows {
 			date := ""
-			if ev.OccurredAt != nil {
-				date = formatDate(documentDate(*ev.OccurredAt), langOf(zh))
+			if d, err := dossier.ParseDate(r.Date); err == nil {
+				date = formatDate(d, langOf(zh))
 			}
-			cells = append(cells, []string{strconv.Itoa(i + 1), title, kindLabel(ev.Kind, zh), date})
+			cells = append(cells, []string{strconv.Itoa(i + 1), r.Title, kindLabel(dossier.EvidenceKind(r.Kind), zh), date})
 		}
 		if len(cells) == 0 {
 			none := "(none)"

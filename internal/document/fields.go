@@ -1,6 +1,7 @@
 package document
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -136,6 +137,14 @@ func resolve(t *Template, in Input, has func(rune) bool) (map[string]string, err
 			bad.Add("installments", "cannot split %s into %d installments of at least 0.01", total.Grouped(), n)
 		}
 	}
+	if t.uses("evidence") {
+		known[evidenceList] = true
+		if list, err := evidenceRows(in); err != nil {
+			bad.Add(evidenceList, "%v", err)
+		} else {
+			out[evidenceList] = list
+		}
+	}
 	for name := range in.Fields {
 		if !known[name] {
 			bad.Add(name, "is not a field of template %s", t.ID)
@@ -254,4 +263,51 @@ func unprintable(v string, has func(rune) bool) string {
 		}
 	}
 	return string(out)
+}
+
+// evidenceList is the field that records the evidence table as printed (a
+// JSON list), so that a document record alone re-renders to the same bytes
+// after the case has gained evidence. A request may give it to print a list
+// other than the case's.
+const evidenceList = "evidence_list"
+
+type evidenceRow struct {
+	Title string `json:"title"`
+	Kind  string `json:"kind"`
+	Date  string `json:"date,omitempty"` // YYYY-MM-DD
+}
+
+func evidenceRows(in Input) (string, error) {
+	var rows []evidenceRow
+	if v := in.Fields[evidenceList]; v != "" {
+		if err := json.Unmarshal([]byte(v), &rows); err != nil {
+			return "", fmt.Errorf("must be a JSON list of {\"title\", \"kind\", \"date\"}")
+		}
+		for i, r := range rows {
+			if _, err := check(Field{Type: "text"}, r.Title+r.Kind); err != nil || r.Title == "" {
+				return "", fmt.Errorf("item %d needs a title of plain text", i+1)
+			}
+			if r.Date != "" {
+				if _, err := dossier.ParseDate(r.Date); err != nil {
+					return "", fmt.Errorf("item %d: %v", i+1, err)
+				}
+			}
+		}
+	} else {
+		for _, ev := range in.Evidence {
+			r := evidenceRow{Title: ev.Title, Kind: string(ev.Kind)}
+			if r.Title == "" {
+				r.Title = ev.Filename
+			}
+			if ev.OccurredAt != nil {
+				r.Date = documentDate(*ev.OccurredAt).String()
+			}
+			rows = append(rows, r)
+		}
+	}
+	if rows == nil {
+		rows = []evidenceRow{}
+	}
+	b, err := json.Marshal(rows)
+	return string(b), err
 }

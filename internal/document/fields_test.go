@@ -56,6 +56,9 @@ func TestRenderInvalid(t *testing.T) {
 		{"ErrScheduleTooSmall", "installment_agreement", testCase(),
 			with(requestFields["installment_agreement"], "installments", "6", "debt_total", "0.05"), []string{"installments"}},
 		{"ErrUnprintable", "lawyer_letter", testCase(), with(letter, "debtor_name", "李䶮科技有限公司"), []string{"debtor_name"}},
+		{"ErrEvidenceList", "payment_order_application", testCase(),
+			with(requestFields["payment_order_application"], "evidence_list", `[{"kind":"contract"}]`), []string{"evidence_list"}},
+		{"ErrEvidenceListOnLetter", "lawyer_letter", testCase(), with(letter, "evidence_list", `[]`), []string{"evidence_list"}},
 		{"ErrCourt", "payment_order_application", testCase(), with(requestFields["payment_order_application"], "court", ""),
 			[]string{"court"}},
 	}
