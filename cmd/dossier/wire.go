@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,8 +18,10 @@ import (
 	"github.com/dossier/dossier/internal/casefile"
 	"github.com/dossier/dossier/internal/document"
 	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/evidence"
 	"github.com/dossier/dossier/internal/httpapi"
 	"github.com/dossier/dossier/internal/indexer"
+	"github.com/dossier/dossier/internal/recovery"
 	"github.com/dossier/dossier/internal/search"
 	"github.com/dossier/dossier/internal/sqlstore"
 )
@@ -34,6 +37,7 @@ type App struct {
 	Cases    *casefile.Service
 	Indexer  *indexer.Indexer
 	Docs     *document.Service
+	Evidence *evidence.Vault
 	API      *httpapi.Server
 	closers  []func(context.Context) error
 }
@@ -99,9 +103,11 @@ func wire(ctx context.Context, cfg *Config, logw io.Writer) (*App, error) {
 	// 503 with the reason until `dossier reindex` rebuilds it.
 	a.Indexer = &indexer.Indexer{Store: a.Store, Blobs: a.Blobs, Extract: indexer.ExtractText, Log: a.Log,
 		Workers: cfg.IndexWorkers}
-	if ix, err := search.Open(indexDir(cfg)); err != nil {
-		a.Log.Error("search index unusable; run `dossier reindex`", "err", err)
+	if reason := openIndex(ctx, cfg, a.Indexer); reason != "" {
+		a.Indexer.Unavailable = reason
+		a.Log.Error("search index unusable; run `dossier reindex`", "reason", reason)
 	} else {
+		ix := a.Indexer.Index
 		a.Indexer.Index = ix
 		a.closers = append(a.closers, func(context.Context) error { return ix.Close() })
 		if err := a.Indexer.Start(ctx); err != nil {
@@ -110,8 +116,13 @@ func wire(ctx context.Context, cfg *Config, logw io.Writer) (*App, error) {
 		}
 		a.closers = append(a.closers, a.Indexer.Close)
 	}
+	a.Evidence = newVault(cfg, a.Store, a.Blobs, a.Log)
+	a.Evidence.OnIngest = a.Indexer.Notify
 	a.API = httpapi.New(&httpapi.Server{Log: a.Log, Accounts: a.Accounts, Cases: a.Cases, Audit: a.Audit,
-		Search:  a.Indexer,
+		Evidence: a.Evidence,
+		Search:   a.Indexer,
+		Recovery: &recovery.Service{Store: a.Store, Documents: a.Store, Cases: a.Cases, Now: time.Now,
+			Location: cfg.TimeZone, GraceDays: cfg.PlanGraceDays},
 		Version: version, Ready: []httpapi.Checker{
 			{Name: "metadata", Check: a.Store.Ping},
 			{Name: "blobs", Check: a.Blobs.Ping},
@@ -144,4 +155,26 @@ func (a *App) bootstrap(ctx context.Context, out io.Writer) error {
 	}
 	_ = dossier.RoleAdmin
 	return nil
+}
+
+// openIndex opens the search index into idx.Index, or says why it cannot: a
+// corrupt index, or a missing one while the store already holds evidence
+// (a new, empty index would silently find nothing).
+func openIndex(ctx context.Context, cfg *Config, idx *indexer.Indexer) string {
+	dir := indexDir(cfg)
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		has, err := indexer.HasEvidence(ctx, idx.Store)
+		if err != nil {
+			return err.Error()
+		}
+		if has {
+			return "search index missing at " + dir
+		}
+	}
+	ix, err := search.Open(dir)
+	if err != nil {
+		return err.Error()
+	}
+	idx.Index = ix
+	return ""
 }

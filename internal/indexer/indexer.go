@@ -49,6 +49,8 @@ type Indexer struct {
 	RetryBase   time.Duration
 	Timeout     time.Duration // per item (default 5 min: OCR of a long scan)
 	Now         func() time.Time
+	// Unavailable says why Index is nil (missing or corrupt), for /readyz.
+	Unavailable string
 
 	wake chan struct{}
 	wg   sync.WaitGroup
@@ -292,4 +294,15 @@ func (ix *Indexer) Reindex(ctx context.Context, progress func(done, failed int))
 		}
 	}
 	return nil
+}
+
+// HasEvidence reports whether the store holds any evidence item, so that a
+// missing index can be told from a new installation.
+func HasEvidence(ctx context.Context, s Store) (bool, error) {
+	errFound := errors.New("found")
+	err := s.ScanEvidence(ctx, func(*dossier.Evidence, *dossier.EvidenceVersion) error { return errFound })
+	if errors.Is(err, errFound) {
+		return true, nil
+	}
+	return false, err
 }

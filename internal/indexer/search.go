@@ -42,7 +42,7 @@ func (ix *Indexer) Search(ctx context.Context, a *dossier.Actor, q search.Query)
 	}
 	dossier.NoteFrom(ctx).Detail = "q=" + q.Q
 	if ix == nil || ix.Index == nil {
-		return nil, dossier.Errorf(dossier.EUNAVAILABLE, "search index unavailable: run `dossier reindex`")
+		return nil, ix.Check(ctx)
 	}
 	all, ids := policy.VisibleCases(a)
 	var visible []string
@@ -74,7 +74,11 @@ func (ix *Indexer) Search(ctx context.Context, a *dossier.Actor, q search.Query)
 // Check reports whether the index is usable (for /readyz).
 func (ix *Indexer) Check(context.Context) error {
 	if ix == nil || ix.Index == nil {
-		return dossier.Errorf(dossier.EUNAVAILABLE, "search index unavailable: run `dossier reindex`")
+		reason := "search index unavailable"
+		if ix != nil && ix.Unavailable != "" {
+			reason = ix.Unavailable
+		}
+		return dossier.Errorf(dossier.EUNAVAILABLE, "%s: run `dossier reindex`", reason)
 	}
 	return ix.Index.Check()
 }
