@@ -142,7 +142,8 @@ func (s *Service) Readiness(ctx context.Context, a *dossier.Actor, caseID, forDo
 	if err := policy.Can(a, policy.DocumentRead, caseID); err != nil {
 		return nil, err
 	}
-	if _, err := s.Store.Case(ctx, caseID); err != nil {
+	c, err := s.Store.Case(ctx, caseID)
+	if err != nil {
 		return nil, err
 	}
 	if forDoc == "" {
@@ -169,6 +170,14 @@ func (s *Service) Readiness(ctx context.Context, a *dossier.Actor, caseID, forDo
 			Fields: []dossier.FieldError{{Field: "for", Message: "must be payment_order_application, lawyer_letter or installment_agreement"}}}
 	} else if err != nil {
 		return nil, err
+	}
+	// The case itself must meet the filing's conditions too (for a payment
+	// order: debt due, amount fixed, debtor servable, contractual interest).
+	for _, m := range Conditions(forDoc, c, dossier.DateOf(s.Now())) {
+		missing = append(missing, m)
+		if m.Required {
+			ready = false
+		}
 	}
 	return &ReadinessReport{For: forDoc, Ready: ready, Have: have, Missing: missing}, nil
 }
