@@ -23,6 +23,8 @@ Usage:
   dossier user enable NAME          enable a disabled user
   dossier user list                 list users
   dossier audit verify              check the audit hash chain and signed checkpoints
+  dossier verify [--sweep]          re-hash every evidence blob; exit 1 listing each missing or changed one;
+                                    --sweep then removes orphan blobs older than --sweep-age (24h)
   dossier reindex                   rebuild the search index from metadata and blobs (stop serve first)
   dossier version                   print the version
   dossier --help                    this help
@@ -77,6 +79,7 @@ var commands = map[string]command{
 	"user":    {run: runUser},
 	"audit":   {run: runAudit},
 	"reindex": {run: runReindex},
+	"verify":  {run: runVerify},
 }
 
 func extraHelp() string { return "" }
