@@ -236,4 +236,3 @@ func sweepLine(s string) string {
 	}
 	return "no sweep summary"
 }
-
