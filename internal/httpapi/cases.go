@@ -29,8 +29,20 @@ func (s *Server) listCases(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	within, near, err := limitationWithin(c)
+	if err != nil {
+		return err
+	}
 	f := casefile.Filter{Bucket: c.QueryParam("bucket"), Stage: c.QueryParam("stage"), Q: c.QueryParam("q"), Page: p}
-	items, total, next, err := s.Cases.List(c.Request().Context(), actor(c), f)
+	var items []*dossier.Case
+	var total int
+	var next string
+	if near {
+		// Deadlines are computed, not stored: recovery filters and pages them.
+		items, total, next, err = s.Recovery.NearDeadline(c.Request().Context(), actor(c), f, within)
+	} else {
+		items, total, next, err = s.Cases.List(c.Request().Context(), actor(c), f)
+	}
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/evidence"
 	"github.com/dossier/dossier/internal/indexer"
+	"github.com/dossier/dossier/internal/recovery"
 )
 
 // Recorder appends audit events; audit.Log implements it.
@@ -41,6 +42,7 @@ type Server struct {
 	Search    *indexer.Indexer
 	Documents *document.Service
 	Evidence  *evidence.Vault
+	Recovery  *recovery.Service
 	Audit     Recorder
 	Trail     *audit.Trail
 	Ready     []Checker
@@ -125,6 +127,15 @@ func (s *Server) routes() {
 	s.route(http.MethodGet, "/api/v1/documents/:did", "document.read", s.getDocument)
 	s.route(http.MethodGet, "/api/v1/documents/:did/pdf", "document.download", s.documentPDF)
 	s.route(http.MethodGet, "/api/v1/cases/:case_id/readiness", "document.readiness", s.readiness)
+
+	s.route(http.MethodGet, "/api/v1/cases/:case_id/limitation", "limitation.read", s.getLimitation)
+	s.route(http.MethodPost, "/api/v1/cases/:case_id/payments", "payment.create", s.addPayment)
+	s.route(http.MethodGet, "/api/v1/cases/:case_id/payments", "payment.list", s.listPayments)
+	s.route(http.MethodPost, "/api/v1/cases/:case_id/installment-plans", "plan.create", s.addPlan)
+	s.route(http.MethodGet, "/api/v1/cases/:case_id/installment-plans", "plan.list", s.listPlans)
+	s.route(http.MethodPost, "/api/v1/cases/:case_id/filings", "filing.create", s.addFiling)
+	s.route(http.MethodGet, "/api/v1/cases/:case_id/filings", "filing.list", s.listFilings)
+	s.route(http.MethodGet, "/api/v1/dashboard", "dashboard.read", s.dashboard)
 }
 
 // Handler returns the http.Handler to serve.

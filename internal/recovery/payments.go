@@ -39,6 +39,7 @@ func (s *Service) AddPayment(ctx context.Context, a *dossier.Actor, caseID strin
 	if err := policy.Can(a, policy.RecoveryWrite, caseID); err != nil {
 		return nil, err
 	}
+	p.Flags, p.ReversedBy = nil, "" // computed here, never taken from the client
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
