@@ -14,6 +14,7 @@ import (
 
 	"github.com/dossier/dossier/internal/account"
 	"github.com/dossier/dossier/internal/audit"
+	"github.com/dossier/dossier/internal/bundle"
 	"github.com/dossier/dossier/internal/casefile"
 	"github.com/dossier/dossier/internal/document"
 	"github.com/dossier/dossier/internal/dossier"
@@ -42,6 +43,7 @@ type Server struct {
 	Search    *indexer.Indexer
 	Documents *document.Service
 	Evidence  *evidence.Vault
+	Bundles   *bundle.Service
 	Recovery  *recovery.Service
 	Audit     Recorder
 	Trail     *audit.Trail
@@ -127,6 +129,16 @@ func (s *Server) routes() {
 	s.route(http.MethodGet, "/api/v1/documents/:did", "document.read", s.getDocument)
 	s.route(http.MethodGet, "/api/v1/documents/:did/pdf", "document.download", s.documentPDF)
 	s.route(http.MethodGet, "/api/v1/cases/:case_id/readiness", "document.readiness", s.readiness)
+
+	s.route(http.MethodPost, "/api/v1/cases/:case_id/bundles", "bundle.create", s.createBundle)
+	s.route(http.MethodGet, "/api/v1/cases/:case_id/bundles", "bundle.list", s.listBundles)
+	s.route(http.MethodGet, "/api/v1/bundles/:bundle_id", "bundle.read", s.getBundle)
+	s.route(http.MethodGet, "/api/v1/bundles/:bundle_id/download", "bundle.download", s.downloadBundle)
+	s.route(http.MethodPost, "/api/v1/bundles/:bundle_id/shares", "share.create", s.createShare)
+	s.route(http.MethodGet, "/api/v1/bundles/:bundle_id/shares", "share.list", s.listShares)
+	s.route(http.MethodDelete, "/api/v1/bundles/:bundle_id/shares/:token", "share.revoke", s.revokeShare)
+	s.route(http.MethodGet, "/s/:token", "share.open", s.openShare)
+	s.route(http.MethodGet, "/s/:token/download", "share.download", s.shareDownload)
 
 	s.route(http.MethodGet, "/api/v1/cases/:case_id/limitation", "limitation.read", s.getLimitation)
 	s.route(http.MethodPost, "/api/v1/cases/:case_id/payments", "payment.create", s.addPayment)

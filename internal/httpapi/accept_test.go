@@ -1,0 +1,26 @@
+package httpapi
+
+import "testing"
+
+func TestPrefersHTML(t *testing.T) {
+	cases := []struct {
+		accept string
+		html   bool
+	}{
+		{"", false},
+		{"*/*", false},
+		{"application/zip", false},
+		{"text/html", true},
+		{"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", true}, // Firefox, Chrome
+		{"application/zip, text/html;q=0.5", false},
+		{"text/html;q=0.4, application/*;q=0.5", false},
+		{"text/*;q=0.9, */*;q=0.1", true},
+		{"text/html;q=0, */*", false},
+		{"text/html;q=0.9, application/zip;q=0.9", false}, // a tie goes to the ZIP
+	}
+	for _, tc := range cases {
+		if got := prefersHTML(tc.accept); got != tc.html {
+			t.Errorf("prefersHTML(%q) = %v, want %v", tc.accept, got, tc.html)
+		}
+	}
+}

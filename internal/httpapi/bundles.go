@@ -1,0 +1,182 @@
+package httpapi
+
+import (
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/dossier/dossier/internal/bundle"
+	"github.com/dossier/dossier/internal/dossier"
+)
+
+func (s *Server) createBundle(c echo.Context) error {
+	if err := needActor(c); err != nil {
+		return err
+	}
+	var in dossier.BundleRequest
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	b, err := s.Bundles.Create(c.Request().Context(), actor(c), c.Param("case_id"), &in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusCreated, b)
+}
+
+func (s *Server) listBundles(c echo.Context) error {
+	items, err := s.Bundles.List(c.Request().Context(), actor(c), c.Param("case_id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, List[*dossier.Bundle]{Items: items, Total: len(items)})
+}
+
+func (s *Server) getBundle(c echo.Context) error {
+	b, err := s.Bundles.Get(c.Request().Context(), actor(c), c.Param("bundle_id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, b)
+}
+
+func (s *Server) downloadBundle(c echo.Context) error {
+	sh, err := s.Bundles.ForDownload(c.Request().Context(), actor(c), c.Param("bundle_id"))
+	if err != nil {
+		return err
+	}
+	return s.streamBundle(c, sh)
+}
+
+// streamBundle sends the ZIP. Once the header is out an error can only cut
+// the stream short: the ZIP then lacks its central directory and no reader
+// accepts it, which is the point.
+func (s *Server) streamBundle(c echo.Context, sh *bundle.Shared) error {
+	lang := "zh"
+	if c.QueryParam("lang") == "en" {
+		lang = "en"
+	}
+	name := sh.Case.Number + "-" + sh.Bundle.Title + ".zip"
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "application/zip")
+	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": dossier.SanitizeFilename(name)}))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, no-store")
+	c.Response().WriteHeader(http.StatusOK)
+	return s.Bundles.WriteZip(c.Request().Context(), c.Response(), sh.Bundle, sh.Case, lang)
+}
+
+func (s *Server) createShare(c echo.Context) error {
+	if err := needActor(c); err != nil {
+		return err
+	}
+	var in bundle.ShareInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	out, err := s.Bundles.CreateShare(c.Request().Context(), actor(c), c.Param("bundle_id"), in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusCreated, out)
+}
+
+func (s *Server) listShares(c echo.Context) error {
+	items, err := s.Bundles.Shares(c.Request().Context(), actor(c), c.Param("bundle_id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, List[*bundle.ShareView]{Items: items, Total: len(items)})
+}
+
+func (s *Server) revokeShare(c echo.Context) error {
+	if err := s.Bundles.RevokeShare(c.Request().Context(), actor(c), c.Param("bundle_id"), c.Param("token")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// openShare answers a share link: the ZIP, or for a client that prefers
+// HTML (a browser) a landing page whose button leads to /s/{token}/download.
+func (s *Server) openShare(c echo.Context) error {
+	c.Response().Header().Add("Vary", "Accept")
+	sh, err := s.Bundles.OpenShare(c.Request().Context(), c.Param("token"), c.RealIP())
+	if err != nil {
+		return err
+	}
+	if !prefersHTML(c.Request().Header.Get(echo.HeaderAccept)) {
+		return s.shareZip(c, sh)
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+	h.Set("Referrer-Policy", "no-referrer") // the token is in the URL
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, no-store")
+	c.Response().WriteHeader(http.StatusOK)
+	return bundle.WriteLanding(c.Response(), sh, "/s/"+url.PathEscape(c.Param("token"))+"/download")
+}
+
+func (s *Server) shareDownload(c echo.Context) error {
+	sh, err := s.Bundles.OpenShare(c.Request().Context(), c.Param("token"), c.RealIP())
+	if err != nil {
+		return err
+	}
+	return s.shareZip(c, sh)
+}
+
+// shareZip counts the download (refused once the limit is reached, even by
+// a concurrent request) before the first byte goes out.
+func (s *Server) shareZip(c echo.Context, sh *bundle.Shared) error {
+	if err := s.Bundles.ClaimDownload(c.Request().Context(), sh, c.RealIP(), c.Request().UserAgent()); err != nil {
+		return err
+	}
+	return s.streamBundle(c, sh)
+}
+
+// prefersHTML reports whether an Accept header ranks text/html above
+// application/zip, by RFC 9110 q-values with the most specific range
+// deciding each type's weight. A missing header or */* gets the ZIP.
+func prefersHTML(accept string) bool {
+	if strings.TrimSpace(accept) == "" {
+		return false
+	}
+	html, zip := acceptQ(accept, "text", "html"), acceptQ(accept, "application", "zip")
+	return html > 0 && html > zip
+}
+
+// acceptQ returns the weight Accept gives type/sub (0 when not acceptable).
+func acceptQ(accept, typ, sub string) float64 {
+	best, q := -1, 0.0
+	for _, r := range strings.Split(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(r))
+		if err != nil {
+			continue
+		}
+		t, st, _ := strings.Cut(mt, "/")
+		spec := -1
+		switch {
+		case t == typ && st == sub:
+			spec = 2
+		case t == typ && st == "*":
+			spec = 1
+		case t == "*" && st == "*":
+			spec = 0
+		}
+		if spec <= best {
+			continue
+		}
+		w := 1.0
+		if v, ok := params["q"]; ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 && f <= 1 {
+				w = f
+			}
+		}
+		best, q = spec, w
+	}
+	return q
+}
