@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/dossier/dossier/internal/account"
@@ -24,6 +25,7 @@ import (
 	"github.com/dossier/dossier/internal/recovery"
 	"github.com/dossier/dossier/internal/search"
 	"github.com/dossier/dossier/internal/sqlstore"
+	"github.com/dossier/dossier/internal/web"
 )
 
 // App is the wired service: adapters chosen from Config, capabilities on top.
@@ -128,6 +130,12 @@ func wire(ctx context.Context, cfg *Config, logw io.Writer) (*App, error) {
 			{Name: "blobs", Check: a.Blobs.Ping},
 			{Name: "search", Check: a.Indexer.Check},
 		}})
+	// The pages share the API's echo instance, so its access log, metrics
+	// and audit middleware cover them; services come from the API server so
+	// that each capability is wired once.
+	web.New(web.Config{Accounts: a.Accounts, Cases: a.Cases, Evidence: a.API.Evidence, Search: a.API.Search,
+		Documents: a.API.Documents, Recovery: a.API.Recovery, Audit: a.API.Trail,
+		Log: a.Log, Secure: strings.HasPrefix(cfg.BaseURL, "https://")}).Register(a.API.Echo)
 	return a, nil
 }
 

@@ -3,14 +3,12 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/dossier/dossier/internal/audit"
 	"github.com/dossier/dossier/internal/dossier"
-	"github.com/dossier/dossier/internal/policy"
 )
 
 type auditData struct {
@@ -25,7 +23,8 @@ type auditData struct {
 
 const auditPageSize = 200
 
-// auditFilter reads the page's filter fields; a bad date is a field error.
+// auditFilter reads the page's filter fields; a bad date or cursor is a
+// field error.
 func (f *Front) auditFilter(c echo.Context, v *view) dossier.AuditFilter {
 	q := c.QueryParams()
 	af := dossier.AuditFilter{Actor: q.Get("actor"), CaseID: q.Get("case_id"), Action: q.Get("action"),
@@ -44,42 +43,58 @@ func (f *Front) auditFilter(c echo.Context, v *view) dossier.AuditFilter {
 		}
 		af.To = t.AddDate(0, 0, 1)
 	}
-	af.AfterSeq, _ = strconv.ParseInt(q.Get("after"), 10, 64)
+	if s := q.Get("cursor"); s != "" {
+		seq, err := audit.ParseCursor(s)
+		if err != nil {
+			v.Errors["cursor"] = dossier.ErrorMessage(err)
+		}
+		af.AfterSeq = seq
+	}
 	return af
 }
 
-// auditPage lists events for admins and auditors (policy.AuditRead).
+// head flushes pending events, so the page covers every request before this
+// one, and returns the chain head.
+func (f *Front) head(c echo.Context, d *auditData) error {
+	if f.cfg.Audit.Log == nil {
+		return nil
+	}
+	if err := f.cfg.Audit.Log.Flush(c.Request().Context()); err != nil {
+		return err
+	}
+	d.HeadSeq, d.Head = f.cfg.Audit.Log.Head()
+	return nil
+}
+
+// auditPage lists events for admins and auditors; audit.Trail decides who
+// may and masks what some roles must not see.
 func (f *Front) auditPage(c echo.Context) error {
 	a, err := needActor(c)
 	if err != nil {
 		return err
 	}
-	if err := policy.Can(a, policy.AuditRead, ""); err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
 	d := &auditData{Filter: c.QueryParams()}
 	v := f.newView(c, "audit.title", d)
 	af := f.auditFilter(c, v)
-	if f.cfg.AuditLog != nil {
-		// Show events up to this request's predecessors, not a stale batch.
-		if err := f.cfg.AuditLog.Flush(ctx); err != nil {
-			return err
-		}
-		d.HeadSeq, d.Head = f.cfg.AuditLog.Head()
-	}
 	if len(v.Errors) == 0 {
-		if d.Events, err = f.cfg.Audit.Events(ctx, af); err != nil {
+		if err := f.head(c, d); err != nil {
 			return err
 		}
-		if len(d.Events) == auditPageSize {
+		p, err := f.cfg.Audit.List(c.Request().Context(), a, af)
+		if err != nil {
+			return err
+		}
+		d.Events = p.Items
+		if p.Next != "" {
 			nq := c.QueryParams()
-			nq.Set("after", strconv.FormatInt(d.Events[len(d.Events)-1].Seq, 10))
+			nq.Set("cursor", p.Next)
 			d.Next = nq.Encode()
 		}
+	} else if _, err := f.cfg.Audit.List(c.Request().Context(), a, dossier.AuditFilter{Limit: 1}); err != nil {
+		return err // not allowed at all: say so rather than show the form
 	}
 	cq := c.QueryParams()
-	cq.Del("after")
+	cq.Del("cursor")
 	d.CSVQuery = cq.Encode()
 	return f.render(c, http.StatusOK, "audit", v)
 }
@@ -90,45 +105,25 @@ func (f *Front) auditExport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := policy.Can(a, policy.AuditRead, ""); err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
 	v := f.newView(c, "audit.title", nil)
 	af := f.auditFilter(c, v)
 	if len(v.Errors) > 0 {
 		return dossier.Errorf(dossier.EMALFORMED, "dates must be YYYY-MM-DD")
 	}
-	if f.cfg.AuditLog != nil {
-		if err := f.cfg.AuditLog.Flush(ctx); err != nil {
-			return err
-		}
+	af.AfterSeq = 0
+	if err := f.head(c, &auditData{}); err != nil {
+		return err
+	}
+	// Refuse before the first byte, so a refusal is a page and not a
+	// truncated file.
+	if _, err := f.cfg.Audit.List(c.Request().Context(), a, dossier.AuditFilter{Limit: 1}); err != nil {
+		return err
 	}
 	h := c.Response().Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
 	h.Set("Content-Disposition", `attachment; filename="audit.csv"`)
 	c.Response().WriteHeader(http.StatusOK)
-	cw, err := audit.NewCSVWriter(c.Response())
-	if err != nil {
-		return err
-	}
-	af.Limit = 1000
-	for {
-		evs, err := f.cfg.Audit.Events(ctx, af)
-		if err != nil {
-			return err
-		}
-		for _, e := range evs {
-			if err := cw.Write(e); err != nil {
-				return err
-			}
-		}
-		if len(evs) < af.Limit {
-			break
-		}
-		af.AfterSeq = evs[len(evs)-1].Seq
-	}
-	return cw.Flush()
+	return f.cfg.Audit.Export(c.Request().Context(), a, af, c.Response())
 }
 
 // auditVerify recomputes the whole chain and shows the report on the page.
@@ -137,23 +132,13 @@ func (f *Front) auditVerify(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := policy.Can(a, policy.AuditRead, ""); err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	var opts audit.VerifyOptions
-	d := &auditData{Filter: url.Values{}}
-	if f.cfg.AuditLog != nil {
-		if err := f.cfg.AuditLog.Flush(ctx); err != nil {
-			return err
-		}
-		opts.TrustedKeys = []string{f.cfg.AuditLog.PublicKey()}
-		d.HeadSeq, d.Head = f.cfg.AuditLog.Head()
-	}
-	rep, err := audit.VerifyWith(ctx, f.cfg.Audit, opts)
+	rep, err := f.cfg.Audit.Verify(c.Request().Context(), a)
 	if err != nil {
 		return err
 	}
-	d.Report = &rep
+	d := &auditData{Filter: url.Values{}, Report: &rep}
+	if err := f.head(c, d); err != nil {
+		return err
+	}
 	return f.render(c, http.StatusOK, "audit", f.newView(c, "audit.title", d))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/dossier/dossier/internal/casefile"
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/policy"
+	"github.com/dossier/dossier/internal/recovery"
 )
 
 type caseListData struct {
@@ -137,19 +138,18 @@ func parseCaseForm(form url.Values) (*dossier.Case, error) {
 }
 
 type caseData struct {
-	Case          *dossier.Case
-	Comms         []*dossier.Communication
-	Stages        []dossier.Stage
-	Channels      []dossier.Channel
-	CanUpdate     bool
-	CanWrite      bool // communications, evidence, documents
-	CommForm      url.Values
-	Evidence      *evidenceSection
-	Documents     bool
-	Bundles       bool
-	Now           string
-	Limitation    any
-	HasLimitation bool
+	Case       *dossier.Case
+	Comms      []*dossier.Communication
+	Stages     []dossier.Stage
+	Channels   []dossier.Channel
+	CanUpdate  bool
+	CanWrite   bool // communications, evidence, documents
+	CommForm   url.Values
+	Evidence   *evidenceSection
+	Documents  bool
+	Bundles    bool
+	Now        string
+	Limitation *recovery.Limitation
 }
 
 func (f *Front) caseShow(c echo.Context) error {
@@ -178,6 +178,17 @@ func (f *Front) caseShowWith(c echo.Context, status int, formErr error, commForm
 	}
 	if d.Evidence, err = f.evidenceFor(c, a, id); err != nil {
 		return err
+	}
+	d.Documents = f.cfg.Documents != nil && policy.Can(a, policy.DocumentRead, id) == nil
+	d.Bundles = f.cfg.Bundles != nil && policy.Can(a, policy.BundleRead, id) == nil
+	if f.cfg.Recovery != nil {
+		// The deadline is advice on the page; a failure to compute it must
+		// not hide the case.
+		if lim, err := f.cfg.Recovery.Limitation(ctx, a, id); err == nil {
+			d.Limitation = lim
+		} else {
+			f.cfg.Log.Warn("limitation", "case", id, "err", err)
+		}
 	}
 	// Reading the case above noted it; keep the page's own action name.
 	dossier.Note(ctx, id, "case", id)

@@ -58,7 +58,7 @@ func newEnv(t *testing.T, secure bool) *env {
 	cases := &casefile.Service{Store: store, Now: time.Now, Compliance: &casefile.Compliance{
 		Location: time.UTC, StartHour: 8, EndHour: 21, MaxPerDay: 6}}
 	api := httpapi.New(&httpapi.Server{Log: log, Accounts: acc, Audit: al, Cases: cases})
-	front := web.New(web.Config{Accounts: acc, Cases: cases, Audit: store, AuditLog: al, Log: log, Secure: secure})
+	front := web.New(web.Config{Accounts: acc, Cases: cases, Audit: &audit.Trail{Store: store, Log: al}, Log: log, Secure: secure})
 	front.Register(api.Echo)
 	srv := httptest.NewServer(api.Handler())
 	t.Cleanup(srv.Close)

@@ -21,10 +21,13 @@ import (
 
 	"github.com/dossier/dossier/internal/account"
 	"github.com/dossier/dossier/internal/audit"
+	"github.com/dossier/dossier/internal/bundle"
 	"github.com/dossier/dossier/internal/casefile"
+	"github.com/dossier/dossier/internal/document"
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/evidence"
 	"github.com/dossier/dossier/internal/indexer"
+	"github.com/dossier/dossier/internal/recovery"
 )
 
 //go:embed templates/*.html
@@ -36,13 +39,15 @@ var staticFS embed.FS
 // Config holds the services the pages call. Nil optional services leave
 // their pages out of the navigation and their routes unregistered.
 type Config struct {
-	Accounts *account.Service
-	Cases    *casefile.Service
-	Evidence *evidence.Vault    // optional
-	Search   *indexer.Indexer   // optional
-	Audit    dossier.AuditStore // optional: the audit page
-	AuditLog *audit.Log         // optional: flushed before listing, head shown
-	Log      *slog.Logger
+	Accounts  *account.Service
+	Cases     *casefile.Service
+	Evidence  *evidence.Vault   // optional
+	Documents *document.Service // optional
+	Bundles   *bundle.Service   // optional
+	Recovery  *recovery.Service // optional: the limitation deadline
+	Search    *indexer.Indexer  // optional
+	Audit     *audit.Trail      // optional: the audit page
+	Log       *slog.Logger
 	// Secure marks the session cookie Secure even when the request itself
 	// arrived over plain HTTP (a TLS-terminating proxy in front).
 	Secure bool
@@ -126,6 +131,18 @@ func (f *Front) Register(e *echo.Echo) {
 		get("/evidence/:eid/raw", "web.evidence.content", f.evidenceRaw)
 		post("/evidence/:eid/hold", "web.evidence.hold", f.evidenceHold)
 		post("/evidence/:eid/verify", "web.evidence.verify", f.evidenceVerify)
+	}
+	if f.cfg.Documents != nil {
+		get("/cases/:case_id/documents", "web.document.list", f.documentsPage)
+		post("/cases/:case_id/documents", "web.document.create", f.documentCreate)
+	}
+	if f.cfg.Bundles != nil {
+		get("/cases/:case_id/bundles", "web.bundle.list", f.bundlesPage)
+		post("/cases/:case_id/bundles", "web.bundle.create", f.bundleCreate)
+		get("/bundles/:bid", "web.bundle.read", f.bundleShow)
+		get("/bundles/:bid/download", "web.bundle.download", f.bundleDownload)
+		post("/bundles/:bid/shares", "web.share.create", f.shareCreate)
+		post("/bundles/:bid/shares/:sid/revoke", "web.share.delete", f.shareRevoke)
 	}
 	if f.cfg.Search != nil {
 		get("/search", "web.search", f.searchPage)
