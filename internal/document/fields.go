@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -310,4 +311,32 @@ func evidenceRows(in Input) (string, error) {
 	}
 	b, err := json.Marshal(rows)
 	return string(b), err
+}
+
+// Prefill returns the value each field of a template takes when the request
+// leaves it empty — from the case, the template's constant, or today — for
+// forms to show before anything is submitted. It is the same rule Render
+// applies, so a form never proposes what generation would not use.
+func (e *Engine) Prefill(id, lang string, c *dossier.Case, now time.Time) (map[string]string, error) {
+	t, err := e.Template(id, lang)
+	if err != nil {
+		return nil, err
+	}
+	today := documentDate(now)
+	out := map[string]string{}
+	for _, f := range t.Fields {
+		var v string
+		switch {
+		case strings.HasPrefix(f.Source, "case."):
+			v = caseValue(c, strings.TrimPrefix(f.Source, "case."), today)
+		case f.Source == "now":
+			v = today.String()
+		case strings.HasPrefix(f.Source, "="):
+			v = strings.TrimPrefix(f.Source, "=")
+		}
+		if v != "" {
+			out[f.Name] = v
+		}
+	}
+	return out, nil
 }

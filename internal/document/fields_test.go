@@ -190,3 +190,29 @@ func TestLoadOverride(t *testing.T) {
 		}
 	})
 }
+
+func TestPrefillMatchesRender(t *testing.T) {
+	e, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &dossier.Case{Number: "P-1", Creditor: dossier.Party{Name: "甲公司"}, Debtor: dossier.Party{Name: "乙公司"},
+		Principal: 12000000, Interest: 50, ContractNo: "HT-1", DueDate: dossier.NewDate(2026, 1, 31)}
+	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	got, err := e.Prefill("lawyer_letter", "zh-CN", c, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]string{"debtor_name": "乙公司", "principal": "120000.00", "total": "120000.50",
+		"contract_no": "HT-1", "due_date": "2026-01-31", "days_overdue": "30", "deadline_days": "7"} {
+		if got[k] != want {
+			t.Errorf("%s: %q, want %q", k, got[k], want)
+		}
+	}
+	if _, ok := got["firm_name"]; ok {
+		t.Error("a field without a default was prefilled")
+	}
+	if _, err := e.Prefill("nope", "zh-CN", c, now); dossier.ErrorCode(err) != dossier.ENOTFOUND {
+		t.Fatalf("unknown template: %v", err)
+	}
+}
