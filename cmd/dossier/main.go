@@ -25,6 +25,8 @@ Usage:
   dossier audit verify              check the audit hash chain and signed checkpoints
   dossier verify [--sweep]          re-hash every evidence blob; exit 1 listing each missing or changed one;
                                     --sweep then removes orphan blobs older than --sweep-age (24h)
+  dossier verify-bundle FILE.zip    check a downloaded bundle offline (SHA256SUMS, manifest, Merkle root);
+                                    exit 1 naming each wrong file
   dossier reindex                   rebuild the search index from metadata and blobs (stop serve first)
   dossier version                   print the version
   dossier --help                    this help
@@ -75,11 +77,12 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"serve":   {run: runServe},
-	"user":    {run: runUser},
-	"audit":   {run: runAudit},
-	"reindex": {run: runReindex},
-	"verify":  {run: runVerify},
+	"serve":         {run: runServe},
+	"user":          {run: runUser},
+	"audit":         {run: runAudit},
+	"reindex":       {run: runReindex},
+	"verify":        {run: runVerify},
+	"verify-bundle": {run: runVerifyBundle, offline: true},
 }
 
 func extraHelp() string { return "" }

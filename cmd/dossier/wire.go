@@ -16,6 +16,7 @@ import (
 	"github.com/dossier/dossier/internal/blob"
 	"github.com/dossier/dossier/internal/blob/disk"
 	"github.com/dossier/dossier/internal/blob/s3"
+	"github.com/dossier/dossier/internal/bundle"
 	"github.com/dossier/dossier/internal/casefile"
 	"github.com/dossier/dossier/internal/document"
 	"github.com/dossier/dossier/internal/dossier"
@@ -120,8 +121,15 @@ func wire(ctx context.Context, cfg *Config, logw io.Writer) (*App, error) {
 	}
 	a.Evidence = newVault(cfg, a.Store, a.Blobs, a.Log)
 	a.Evidence.OnIngest = a.Indexer.Notify
+	bundles, err := bundle.New(bundle.Config{Cases: a.Store, Evidence: a.Store, Documents: a.Store,
+		Bundles: a.Store, Blobs: a.Blobs, WorkDir: filepath.Join(cfg.DataDir, "bundle-work"), BaseURL: cfg.BaseURL})
+	if err != nil {
+		a.Close(ctx)
+		return nil, err
+	}
 	a.API = httpapi.New(&httpapi.Server{Log: a.Log, Accounts: a.Accounts, Cases: a.Cases, Audit: a.Audit,
 		Evidence: a.Evidence,
+		Bundles:  bundles,
 		Search:   a.Indexer,
 		Recovery: &recovery.Service{Store: a.Store, Documents: a.Store, Cases: a.Cases, Now: time.Now,
 			Location: cfg.TimeZone, GraceDays: cfg.PlanGraceDays},
