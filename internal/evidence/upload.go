@@ -112,11 +112,33 @@ func (s *source) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// filler gathers the small reads a multipart part yields (at most 4 KiB
+// each) into chunks of at least fillChunk bytes, so the blob store writes
+// and hashes in large blocks instead of thousands of small ones.
+type filler struct{ r io.Reader }
+
+const fillChunk = 256 << 10
+
+func (f filler) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) && n < fillChunk {
+		m, err := f.r.Read(p[n:])
+		n += m
+		if err != nil {
+			if err == io.EOF && n > 0 {
+				return n, nil // EOF again on the next call
+			}
+			return n, err
+		}
+	}
+	return n, nil
+}
+
 // storeFile streams one file part into the blob store. The first bytes are
 // peeked for the media type and stitched back in front of the rest, and an
 // audio probe watches the stream go by: the file is read exactly once.
 func (v *Vault) storeFile(ctx context.Context, p *multipart.Part) (*stored, error) {
-	src := &source{r: p, max: v.maxUpload()}
+	src := &source{r: filler{p}, max: v.maxUpload()}
 	hdr := make([]byte, sniffLen)
 	n, err := io.ReadFull(src, hdr)
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {

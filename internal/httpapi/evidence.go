@@ -1,10 +1,12 @@
 package httpapi
 
 import (
+	"bufio"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"io"
+	"mime"
 	"mime/multipart"
 	"net/http"
 	"strconv"
@@ -30,12 +32,14 @@ func (s *Server) multipartBody(c echo.Context, v *evidence.Vault) (*multipart.Re
 	if req.ContentLength > v.MaxBody() {
 		return nil, dossier.Errorf(dossier.ETOOLARGE, "request body larger than the upload limit")
 	}
-	req.Body = http.MaxBytesReader(c.Response(), req.Body, v.MaxBody())
-	mr, err := req.MultipartReader()
-	if err != nil {
+	mt, params, err := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
+	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
 		return nil, dossier.Errorf(dossier.EUNSUPPORTED, "request body must be multipart/form-data with a part named file")
 	}
-	return mr, nil
+	req.Body = http.MaxBytesReader(c.Response(), req.Body, v.MaxBody())
+	// The multipart reader's own buffer is 4 KiB; a large buffer beneath it
+	// turns that into few big socket reads (measured: upload throughput).
+	return multipart.NewReader(bufio.NewReaderSize(req.Body, 256<<10), params["boundary"]), nil
 }
 
 func (s *Server) uploadEvidence(c echo.Context) error {
