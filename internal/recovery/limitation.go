@@ -210,6 +210,17 @@ func ComputeLimitation(r *dossier.CaseRecords, today dossier.Date, loc *time.Loc
 // events, each paired with the first delivery record dated on or up to 60
 // days after it.
 func letters(evs []*dossier.Evidence, cited map[string]bool, loc *time.Location) []Basis {
+	type delivery struct {
+		on dossier.Date
+		id string
+	}
+	var deliveries []delivery
+	for _, d := range evs {
+		if d.Kind == "delivery" && d.OccurredAt != nil && d.DeletedAt == nil {
+			deliveries = append(deliveries, delivery{dossier.DateOf(d.OccurredAt.In(loc)), d.ID})
+		}
+	}
+	sort.SliceStable(deliveries, func(i, j int) bool { return deliveries[i].on.Before(deliveries[j].on.Time) })
 	var out []Basis
 	for _, e := range evs {
 		if e.Kind != "letter" || cited[e.ID] || e.DeletedAt != nil {
@@ -223,20 +234,12 @@ func letters(evs []*dossier.Evidence, cited map[string]bool, loc *time.Location)
 			continue
 		}
 		sent := dossier.DateOf(e.OccurredAt.In(loc))
-		b.Date = sent
-		b.Note = "letter without delivery evidence"
-		var best *dossier.Date
-		for _, d := range evs {
-			if d.Kind != "delivery" || d.OccurredAt == nil || d.DeletedAt != nil {
-				continue
-			}
-			on := dossier.DateOf(d.OccurredAt.In(loc))
-			if on.Before(sent.Time) || sent.DaysUntil(on) > deliveryWindow || (best != nil && !on.Before(best.Time)) {
-				continue
-			}
-			best = &on
-			b.Date, b.Proven = on, true
-			b.Note = "letter " + e.ID + " delivered per evidence " + d.ID
+		b.Date, b.Note = sent, "letter without delivery evidence"
+		// The first delivery on or after the day the letter was sent.
+		k := sort.Search(len(deliveries), func(i int) bool { return !deliveries[i].on.Before(sent.Time) })
+		if k < len(deliveries) && sent.DaysUntil(deliveries[k].on) <= deliveryWindow {
+			b.Date, b.Proven = deliveries[k].on, true
+			b.Note = "letter " + e.ID + " delivered per evidence " + deliveries[k].id
 		}
 		out = append(out, b)
 	}
