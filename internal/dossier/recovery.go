@@ -151,7 +151,9 @@ func (x *Filing) Validate() error {
 // CaseRecords is what the limitation engine and the dashboard read about one
 // case. Communications holds only records that can interrupt the limitation
 // period (an interruption or a promise); Evidence holds live items with only
-// ID, CaseID, Kind, OccurredAt and CreatedAt set.
+// ID, CaseID, Kind, OccurredAt and CreatedAt set; Agreements holds the
+// generated installment_agreement documents with ID, CaseID, Template and
+// CreatedAt set.
 type CaseRecords struct {
 	Case           *Case
 	Communications []*Communication
@@ -159,6 +161,7 @@ type CaseRecords struct {
 	Payments       []*Payment
 	Plans          []*InstallmentPlan
 	Filings        []*Filing
+	Agreements     []*Document
 }
 
 // RecoveryStore keeps payments, installment plans and filings. It is not part

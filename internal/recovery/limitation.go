@@ -33,6 +33,7 @@ type Basis struct {
 	CommunicationID string       `json:"communication_id"`
 	PaymentID       string       `json:"payment_id,omitempty"`
 	PlanID          string       `json:"plan_id,omitempty"`
+	DocumentID      string       `json:"document_id,omitempty"`
 	FilingID        string       `json:"filing_id,omitempty"`
 	Note            string       `json:"note"`
 	// Proven: the event cites live evidence. Counted: it moved the deadline.
@@ -79,7 +80,9 @@ func debtorSide(event string) bool {
 //   - acknowledgment: a communication with interruption "acknowledgment" or a
 //     promise to pay, proven when it cites live evidence.
 //   - installment_agreement: a plan, proven by its agreement document or
-//     signed evidence, dated on agreed_on.
+//     signed evidence, dated on agreed_on; a generated installment_agreement
+//     document that no plan was made from is shown unproven (a draft until
+//     signed).
 //   - partial_payment: a payment not reversed, proven by its evidence.
 //   - filing: a filing record, proven by its evidence; a case standing at
 //     payment_order, litigation or arbitration with no filing record is shown
@@ -156,12 +159,25 @@ func ComputeLimitation(r *dossier.CaseRecords, today dossier.Date, loc *time.Loc
 		case live[p.EvidenceID] != nil:
 			b.EvidenceID, b.Proven = p.EvidenceID, true
 		case p.DocumentID != "":
-			b.Proven = true
+			b.Proven, b.DocumentID = true, p.DocumentID
 			b.Note += ", agreement document " + p.DocumentID
 		default:
 			b.Note += " without agreement document or evidence"
 		}
 		events = append(events, b)
+	}
+	planned := map[string]bool{}
+	for _, p := range r.Plans {
+		planned[p.DocumentID] = true
+	}
+	for _, doc := range r.Agreements {
+		if planned[doc.ID] {
+			continue // the plan made from it is listed instead
+		}
+		// A generated agreement is a draft until signed: counting it could
+		// overstate the deadline, so it stays unproven until a plan records it.
+		events = append(events, Basis{Event: EventInstallmentAgreement, Date: dossier.DateOf(doc.CreatedAt.In(loc)),
+			DocumentID: doc.ID, Note: "installment agreement generated but not entered as a plan: no proof it was signed"})
 	}
 	for _, f := range r.Filings {
 		b := Basis{Event: EventFiling, Date: f.FiledOn, FilingID: f.ID, Note: f.Kind + " filed"}

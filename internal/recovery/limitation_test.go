@@ -132,6 +132,14 @@ func TestLimitation(t *testing.T) {
 				{ID: "p2", Total: 30000, Installments: 3, AgreedOn: d("2026-02-01")}}
 			return r
 		}, "2028-12-15", false, []string{"installment_agreement:true:true", "installment_agreement:false:false"}},
+		{"ErrAgreementDocumentOnly", func() *dossier.CaseRecords {
+			// Generated but never entered as a plan: a draft, not proof.
+			r := records("2023-03-01", dossier.StageInstallment)
+			r.Agreements = []*dossier.Document{{ID: "doc9", Template: "installment_agreement", CreatedAt: at("2025-12-15")},
+				{ID: "doc1", Template: "installment_agreement", CreatedAt: at("2025-12-01")}}
+			r.Plans = []*dossier.InstallmentPlan{{ID: "p1", Total: 30000, Installments: 3, AgreedOn: d("2025-12-02"), DocumentID: "doc1"}}
+			return r
+		}, "2028-12-02", false, []string{"installment_agreement:true:true", "installment_agreement:false:false"}},
 		{"PartialPayment", func() *dossier.CaseRecords {
 			r := records("2023-03-01", dossier.StageNegotiation)
 			r.Evidence = []*dossier.Evidence{ev("slip", "statement", "2025-05-20")}

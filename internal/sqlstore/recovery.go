@@ -177,8 +177,8 @@ func collect[T any](rows *sql.Rows, scan func(scanner) (T, error), op string, db
 const caseChunk = 500
 
 // CaseRecords loads, table by table, the records the limitation engine and
-// the dashboard read, so a dashboard over N cases costs six queries per chunk
-// instead of six per case.
+// the dashboard read, so a dashboard over N cases costs seven queries per
+// chunk instead of seven per case.
 func (db *DB) CaseRecords(ctx context.Context, all bool, ids []string) (map[string]*dossier.CaseRecords, error) {
 	out := map[string]*dossier.CaseRecords{}
 	if all {
@@ -309,7 +309,7 @@ func (db *DB) loadRecords(ctx context.Context, out map[string]*dossier.CaseRecor
 	if err != nil {
 		return err
 	}
-	return each(`SELECT `+filingColumns+` FROM filings`+where("case_id")+` ORDER BY filed_on, created_at, id`,
+	err = each(`SELECT `+filingColumns+` FROM filings`+where("case_id")+` ORDER BY filed_on, created_at, id`,
 		"records: filings", func(r *sql.Rows) error {
 			f, err := scanFiling(r)
 			if err == nil {
@@ -318,4 +318,19 @@ func (db *DB) loadRecords(ctx context.Context, out map[string]*dossier.CaseRecor
 			}
 			return err
 		})
+	if err != nil {
+		return err
+	}
+	return each(`SELECT id, case_id, template, created_at FROM documents`+and("case_id")+
+		`template = 'installment_agreement' ORDER BY created_at, id`, "records: documents", func(r *sql.Rows) error {
+		var d dossier.Document
+		var created string
+		if err := r.Scan(&d.ID, &d.CaseID, &d.Template, &created); err != nil {
+			return err
+		}
+		d.CreatedAt = parseTm(created)
+		x := rec(d.CaseID)
+		x.Agreements = append(x.Agreements, &d)
+		return nil
+	})
 }

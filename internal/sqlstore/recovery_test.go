@@ -111,6 +111,13 @@ func TestRecovery(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			for i, tmpl := range []string{"installment_agreement", "lawyer_letter"} {
+				doc := &dossier.Document{ID: dossier.NewID(), CaseID: c.ID, Template: tmpl, Lang: "zh-CN", SHA256: "d",
+					Fields: map[string]string{}, CreatedAt: now.Add(time.Duration(i) * time.Minute)}
+				if err := db.CreateDocument(ctx, doc); err != nil {
+					t.Fatal(err)
+				}
+			}
 			for _, all := range []bool{true, false} {
 				recs, err := db.CaseRecords(ctx, all, []string{c.ID, "absent"})
 				if err != nil {
@@ -125,6 +132,9 @@ func TestRecovery(t *testing.T) {
 				if len(r.Communications) != 2 || r.Communications[0].Summary != "" ||
 					*r.Communications[0].PromiseAmount != 5000 || r.Communications[1].Interruption != "demand" {
 					t.Fatalf("all=%v: communications %+v", all, r.Communications)
+				}
+				if len(r.Agreements) != 1 || r.Agreements[0].Template != "installment_agreement" || !r.Agreements[0].CreatedAt.Equal(now) {
+					t.Fatalf("all=%v: agreements %+v", all, r.Agreements)
 				}
 				if len(r.Evidence) != 1 || r.Evidence[0].ID != ev.ID || r.Evidence[0].OccurredAt == nil {
 					t.Fatalf("all=%v: evidence %+v", all, r.Evidence)
