@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -89,6 +91,24 @@ func runClients(b *testing.B, mix []benchQuery, do func(benchQuery) error) []tim
 	return lat
 }
 
+// cpuTime is the CPU time this process has used (user + system): unlike
+// wall time it does not depend on what else runs on the shared cores.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Join(strings.Fields(string(b))[:3], " ")
+}
+
 func pct(lat []time.Duration, p float64) float64 {
 	if len(lat) == 0 {
 		return 0
@@ -112,13 +132,14 @@ func BenchmarkSearch(b *testing.B) {
 	}
 	defer ix.Close()
 	b.ResetTimer()
-	t0 := time.Now()
+	load0 := loadAverage()
+	t0, c0 := time.Now(), cpuTime()
 	for i := 0; i < len(docs); i += 5000 {
 		if err := ix.Index(docs[i:min(i+5000, len(docs))]...); err != nil {
 			b.Fatal(err)
 		}
 	}
-	indexDur := time.Since(t0)
+	indexDur, indexCPU := time.Since(t0), cpuTime()-c0
 	docsPerSec := float64(n) / indexDur.Seconds()
 
 	// Per-query hit counts, to check both engines answer the same question.
@@ -130,16 +151,30 @@ func BenchmarkSearch(b *testing.B) {
 		}
 		totals[q.name] = r.Total
 	}
+	var pqMu sync.Mutex
+	perQuery := map[string][]time.Duration{}
 	bl := runClients(b, mix, func(q benchQuery) error {
+		t0 := time.Now()
 		_, err := ix.Search(ctx, q.q, q.visible)
+		pqMu.Lock()
+		perQuery[q.name] = append(perQuery[q.name], time.Since(t0))
+		pqMu.Unlock()
 		return err
 	})
+	for _, l := range perQuery {
+		slices.Sort(l)
+	}
 	b.StopTimer()
 	b.ReportMetric(docsPerSec, "index-docs/s")
+	b.ReportMetric(float64(n)/indexCPU.Seconds(), "index-docs/cpu-s")
 	b.ReportMetric(pct(bl, 0.5), "bleve-p50-ms")
 	b.ReportMetric(pct(bl, 0.99), "bleve-p99-ms")
-	b.Logf("bleve: %d docs in %s = %.0f docs/s; %d queries by %d clients: p50 %.2f ms p99 %.2f ms",
-		n, indexDur.Round(time.Millisecond), docsPerSec, len(bl), benchClients, pct(bl, 0.5), pct(bl, 0.99))
+	b.Logf("machine: %d CPUs, load average %s before indexing (other processes share the cores)", runtime.NumCPU(), load0)
+	b.Logf("bleve: %d docs in %s = %.0f docs/s (%.0f docs per CPU-second); %d queries by %d clients: p50 %.2f ms p99 %.2f ms",
+		n, indexDur.Round(time.Millisecond), docsPerSec, float64(n)/indexCPU.Seconds(), len(bl), benchClients, pct(bl, 0.5), pct(bl, 0.99))
+	for _, q := range mix {
+		b.Logf("  %-20s bleve p50 %6.2f ms  p99 %6.2f ms", q.name, pct(perQuery[q.name], 0.5), pct(perQuery[q.name], 0.99))
+	}
 
 	pg, pgTotals, load, build := benchPostgres(b, docs, mix)
 	if pg == nil {

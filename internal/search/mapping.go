@@ -127,6 +127,9 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt(fieldOccurredAt, date(false))
 	dm.AddFieldMappingsAt(fieldCreatedAt, date(false))
 	dm.AddFieldMappingsAt(fieldDate, date(true))
+	// No _all composite field: queries always name their fields, and
+	// building it costs about 8% of indexing CPU even when empty.
+	dm.AddSubDocumentMapping("_all", mapping.NewDocumentDisabledMapping())
 	im.AddDocumentMapping(docType, dm)
 
 	// Anything that is not an evidence document is not indexed at all.
