@@ -102,9 +102,9 @@ func TestRecovery(t *testing.T) {
 			promise := dossier.Money(5000)
 			for _, m := range []*dossier.Communication{
 				{CaseID: c.ID, OccurredAt: now, Channel: "phone", Summary: "无结果", EvidenceIDs: []string{}, Flags: []string{}},
-				{CaseID: c.ID, OccurredAt: now, Channel: "phone", Summary: "承诺", PromiseAmount: &promise,
+				{CaseID: c.ID, OccurredAt: now.Add(time.Minute), Channel: "phone", Summary: "承诺", PromiseAmount: &promise,
 					EvidenceIDs: []string{ev.ID}, Flags: []string{}},
-				{CaseID: c.ID, OccurredAt: now, Channel: "letter", Summary: "催告", Interruption: "demand",
+				{CaseID: c.ID, OccurredAt: now.Add(2 * time.Minute), Channel: "letter", Summary: "催告", Interruption: "demand",
 					EvidenceIDs: []string{}, Flags: []string{}},
 			} {
 				if err := db.AddCommunication(ctx, m); err != nil {
