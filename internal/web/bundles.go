@@ -113,7 +113,7 @@ func (f *Front) pickRows(c echo.Context, a *dossier.Actor, caseID string, m Msg)
 		}
 		for _, d := range docs {
 			rows = append(rows, pickRow{Ref: "d:" + d.ID, Title: m.Enum("template", d.Template) + " (" + d.Lang + ")",
-				Kind: m.T("documents.title"), Detail: d.CreatedAt.Local().Format("2006-01-02 15:04")})
+				Kind: m.T("documents.title"), Detail: d.CreatedAt.In(f.location()).Format("2006-01-02 15:04")})
 		}
 	}
 	for i := range rows {

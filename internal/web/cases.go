@@ -201,6 +201,9 @@ func (f *Front) caseShowWith(c echo.Context, status int, formErr error, commForm
 }
 
 func (f *Front) location() *time.Location {
+	if f.cfg.Cases == nil {
+		return time.Local
+	}
 	if cp := f.cfg.Cases.Compliance; cp != nil && cp.Location != nil {
 		return cp.Location
 	}

@@ -91,27 +91,27 @@ func (e *env) newCase(number, title string) *dossier.Case {
 	return c
 }
 
-// browser is a cookie-keeping client that does not follow redirects, so
+// client is a cookie-keeping client that does not follow redirects, so
 // tests see each answer.
-type browser struct {
+type client struct {
 	t    *testing.T
 	e    *env
 	http *http.Client
 }
 
-func (e *env) browser() *browser {
+func (e *env) client() *client {
 	jar, _ := cookiejar.New(nil)
-	return &browser{t: e.t, e: e, http: &http.Client{Jar: jar,
+	return &client{t: e.t, e: e, http: &http.Client{Jar: jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
-type page struct {
+type response struct {
 	Status int
 	Header http.Header
 	Body   string
 }
 
-func (b *browser) do(req *http.Request) *page {
+func (b *client) do(req *http.Request) *response {
 	b.t.Helper()
 	res, err := b.http.Do(req)
 	if err != nil {
@@ -119,16 +119,16 @@ func (b *browser) do(req *http.Request) *page {
 	}
 	defer res.Body.Close()
 	body, _ := io.ReadAll(res.Body)
-	return &page{Status: res.StatusCode, Header: res.Header, Body: string(body)}
+	return &response{Status: res.StatusCode, Header: res.Header, Body: string(body)}
 }
 
-func (b *browser) get(path string) *page {
+func (b *client) get(path string) *response {
 	b.t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, b.e.srv.URL+path, nil)
 	return b.do(req)
 }
 
-func (b *browser) post(path string, form url.Values) *page {
+func (b *client) post(path string, form url.Values) *response {
 	b.t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, b.e.srv.URL+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -138,7 +138,7 @@ func (b *browser) post(path string, form url.Values) *page {
 var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 // csrf reads the form token from a page.
-func (b *browser) csrf(path string) string {
+func (b *client) csrf(path string) string {
 	b.t.Helper()
 	p := b.get(path)
 	m := csrfRE.FindStringSubmatch(p.Body)
@@ -149,7 +149,7 @@ func (b *browser) csrf(path string) string {
 }
 
 // login signs in through the form.
-func (b *browser) login(user string) {
+func (b *client) login(user string) {
 	b.t.Helper()
 	tok := b.csrf("/login")
 	p := b.post("/login", url.Values{"csrf": {tok}, "username": {user}, "password": {adminPassword}})

@@ -274,4 +274,8 @@ var catalogue = map[string][2]string{
 	"share.none":                         {"尚无分享链接。", "No share links."},
 	"share.new":                          {"新建分享链接", "New share link"},
 	"share.create":                       {"创建链接", "Create link"},
+
+	"case.limitation_expired": {"已届满", "expired"},
+	"case.days_left":          {"剩余 %d 天", "%d days left"},
+	"upload.refresh":          {"刷新证据列表", "Refresh the evidence list"},
 }

@@ -135,7 +135,7 @@ func publicDetail(err error, status int) string {
 // other errors become the form-level problem.
 func fieldErrors(v *view, err error) {
 	for _, fe := range dossier.ErrorFields(err) {
-		v.Errors[fe.Field] = fe.Message
+		v.Errors[fe.Field] = v.M.Field(fe.Message)
 	}
 	if len(v.Errors) == 0 {
 		v.Problem = dossier.ErrorMessage(err)
@@ -156,6 +156,29 @@ func safeHighlight(h string) template.HTML {
 	return template.HTML(h)
 }
 
+// funcsFor returns the template functions; times show in loc, the zone the
+// communication form is entered in, whatever the server's own zone.
+func funcsFor(loc *time.Location) template.FuncMap {
+	fm := template.FuncMap{
+		"time": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(loc).Format("2006-01-02 15:04")
+		},
+		"timep": func(t *time.Time) string {
+			if t == nil || t.IsZero() {
+				return ""
+			}
+			return t.In(loc).Format("2006-01-02 15:04")
+		},
+	}
+	for k, v := range funcs {
+		fm[k] = v
+	}
+	return fm
+}
+
 var funcs = template.FuncMap{
 	"highlight": safeHighlight,
 	"money":     func(m dossier.Money) string { return m.Grouped() },
@@ -164,18 +187,6 @@ var funcs = template.FuncMap{
 			return ""
 		}
 		return d.String()
-	},
-	"time": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.Local().Format("2006-01-02 15:04")
-	},
-	"timep": func(t *time.Time) string {
-		if t == nil || t.IsZero() {
-			return ""
-		}
-		return t.Local().Format("2006-01-02 15:04")
 	},
 	"bytes": humanBytes,
 	"add":   func(a, b int) int { return a + b },

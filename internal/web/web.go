@@ -74,13 +74,13 @@ func New(cfg Config) *Front {
 		f.key = make([]byte, 32)
 		_, _ = rand.Read(f.key)
 	}
-	f.pages = parsePages()
+	f.pages = parsePages(funcsFor(f.location()))
 	return f
 }
 
 // parsePages builds one template set per page: the shared layout plus the
 // page's own file, so that each page may define "content" and "title".
-func parsePages() map[string]*template.Template {
+func parsePages(fm template.FuncMap) map[string]*template.Template {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		panic(err)
@@ -91,7 +91,7 @@ func parsePages() map[string]*template.Template {
 		if strings.HasPrefix(base, "_") {
 			continue
 		}
-		t := template.New(base).Funcs(funcs)
+		t := template.New(base).Funcs(fm)
 		t = template.Must(t.ParseFS(templateFS, "templates/_*.html", n))
 		pages[base] = t
 	}

@@ -15,7 +15,7 @@ import (
 func TestCSRF(t *testing.T) {
 	e := newEnv(t, false)
 	c := e.newCase("2026-HZ-0001", "货款纠纷")
-	b := e.browser()
+	b := e.client()
 	b.login("admin")
 	tok := b.csrf("/cases/" + c.ID)
 
@@ -48,14 +48,14 @@ func TestCSRF(t *testing.T) {
 	}
 
 	// A token from another session is worthless.
-	other := e.browser()
+	other := e.client()
 	other.login("admin")
 	if p := other.post("/cases/"+c.ID+"/stage", url.Values{"stage": {"closed"}, "csrf": {tok}}); p.Status != http.StatusForbidden {
 		t.Fatalf("another session's token accepted: %d", p.Status)
 	}
 
 	t.Run("ErrLoginWithoutToken", func(t *testing.T) {
-		p := e.browser().post("/login", url.Values{"username": {"admin"}, "password": {adminPassword}})
+		p := e.client().post("/login", url.Values{"username": {"admin"}, "password": {adminPassword}})
 		if p.Status != http.StatusForbidden {
 			t.Fatalf("login without token: %d", p.Status)
 		}
@@ -67,10 +67,10 @@ func TestCSRF(t *testing.T) {
 func TestAPIWithSessionCookie(t *testing.T) {
 	e := newEnv(t, false)
 	c := e.newCase("2026-HZ-0002", "")
-	b := e.browser()
+	b := e.client()
 	b.login("admin")
 	tok := b.csrf("/cases")
-	patch := func(header string) *page {
+	patch := func(header string) *response {
 		req, _ := http.NewRequest(http.MethodPatch, e.srv.URL+"/api/v1/cases/"+c.ID, strings.NewReader(`{"title":"改"}`))
 		req.Header.Set("Content-Type", "application/json")
 		if header != "" {
@@ -87,7 +87,7 @@ func TestAPIWithSessionCookie(t *testing.T) {
 	if p := patch(tok); p.Status != http.StatusOK {
 		t.Fatalf("write with header: %d %s", p.Status, p.Body)
 	}
-	if p := e.browser().get("/api/v1/cases/" + c.ID); p.Status != http.StatusUnauthorized {
+	if p := e.client().get("/api/v1/cases/" + c.ID); p.Status != http.StatusUnauthorized {
 		t.Fatalf("no cookie: %d", p.Status)
 	}
 }
@@ -103,14 +103,14 @@ func TestExternalSeesOnlyGrantedCases(t *testing.T) {
 	if _, err := e.acc.Grant(context.Background(), e.admin, granted.ID, firm.ID, dossier.AccessRead); err != nil {
 		t.Fatal(err)
 	}
-	b := e.browser()
+	b := e.client()
 	b.login("firm-a")
 
 	list := b.get("/cases")
 	if list.Status != http.StatusOK || !strings.Contains(list.Body, granted.Number) {
 		t.Fatalf("granted case missing from list: %d\n%s", list.Status, list.Body)
 	}
-	for _, p := range []*page{list, b.get("/cases?q=2026"), b.get("/cases?bucket=warning")} {
+	for _, p := range []*response{list, b.get("/cases?q=2026"), b.get("/cases?bucket=warning")} {
 		if strings.Contains(p.Body, hidden.Number) || strings.Contains(p.Body, hidden.ID) || strings.Contains(p.Body, "保密案件") {
 			t.Fatal("list shows a case that was not granted")
 		}
@@ -164,7 +164,7 @@ func TestEscaping(t *testing.T) {
 	e := newEnv(t, false)
 	const evil = `<script>alert(1)</script>`
 	c := e.newCase("2026-HZ-0020", evil)
-	b := e.browser()
+	b := e.client()
 	b.login("admin")
 	for _, path := range []string{"/cases", "/cases/" + c.ID, "/cases?q=" + url.QueryEscape(evil)} {
 		p := b.get(path)
@@ -193,7 +193,7 @@ func TestEscaping(t *testing.T) {
 func TestSecurityHeadersAndCookie(t *testing.T) {
 	for _, secure := range []bool{false, true} {
 		e := newEnv(t, secure)
-		b := e.browser()
+		b := e.client()
 		p := b.get("/login")
 		if got := p.Header.Get("Content-Security-Policy"); got != web.CSP {
 			t.Fatalf("CSP %q", got)
@@ -229,7 +229,7 @@ func TestSecurityHeadersAndCookie(t *testing.T) {
 
 func TestLogoutRevokesToken(t *testing.T) {
 	e := newEnv(t, false)
-	b := e.browser()
+	b := e.client()
 	b.login("admin")
 	u, _ := url.Parse(e.srv.URL)
 	var token string
@@ -252,7 +252,7 @@ func TestLogoutRevokesToken(t *testing.T) {
 
 func TestLanguageRemembered(t *testing.T) {
 	e := newEnv(t, false)
-	b := e.browser()
+	b := e.client()
 	if body := b.get("/login").Body; !strings.Contains(body, `lang="zh-CN"`) || !strings.Contains(body, "登录") {
 		t.Fatal("default is not Chinese")
 	}
@@ -269,7 +269,7 @@ func TestLanguageRemembered(t *testing.T) {
 		t.Fatalf("language not stored on the user: %q %v", u.Lang, err)
 	}
 	// A new session of the same user (another device) starts in English.
-	other := e.browser()
+	other := e.client()
 	other.login("admin")
 	if body := other.get("/cases").Body; !strings.Contains(body, `lang="en"`) {
 		t.Fatal("language not remembered per user")
@@ -285,7 +285,7 @@ func TestLanguageRemembered(t *testing.T) {
 
 func TestCaseFormShowsFieldErrors(t *testing.T) {
 	e := newEnv(t, false)
-	b := e.browser()
+	b := e.client()
 	b.login("admin")
 	tok := b.csrf("/cases/new")
 	p := b.post("/cases", url.Values{"csrf": {tok}, "number": {"X-1"}, "principal": {"abc"}, "creditor.name": {"甲"}})
@@ -311,7 +311,7 @@ func TestCaseFormShowsFieldErrors(t *testing.T) {
 func TestPagesAreAudited(t *testing.T) {
 	e := newEnv(t, false)
 	c := e.newCase("2026-HZ-0030", "")
-	b := e.browser()
+	b := e.client()
 	b.login("admin")
 	b.get("/cases/" + c.ID)
 	b.get("/cases/nope")
@@ -343,7 +343,7 @@ func TestAuditAndAdminPages(t *testing.T) {
 	c := e.newCase("2026-HZ-0040", "")
 	e.user("auditor1", dossier.RoleAuditor)
 	firm := e.user("firm-b", dossier.RoleExternal)
-	b := e.browser()
+	b := e.client()
 	b.login("admin")
 	tok := b.csrf("/admin")
 	if p := b.post("/admin/grants", url.Values{"csrf": {tok}, "user_id": {firm.ID}, "case_id": {c.ID}, "access": {"write"}}); p.Status != http.StatusSeeOther {
@@ -352,7 +352,7 @@ func TestAuditAndAdminPages(t *testing.T) {
 	if body := b.get("/admin").Body; !strings.Contains(body, "2026-HZ-0040") {
 		t.Fatal("grant not listed")
 	}
-	au := e.browser()
+	au := e.client()
 	au.login("auditor1")
 	p := au.get("/audit?action=web.grant.create")
 	if p.Status != http.StatusOK || !strings.Contains(p.Body, "web.grant.create") {

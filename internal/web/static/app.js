@@ -41,12 +41,16 @@
       running--;
       next();
       if (pending === 0) {
-        status.textContent = msg("all");
+        // The bars stay so the outcome of each file can be read; a link
+        // reloads the page to show the new rows in the evidence table.
+        status.textContent = msg("all") + " ";
+        var a = document.createElement("a");
+        a.href = window.location.pathname + "#evidence";
+        a.id = "upload-refresh";
+        a.textContent = msg("refresh");
+        a.addEventListener("click", function (ev) { ev.preventDefault(); window.location.reload(); });
+        status.appendChild(a);
         box.setAttribute("data-finished", failed === 0 ? "ok" : "failed");
-        if (failed === 0) {
-          // Show the new rows in the evidence table.
-          window.setTimeout(function () { window.location.reload(); }, 600);
-        }
       }
     }
 

@@ -1,0 +1,494 @@
+package web_test
+
+import (
+	"archive/zip"
+	"bufio"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/dossier/dossier/internal/testenv"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// dossierBinary builds the real binary once, so the journey runs the
+// service exactly as `dossier serve` wires it.
+func dossierBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "dossier-web-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "dossier")
+		out, err := exec.Command("go", "build", "-o", binPath, "github.com/dossier/dossier/cmd/dossier").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("%v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("go build: %v", buildErr)
+	}
+	return binPath
+}
+
+// serve starts `dossier serve` on a free loopback port with a fresh data
+// directory and returns its base URL.
+func serve(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(dossierBinary(t), "serve")
+	cmd.Env = append(os.Environ(), "DOSSIER_DATA="+t.TempDir(), "DOSSIER_ADDR="+addr,
+		"DOSSIER_BASE_URL=http://"+addr, "DOSSIER_ADMIN_PASSWORD="+adminPassword, "DOSSIER_LOG_LEVEL=warn",
+		"DATABASE_URL=", "DOSSIER_S3_ENDPOINT=")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	logf, err := os.Create(filepath.Join(t.TempDir(), "serve.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = logf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if t.Failed() {
+			b, _ := os.ReadFile(logf.Name())
+			t.Logf("server log:\n%s", tail(string(b), 4000))
+		}
+	})
+	ready := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		re := regexp.MustCompile(`running at (http://\S+)`)
+		for sc.Scan() {
+			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+				ready <- m[1]
+			}
+		}
+	}()
+	select {
+	case u := <-ready:
+		return u
+	case <-time.After(90 * time.Second):
+		t.Fatal("dossier serve did not start")
+	}
+	return ""
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+// newBrowser starts Debian's chromium headless with a fresh profile.
+func newBrowser(t *testing.T, downloads string) context.Context {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		testenv.Require(t, "chromium", chromiumPath+" not installed")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-domain-reliability", true),
+		chromedp.Flag("no-pings", true),
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"),
+		chromedp.Flag("lang", "zh-CN"),
+		chromedp.WindowSize(1280, 900),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 4*time.Minute)
+	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads}); err != nil {
+		t.Fatalf("download behaviour: %v", err)
+	}
+	return ctx
+}
+
+// journey drives one browser and saves a numbered screenshot of each page.
+type journey struct {
+	t    *testing.T
+	ctx  context.Context
+	base string
+	n    int
+	dir  string
+}
+
+func (j *journey) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	j.t.Helper()
+	if err := chromedp.Do(j.ctx, steps...); err != nil {
+		loc, _ := chromedp.Run(j.ctx, chromedp.Location())
+		j.shot("failed-" + strings.ReplaceAll(what, " ", "-"))
+		j.t.Fatalf("%s (at %s): %v", what, loc, err)
+	}
+}
+
+func (j *journey) text(sel string) string {
+	j.t.Helper()
+	s, err := chromedp.Run(j.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		j.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+func (j *journey) eval(expr string) string {
+	j.t.Helper()
+	s, err := chromedp.Run(j.ctx, chromedp.Evaluate[string](expr))
+	if err != nil {
+		j.t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return s
+}
+
+// shot saves a full-page screenshot as test-artifacts/web/NN-name.png.
+func (j *journey) shot(name string) {
+	j.t.Helper()
+	j.n++
+	png, err := chromedp.Run(j.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		j.t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	p := filepath.Join(j.dir, fmt.Sprintf("%02d-%s.png", j.n, name))
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		j.t.Fatal(err)
+	}
+}
+
+// waitFor polls a JavaScript predicate, reloading the page between tries
+// (the search index fills in the background).
+func (j *journey) waitFor(url, predicate string, tries int) {
+	j.t.Helper()
+	for i := 0; i < tries; i++ {
+		j.do("open "+url, chromedp.Navigate(url))
+		ok, err := chromedp.Run(j.ctx, chromedp.Evaluate[bool](predicate))
+		if err == nil && ok {
+			return
+		}
+		time.Sleep(time.Second)
+	}
+	j.shot("timeout")
+	j.t.Fatalf("%s: %s never became true", url, predicate)
+}
+
+// testFiles writes the three uploads: a PDF letter with Chinese text, a
+// scanned image and a short recording.
+func testFiles(t *testing.T) []string {
+	t.Helper()
+	dir := t.TempDir()
+	pdf, err := os.ReadFile("../extract/testdata/text.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	png, err := os.ReadFile("../extract/testdata/ocr.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{"催款函.pdf": pdf, "对账单扫描.png": png, "电话录音.wav": wav(3 * 8000)}
+	var paths []string
+	for _, name := range []string{"催款函.pdf", "对账单扫描.png", "电话录音.wav"} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, files[name], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	return paths
+}
+
+// wav is n samples of a quiet 8 kHz tone, 16-bit mono.
+func wav(n int) []byte {
+	var b strings.Builder
+	w := func(v any) { _ = binary.Write(&b, binary.LittleEndian, v) }
+	b.WriteString("RIFF")
+	w(uint32(36 + 2*n))
+	b.WriteString("WAVEfmt ")
+	w(uint32(16))
+	w(uint16(1))
+	w(uint16(1))
+	w(uint32(8000))
+	w(uint32(16000))
+	w(uint16(2))
+	w(uint16(16))
+	b.WriteString("data")
+	w(uint32(2 * n))
+	for i := 0; i < n; i++ {
+		w(int16((i % 40) * 50))
+	}
+	return []byte(b.String())
+}
+
+// TestBrowserJourney is the whole path of a lawyer through the pages in a
+// real chromium: sign in → create a case → upload three files with progress
+// → search and open a hit → generate a lawyer's letter → build a bundle →
+// create a share link → download it signed out.
+func TestBrowserJourney(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and starts chromium")
+	}
+	downloads := t.TempDir()
+	ctx := newBrowser(t, downloads)
+	base := serve(t)
+	shots := filepath.Join("..", "..", "test-artifacts", "web")
+	_ = os.RemoveAll(shots)
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	j := &journey{t: t, ctx: ctx, base: base, dir: shots}
+
+	// Sign in.
+	j.do("open", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS("#f-username")))
+	j.shot("login")
+	j.do("sign in", chromedp.SendKeys(chromedp.CSS("#f-username"), "admin"), chromedp.SendKeys(chromedp.CSS("#f-password"), adminPassword),
+		chromedp.Click(chromedp.CSS("#login-submit")), chromedp.WaitVisible(chromedp.CSS("#new-case")))
+	j.shot("cases-empty")
+
+	// Create a case, first with a mistake to see the errors by the fields.
+	j.do("new case", chromedp.Click(chromedp.CSS("#new-case")), chromedp.WaitVisible(chromedp.CSS("#f-number")))
+	j.do("bad case", chromedp.SendKeys(chromedp.CSS("#f-number"), "2026-HZ-0042"), chromedp.SendKeys(chromedp.CSS("#f-principal"), "12,000.x"),
+		chromedp.Click(chromedp.CSS("#create-case")), chromedp.WaitVisible(chromedp.CSS("#f-principal-err")))
+	j.shot("case-form-errors")
+	due := time.Now().AddDate(0, 0, -95).Format("2006-01-02")
+	j.do("fix case",
+		chromedp.SetValue(chromedp.CSS("#f-principal"), "12000.00"),
+		chromedp.SetValue(chromedp.CSS("#f-title"), "上海申达贸易诉杭州恒远机械买卖合同货款"),
+		chromedp.SetValue(chromedp.CSS("#f-contract-no"), "HT-2026-0042"),
+		chromedp.SetValue(chromedp.CSS("#f-due-date"), due),
+		chromedp.SetValue(chromedp.CSS("#f-creditor-name"), "上海申达贸易有限公司"),
+		chromedp.SetValue(chromedp.CSS("#f-creditor-address"), "上海市浦东新区张杨路 500 号"),
+		chromedp.SetValue(chromedp.CSS("#f-debtor-name"), "杭州恒远机械有限公司"),
+		chromedp.SetValue(chromedp.CSS("#f-debtor-address"), "杭州市余杭区文一西路 998 号"),
+		chromedp.Click(chromedp.CSS("#create-case")), chromedp.WaitVisible(chromedp.CSS("#stage-now")))
+	caseURL := j.eval("location.pathname")
+	if badge := j.text("h1 .badge"); !strings.Contains(badge, "危险") {
+		t.Errorf("95 days overdue shows badge %q, want the danger bucket", badge)
+	}
+	j.shot("case-created")
+
+	// A communication outside the allowed hours is recorded and flagged.
+	j.do("communication",
+		chromedp.SetValue(chromedp.CSS("#f-occurred-at"), time.Now().AddDate(0, 0, -1).Format("2006-01-02")+"T22:30"),
+		chromedp.SetValue(chromedp.CSS("#f-channel"), "phone"),
+		chromedp.SetValue(chromedp.CSS("#f-summary"), "电话催收，对方称资金紧张，承诺月底前支付一半。"),
+		chromedp.SetValue(chromedp.CSS("#f-promise-amount"), "6000"),
+		chromedp.Click(chromedp.CSS("#comm-submit")), chromedp.WaitVisible(chromedp.CSS("ol.timeline .flag")))
+	j.do("stage", chromedp.SetValue(chromedp.CSS("#f-stage-change"), "lawyer_letter"), clickNav("#stage-submit"))
+	if s := j.text("#stage-now"); s != "律师函" {
+		t.Errorf("stage shows %q after the change", s)
+	}
+
+	// Upload three files at once; each gets its own progress bar.
+	hasEvidence, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector("#up-files")`))
+	if !hasEvidence {
+		t.Fatal("no upload form: the evidence vault is not wired into the pages")
+	}
+	j.do("choose kind", chromedp.SetValue(chromedp.CSS("#up-kind"), "letter"))
+	j.do("upload", chromedp.SetUploadFiles(chromedp.CSS("#up-files"), testFiles(t)),
+		poll(`document.querySelector("[data-upload]").getAttribute("data-finished") !== ""`+
+			` && document.querySelectorAll("#uploads li").length === 3`))
+	states := j.eval(`Array.from(document.querySelectorAll("#uploads li")).map(li => li.getAttribute("data-state") + ":" + li.querySelector("progress").value).join(",")`)
+	j.shot("uploaded")
+	if states != "done:100,done:100,done:100" {
+		t.Fatalf("upload states %q", states)
+	}
+	j.do("evidence table", chromedp.Navigate(base+caseURL+"#evidence"), chromedp.WaitVisible(chromedp.CSS("#evidence-table")))
+	if n := j.eval(`String(document.querySelectorAll("#evidence-table tbody a").length)`); n != "3" {
+		t.Fatalf("evidence table lists %s items, want 3", n)
+	}
+	j.shot("case-with-evidence")
+
+	// Search for words of the PDF letter, open the hit.
+	if hasSearch := j.eval(`String(!!document.querySelector('a[href="/search"]'))`); hasSearch == "true" {
+		j.waitFor(base+"/search?q="+"拖欠货款", `document.querySelectorAll(".hit-link").length > 0`, 60)
+		if html := j.eval(`document.querySelector(".snip").innerHTML`); !strings.Contains(html, "<mark>") {
+			t.Errorf("snippet without highlight: %s", html)
+		}
+		j.shot("search")
+		j.do("open hit", chromedp.Click(chromedp.CSS(".hit-link")), chromedp.WaitVisible(chromedp.CSS("#sha")))
+		j.shot("evidence-pdf")
+		j.do("verify", chromedp.Click(chromedp.CSS("#verify")), chromedp.WaitVisible(chromedp.CSS("#verify-result")))
+		if r := j.text("#verify-result"); !strings.Contains(r, "校验通过") {
+			t.Errorf("verify says %q", r)
+		}
+		j.do("hold", chromedp.SendKeys(chromedp.CSS("#f-reason"), "诉讼保全"), chromedp.Click(chromedp.CSS("#hold-set")), chromedp.WaitVisible(chromedp.CSS("#hold-release")))
+		j.shot("evidence-verified-hold")
+	} else {
+		t.Log("search page not wired: skipped the search step")
+	}
+
+	// Generate a lawyer's letter: the empty required fields are named first.
+	if hasDocs := j.eval(`String(!!document.querySelector("#documents-link"))`); hasDocs != "true" {
+		j.do("case", chromedp.Navigate(base+caseURL))
+	}
+	if hasDocs := j.eval(`String(!!document.querySelector("#documents-link"))`); hasDocs == "true" {
+		j.do("documents", chromedp.Click(chromedp.CSS("#documents-link")), chromedp.WaitVisible(chromedp.CSS("#document-form")))
+		if v := j.eval(`document.querySelector("#doc-debtor_name").value`); v != "杭州恒远机械有限公司" {
+			t.Errorf("debtor not pre-filled from the case: %q", v)
+		}
+		j.do("generate empty", chromedp.Click(chromedp.CSS("#generate")), chromedp.WaitVisible(chromedp.CSS("#doc-firm_name-err")))
+		j.shot("document-errors")
+		j.do("fill letter",
+			chromedp.SetValue(chromedp.CSS("#doc-firm_name"), "浙江明理律师事务所"),
+			chromedp.SetValue(chromedp.CSS("#doc-ref_no"), "（2026）明律函字第 42 号"),
+			chromedp.SetValue(chromedp.CSS("#doc-contract_date"), "2026-01-10"),
+			chromedp.SetValue(chromedp.CSS("#doc-bank"), "中国工商银行上海张江支行"),
+			chromedp.SetValue(chromedp.CSS("#doc-account_no"), "1001 2345 6789 0123 456"),
+			chromedp.SetValue(chromedp.CSS("#doc-lawyer_name"), "王明"),
+			chromedp.SetValue(chromedp.CSS("#doc-licence_no"), "13301201510123456"),
+			chromedp.Click(chromedp.CSS("#generate")), chromedp.WaitVisible(chromedp.CSS("#document-download")))
+		j.shot("document-generated")
+	} else {
+		t.Log("documents not wired: skipped the lawyer's letter")
+	}
+
+	// Build a bundle of everything, in a chosen order, with purposes.
+	j.do("case", chromedp.Navigate(base+caseURL))
+	if hasBundles := j.eval(`String(!!document.querySelector("#bundles-link"))`); hasBundles != "true" {
+		t.Log("bundles not wired: the journey ends before the bundle")
+		return
+	}
+	j.do("bundles", chromedp.Click(chromedp.CSS("#bundles-link")), chromedp.WaitVisible(chromedp.CSS("#bundle-form")))
+	j.do("pick", evalTrue(`(() => {
+		const rows = document.querySelectorAll("#pick-table tbody tr");
+		rows.forEach((tr, i) => {
+			tr.querySelector("input[type=checkbox]").checked = true;
+			tr.querySelector("textarea").value = "证明事实 " + (i + 1);
+		});
+		return true;
+	})()`))
+	// Reverse the order with the ↑ buttons (plain buttons, so keyboard
+	// users have them too): the generated letter becomes exhibit 1.
+	j.do("reorder", evalTrue(`(() => {
+		const n = document.querySelectorAll("#pick-table tbody tr").length;
+		for (let i = 0; i < n - 1; i++) {
+			const rs = document.querySelectorAll("#pick-table tbody tr");
+			rs[rs.length - 1 - i].querySelector('button[data-move="up"]').click();
+		}
+		return true;
+	})()`))
+	j.shot("bundle-builder")
+	j.do("create bundle", chromedp.Click(chromedp.CSS("#bundle-create")), chromedp.WaitVisible(chromedp.CSS("#bundle-download"), chromedp.RetryInterval(500*time.Millisecond)))
+	j.shot("bundle")
+
+	// A share link, then sign out and download through it.
+	j.do("share", chromedp.SetValue(chromedp.CSS("#f-max-downloads"), "3"), chromedp.SetValue(chromedp.CSS("#f-note"), "外部律所 王律师"),
+		chromedp.Click(chromedp.CSS("#share-create")), chromedp.WaitVisible(chromedp.CSS("#share-url")))
+	shareURL := j.eval(`document.querySelector("#share-url").value`)
+	j.shot("share-created")
+	j.do("sign out", chromedp.Click(chromedp.CSS("#logout")), chromedp.WaitVisible(chromedp.CSS("#f-username")))
+	j.do("landing", chromedp.Navigate(shareURL))
+	j.shot("share-landing")
+	j.do("download", chromedp.Click(chromedp.CSS("a[href$='/download']")))
+	zipPath := waitDownload(t, downloads, 60*time.Second)
+	zr, err := zip.OpenReader(zipPath)
+	if err != nil {
+		t.Fatalf("downloaded bundle is not a ZIP: %v", err)
+	}
+	defer zr.Close()
+	names := map[string]bool{}
+	for _, f := range zr.File {
+		names[f.Name] = true
+	}
+	for _, want := range []string{"00-evidence-list.pdf", "manifest.json", "SHA256SUMS"} {
+		if !names[want] {
+			t.Errorf("bundle ZIP lacks %s (has %v)", want, names)
+		}
+	}
+}
+
+// waitDownload waits for a finished download in dir.
+func waitDownload(t *testing.T, dir string, max time.Duration) string {
+	t.Helper()
+	deadline := time.Now().Add(max)
+	for time.Now().Before(deadline) {
+		ents, _ := os.ReadDir(dir)
+		for _, e := range ents {
+			if strings.HasSuffix(e.Name(), ".crdownload") {
+				continue
+			}
+			p := filepath.Join(dir, e.Name())
+			if fi, err := os.Stat(p); err == nil && fi.Size() > 0 {
+				f, _ := os.Open(p)
+				head := make([]byte, 2)
+				_, _ = io.ReadFull(f, head)
+				f.Close()
+				if string(head) == "PK" {
+					return p
+				}
+			}
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	t.Fatalf("no download in %s", dir)
+	return ""
+}
+
+// evalTrue runs a script that returns true, as a step.
+func evalTrue(expr string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		ok, err := chromedp.Evaluate[bool](expr)(ctx, t)
+		if err == nil && !ok {
+			err = fmt.Errorf("script returned false")
+		}
+		return err
+	})
+}
+
+// poll waits until a JavaScript predicate holds, as a step.
+func poll(expr string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Poll[bool](expr)(ctx, t)
+		return err
+	})
+}
+
+// clickNav clicks and waits for the page it leads to to load.
+func clickNav(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.WaitEvent(page.LoadEventFired, func(page.EventLoadEventFired) bool { return true },
+			chromedp.Click(chromedp.CSS(sel)))(ctx, t)
+		return err
+	})
+}
