@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/dossier/dossier/internal/blob"
+	"github.com/dossier/dossier/internal/blob/disk"
 	"github.com/dossier/dossier/internal/bundle"
 	"github.com/dossier/dossier/internal/dossier"
 )
@@ -305,4 +307,46 @@ func TestCreateErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCorruptBlob damages an original on disk behind the store's back: a
+// new bundle refuses it, and a download of an existing bundle stops before
+// the ZIP is complete.
+func TestCorruptBlob(t *testing.T) {
+	ctx := context.Background()
+	root := filepath.Join(t.TempDir(), "blobs")
+	bs, err := disk.New(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t, "", bs)
+	f.addAll(t)
+	b, err := f.svc.Create(ctx, admin, f.c.ID, f.request("完好"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sha := f.ev[4].SHA256 // the recording: stored, not merged
+	p := filepath.Join(root, sha[0:2], sha[2:4], sha)
+	_ = os.Chmod(p, 0o600)
+	raw, _ := os.ReadFile(p)
+	raw[len(raw)/2] ^= 0x01
+	if err := os.WriteFile(p, raw, 0o400); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("ErrDownload", func(t *testing.T) {
+		var buf bytes.Buffer
+		err := f.svc.WriteZip(ctx, &buf, b, f.c, "zh")
+		if !errors.Is(err, blob.ErrCorrupt) || !strings.Contains(err.Error(), b.Items[4].ZipName) {
+			t.Fatalf("got %v, want ErrCorrupt naming %s", err, b.Items[4].ZipName)
+		}
+		if _, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len())); err == nil {
+			t.Fatal("a ZIP with a corrupt original was completed")
+		}
+	})
+	t.Run("ErrCreate", func(t *testing.T) {
+		_, err := f.svc.Create(ctx, admin, f.c.ID, f.request("损坏"))
+		if dossier.ErrorCode(err) != dossier.ECONFLICT || !strings.Contains(err.Error(), "exhibit 5") {
+			t.Fatalf("got %v, want ECONFLICT naming exhibit 5", err)
+		}
+	})
 }

@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -69,6 +70,21 @@ func (s *Service) build(ctx context.Context, c *dossier.Case, b *dossier.Bundle,
 	}
 	defer os.RemoveAll(dir)
 
+	// Re-verify every original against its pinned sha256 now, so a bundle is
+	// never made of damaged bytes, and keep its CRC-32 for cheap checks
+	// while downloads stream.
+	buf := make([]byte, copyBuf)
+	for _, ex := range exs {
+		crc, err := s.checksums(ctx, ex.SHA256, ex.Size, buf)
+		if err != nil {
+			if errors.Is(err, blob.ErrCorrupt) || errors.Is(err, blob.ErrNotExist) {
+				return &dossier.Error{Code: dossier.ECONFLICT, Message: fmt.Sprintf(
+					"exhibit %d (%s) failed its integrity check; run `dossier verify`", ex.N, ex.Title), Err: err}
+			}
+			return fmt.Errorf("bundle: check exhibit %d: %w", ex.N, err)
+		}
+		ex.CRC32 = crc
+	}
 	var parts []string
 	var bms []pdfcpu.Bookmark
 	page := 1

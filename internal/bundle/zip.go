@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"strings"
 	"time"
@@ -110,10 +111,14 @@ type ManifestFile struct {
 	SHA256 string `json:"sha256"`
 }
 
-// entry is one blob-backed file of the ZIP.
+// entry is one blob-backed file of the ZIP. crc is set for originals: it
+// was taken when the bundle was made, and the stream is checked against it.
+// The small derived PDFs have none and are checked against their sha256.
 type entry struct {
 	name, sha, mediaType string
 	size                 int64
+	crc                  uint32
+	hasCRC               bool
 }
 
 func entries(b *dossier.Bundle, lang string) []entry {
@@ -121,10 +126,10 @@ func entries(b *dossier.Bundle, lang string) []entry {
 	if lang == "en" {
 		list = b.ListEN
 	}
-	es := []entry{{ListName, list.SHA256, "application/pdf", list.Size},
-		{MergedName, b.Merged.SHA256, "application/pdf", b.Merged.Size}}
+	es := []entry{{name: ListName, sha: list.SHA256, mediaType: "application/pdf", size: list.Size},
+		{name: MergedName, sha: b.Merged.SHA256, mediaType: "application/pdf", size: b.Merged.Size}}
 	for _, it := range b.Items {
-		es = append(es, entry{it.ZipName, it.SHA256, it.MediaType, it.Size})
+		es = append(es, entry{it.ZipName, it.SHA256, it.MediaType, it.Size, it.CRC32, true})
 	}
 	return es
 }
@@ -167,10 +172,15 @@ const copyBuf = 256 << 10
 // WriteZip streams bundle b of case c as a ZIP to w: the evidence list in
 // lang ("zh" or "en") first, so the first bytes leave at once, then the
 // merged PDF, the originals in exhibit order, manifest.json and SHA256SUMS.
-// Each blob's digest is checked while it streams; on a mismatch the ZIP is
-// abandoned before its central directory, so the client never receives a
-// complete archive with wrong bytes. Memory is one copy buffer whatever the
-// size; ZIP64 records are written by archive/zip for entries over 4 GiB.
+// The digests in manifest.json and SHA256SUMS are those pinned in the
+// record, so the recipient's check proves the bytes are the ones received
+// at intake. While streaming, each original is checked against the CRC-32
+// taken when the bundle was made (its sha256 was re-verified then; a second
+// sha256 per download would cap the stream at one core's hashing speed), and
+// the derived PDFs against their sha256; on a mismatch the ZIP is abandoned
+// before its central directory, so no reader accepts it. Memory is one copy
+// buffer whatever the size; archive/zip writes ZIP64 records for entries and
+// archives over 4 GiB.
 func (s *Service) WriteZip(ctx context.Context, w io.Writer, b *dossier.Bundle, c *dossier.Case, lang string) error {
 	if lang != "en" {
 		lang = "zh"
@@ -234,6 +244,17 @@ func (s *Service) writeBlob(ctx context.Context, zw *zip.Writer, e entry, mod ti
 		return fmt.Errorf("bundle: open %s: %w", e.name, err)
 	}
 	defer rc.Close()
+	if e.hasCRC {
+		cr := &crcReader{r: blob.ContextReader(ctx, rc)}
+		if _, err := io.CopyBuffer(fw, cr, buf); err != nil {
+			return fmt.Errorf("bundle: stream %s: %w", e.name, err)
+		}
+		if cr.n != e.size || cr.crc != e.crc {
+			return fmt.Errorf("bundle: %s: %d bytes with crc32 %08x, want %d bytes with %08x: %w",
+				e.name, cr.n, cr.crc, e.size, e.crc, blob.ErrCorrupt)
+		}
+		return nil
+	}
 	hr := blob.NewHashReader(blob.ContextReader(ctx, rc))
 	if _, err := io.CopyBuffer(fw, hr, buf); err != nil {
 		return fmt.Errorf("bundle: stream %s: %w", e.name, err)
@@ -245,6 +266,41 @@ func (s *Service) writeBlob(ctx context.Context, zw *zip.Writer, e entry, mod ti
 		return fmt.Errorf("bundle: %s: %d bytes, want %d: %w", e.name, hr.Ref().Size, e.size, blob.ErrCorrupt)
 	}
 	return nil
+}
+
+// crcReader computes the CRC-32 (IEEE) and length of what passes through.
+type crcReader struct {
+	r   io.Reader
+	crc uint32
+	n   int64
+}
+
+func (c *crcReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.crc = crc32.Update(c.crc, crc32.IEEETable, p[:n])
+	c.n += int64(n)
+	return n, err
+}
+
+// checksums re-reads a pinned blob, verifies its sha256 and returns its CRC-32.
+func (s *Service) checksums(ctx context.Context, sha string, size int64, buf []byte) (uint32, error) {
+	rc, err := s.cfg.Blobs.Open(ctx, sha, 0, -1)
+	if err != nil {
+		return 0, err
+	}
+	defer rc.Close()
+	hr := blob.NewHashReader(blob.ContextReader(ctx, rc))
+	cr := &crcReader{r: hr}
+	if _, err := io.CopyBuffer(io.Discard, cr, buf); err != nil {
+		return 0, err
+	}
+	if err := blob.CheckDigest(hr.Ref(), sha); err != nil {
+		return 0, err
+	}
+	if cr.n != size {
+		return 0, fmt.Errorf("%d bytes, want %d: %w", cr.n, size, blob.ErrCorrupt)
+	}
+	return cr.crc, nil
 }
 
 // Size is the sum of the bundle's file sizes in lang: what the ZIP holds

@@ -22,6 +22,9 @@ type BundleItem struct {
 	MediaType  string `json:"media_type"`
 	Size       int64  `json:"size"`
 	SHA256     string `json:"sha256"`
+	// CRC32 (IEEE) of the bytes, taken when the bundle was made while the
+	// sha256 was re-checked; downloads compare it in-stream at almost no cost.
+	CRC32 uint32 `json:"crc32"`
 	// PageFrom and Pages locate the exhibit in the merged PDF.
 	PageFrom int  `json:"page_from"`
 	Pages    int  `json:"pages"`
