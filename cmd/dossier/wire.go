@@ -142,7 +142,7 @@ func wire(ctx context.Context, cfg *Config, logw io.Writer) (*App, error) {
 	// and audit middleware cover them; services come from the API server so
 	// that each capability is wired once.
 	web.New(web.Config{Accounts: a.Accounts, Cases: a.Cases, Evidence: a.API.Evidence, Search: a.API.Search,
-		Documents: a.API.Documents, Recovery: a.API.Recovery, Audit: a.API.Trail,
+		Documents: a.API.Documents, Bundles: a.API.Bundles, Recovery: a.API.Recovery, Audit: a.API.Trail,
 		Log: a.Log, Secure: strings.HasPrefix(cfg.BaseURL, "https://")}).Register(a.API.Echo)
 	return a, nil
 }
