@@ -21,6 +21,7 @@ import (
 	"github.com/dossier/dossier/internal/blob/disk"
 	"github.com/dossier/dossier/internal/bundle"
 	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/render"
 )
 
 // download writes the bundle's ZIP to a file and returns its path.
@@ -349,4 +350,43 @@ func TestCorruptBlob(t *testing.T) {
 			t.Fatalf("got %v, want ECONFLICT naming exhibit 5", err)
 		}
 	})
+}
+
+// TestDocumentItem bundles a generated document next to evidence.
+func TestDocumentItem(t *testing.T) {
+	ctx := context.Background()
+	bs := diskStore(t)
+	f := newFixture(t, "", bs)
+	d := loadFont(t).NewDoc(render.DocOptions{Title: "律师函", PagePattern: "{current}/{total}", Created: time.Unix(0, 0)})
+	d.Title("律师函")
+	d.Para("宁波乙贸易有限公司：本所受杭州甲科技有限公司委托，就贵司拖欠货款一事致函如下。", "")
+	pdf, pages, err := d.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := bs.Put(ctx, bytes.NewReader(pdf), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := &dossier.Document{CaseID: f.c.ID, Template: "lawyer_letter", Lang: "zh", SHA256: ref.SHA256, Size: ref.Size,
+		Pages: pages, CreatedBy: "u-admin", CreatedAt: time.Now().UTC()}
+	if err := f.store.CreateDocument(ctx, doc); err != nil {
+		t.Fatal(err)
+	}
+	f.add(t, "statement", "对账单", "s.txt", "text/plain", []byte("尚欠货款"), nil)
+	req := &dossier.BundleRequest{Title: "律师函及对账单", Items: []dossier.BundleRequestItem{
+		{DocumentID: doc.ID, Purpose: "证明已催告"}, {EvidenceID: f.ev[0].ID, Purpose: "证明欠款"}}}
+	b, err := f.svc.Create(ctx, admin, f.c.ID, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := b.Items[0]
+	if it.DocumentID != doc.ID || it.Title != "律师函" || !it.Merged || it.Pages != pages ||
+		it.ZipName != "originals/01-律师函.pdf" || b.Items[1].PageFrom != pages+1 {
+		t.Fatalf("document item: %+v", b.Items)
+	}
+	r, err := bundle.VerifyZip(download(t, f, b, "zh"))
+	if err != nil || !r.OK() {
+		t.Fatalf("verify: %+v %v", r, err)
+	}
 }

@@ -112,7 +112,7 @@ func newFixture(tb testing.TB, url string, bs blob.Store) *fixture {
 	if err := st.CreateCase(ctx, c); err != nil {
 		tb.Fatal(err)
 	}
-	svc, err := bundle.New(bundle.Config{Cases: st, Evidence: st, Bundles: st, Blobs: bs, Font: loadFont(tb),
+	svc, err := bundle.New(bundle.Config{Cases: st, Evidence: st, Documents: st, Bundles: st, Blobs: bs, Font: loadFont(tb),
 		WorkDir: filepath.Join(os.TempDir(), "dossier-bundle-test"), BaseURL: "https://dossier.example.com/"})
 	if err != nil {
 		tb.Fatal(err)
