@@ -2,11 +2,8 @@ package recovery
 
 import (
 	"context"
-	"encoding/base64"
 	"sort"
-	"strconv"
 
-	"github.com/dossier/dossier/internal/casefile"
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/policy"
 )
@@ -180,87 +177,3 @@ func (s *Service) Dashboard(ctx context.Context, a *dossier.Actor) (*Dashboard, 
 	}
 	return s.BuildDashboard(recs, s.today()), nil
 }
-
-// MaxLimitationWithin bounds the limitation_within filter (ten years).
-const MaxLimitationWithin = 3650
-
-// NearDeadline lists the visible cases matching f whose limitation deadline
-// falls within the next `within` days (today included; time-barred claims are
-// not listed). Deadlines depend on communications, evidence, payments, plans
-// and filings, several of them kept by other capabilities, so they are
-// computed on each request rather than stored: every visible case matching f
-// is read, filtered, and the filtered list is paged with an offset cursor, so
-// totals and pages stay exact.
-func (s *Service) NearDeadline(ctx context.Context, a *dossier.Actor, f casefile.Filter, within int) ([]*dossier.Case, int, string, error) {
-	if within < 0 || within > MaxLimitationWithin {
-		return nil, 0, "", invalid("limitation_within", "must be a whole number of days from 0 to 3650")
-	}
-	limit, offset := f.Limit, 0
-	if limit <= 0 {
-		limit = 50
-	}
-	if f.Cursor != "" {
-		b, err := base64.RawURLEncoding.DecodeString(f.Cursor)
-		if err == nil {
-			offset, err = strconv.Atoi(string(b))
-		}
-		if err != nil || offset < 0 {
-			return nil, 0, "", invalid("cursor", "is not a cursor from a previous page")
-		}
-	}
-	// casefile applies visibility, validation and masking; read all pages.
-	var cases []*dossier.Case
-	q := f
-	q.Page = dossier.Page{Limit: 500}
-	for {
-		items, _, next, err := s.Cases.List(ctx, a, q)
-		if err != nil {
-			return nil, 0, "", err
-		}
-		cases = append(cases, items...)
-		if next == "" {
-			break
-		}
-		q.Cursor = next
-	}
-	if len(cases) == 0 {
-		return []*dossier.Case{}, 0, "", nil
-	}
-	all, _ := policy.VisibleCases(a)
-	ids := make([]string, len(cases))
-	for i, c := range cases {
-		ids[i] = c.ID
-	}
-	if all && len(ids) > caseChunkHint {
-		ids = nil
-	}
-	recs, err := s.Store.CaseRecords(ctx, all && ids == nil, ids)
-	if err != nil {
-		return nil, 0, "", err
-	}
-	today := s.today()
-	var hits []*dossier.Case
-	for _, c := range cases {
-		r := recs[c.ID]
-		if r == nil {
-			continue // deleted between the two reads
-		}
-		if l := ComputeLimitation(r, today, s.loc()); l.DaysLeft >= 0 && l.DaysLeft <= within {
-			hits = append(hits, c)
-		}
-	}
-	total := len(hits)
-	page := []*dossier.Case{}
-	if offset < total {
-		page = hits[offset:min(offset+limit, total)]
-	}
-	next := ""
-	if offset+len(page) < total && len(page) > 0 {
-		next = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(offset + len(page))))
-	}
-	return page, total, next, nil
-}
-
-// caseChunkHint: above this many cases a full scan of the recovery tables is
-// cheaper than IN lists.
-const caseChunkHint = 2000
