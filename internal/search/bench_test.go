@@ -91,6 +91,30 @@ func runClients(b *testing.B, mix []benchQuery, do func(benchQuery) error) []tim
 	return lat
 }
 
+// segments returns the number of segments in the index's current root.
+func segments(ix *Index) uint64 {
+	m := ix.idx.StatsMap()
+	idx, _ := m["index"].(map[string]interface{})
+	n1, _ := idx["num_root_filesegments"].(uint64)
+	n2, _ := idx["num_root_memorysegments"].(uint64)
+	return n1 + n2
+}
+
+// waitForMerges waits until the segment count has been stable for two
+// seconds (at most a minute), so query latency is measured on a settled
+// index rather than against the merges that follow a bulk load.
+func waitForMerges(b *testing.B, ix *Index) time.Duration {
+	t0 := time.Now()
+	last, since := segments(ix), time.Now()
+	for time.Since(t0) < time.Minute && time.Since(since) < 2*time.Second {
+		time.Sleep(200 * time.Millisecond)
+		if n := segments(ix); n != last {
+			last, since = n, time.Now()
+		}
+	}
+	return time.Since(t0)
+}
+
 // cpuTime is the CPU time this process has used (user + system): unlike
 // wall time it does not depend on what else runs on the shared cores.
 func cpuTime() time.Duration {
@@ -142,7 +166,11 @@ func BenchmarkSearch(b *testing.B) {
 	indexDur, indexCPU := time.Since(t0), cpuTime()-c0
 	docsPerSec := float64(n) / indexDur.Seconds()
 
-	// Per-query hit counts, to check both engines answer the same question.
+	settled := waitForMerges(b, ix)
+	b.Logf("segments after merging: %d (waited %s)", segments(ix), settled.Round(time.Millisecond))
+
+	// Per-query hit counts, to check both engines answer the same question;
+	// this round also warms caches.
 	totals := map[string]uint64{}
 	for _, q := range mix {
 		r, err := ix.Search(ctx, q.q, q.visible)

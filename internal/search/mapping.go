@@ -23,9 +23,14 @@ const schemaVersion = "1"
 
 // TextAnalyzer is the analyzer of every free-text field (title, text,
 // parties). Chinese is indexed as overlapping bigrams, which keeps recall for
-// any substring of two or more characters (a dictionary segmenter such as gse
-// loses hits where its cut disagrees with the query, e.g. 借款人|民币); Latin
-// words are lower-cased and snowball-stemmed.
+// any substring of two or more characters; Latin words are lower-cased and
+// snowball-stemmed. Measured against gse (go-ego/gse v0.80.3, zh_s
+// dictionary, HMM) with the same phrase queries: on the labelled fixture set
+// both reach precision 1.00 and recall 0.95; on 5,000 synthetic documents
+// with 22 Chinese queries judged by substring match, bigrams keep precision
+// and recall at 1.00 while gse falls to recall 0.77 (人民币 0.57, 保证责任 0,
+// 法定代表人 0.16: its cut disagrees with the query, e.g. 借款人|民币) and
+// indexes 40% slower.
 //
 // The chain is declared in the mapping (not hard-coded) so that later
 // filters — amount normalisation, ID numbers as exact tokens, party aliases —
