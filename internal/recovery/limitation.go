@@ -193,13 +193,20 @@ func ComputeLimitation(r *dossier.CaseRecords, today dossier.Date, loc *time.Loc
 		events = append(events, Basis{Event: EventFiling, Date: dossier.DateOf(c.UpdatedAt.In(loc)),
 			Note: "case stage is " + string(c.Stage) + " but no filing is recorded"})
 	}
-	sort.SliceStable(events, func(i, j int) bool { return events[i].Date.Before(events[j].Date.Time) })
+	// Sort positions, not the large Basis values; stable so same-day events
+	// keep the order they were gathered in.
+	order := make([]int, len(events))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return events[order[i]].Date.Before(events[order[j]].Date.Time) })
 
 	out := &Limitation{Basis: make([]Basis, 0, len(events)+1)}
 	deadline := AddYears(c.DueDate, LimitationYears)
 	out.Basis = append(out.Basis, Basis{Event: EventDue, Date: c.DueDate, Proven: true, Counted: true,
 		Note: "due date: the period runs from the day after (art. 188)"})
-	for _, b := range events {
+	for _, k := range order {
+		b := events[k]
 		if b.Proven {
 			expired := b.Date.After(deadline.Time)
 			switch {
