@@ -122,9 +122,8 @@ func benchStream(b *testing.B, bs blob.Store, size int64) {
 	defer srv.Close()
 	buf := make([]byte, 256<<10)
 
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		// Raw: every item's blob read to the end, nothing else.
+	// Raw: every item's blob read to the end, nothing else.
+	readRaw := func() float64 {
 		t0 := time.Now()
 		for _, it := range bd.Items {
 			rc, err := bs.Open(ctx, it.SHA256, 0, -1)
@@ -136,7 +135,12 @@ func benchStream(b *testing.B, bs blob.Store, size int64) {
 			}
 			rc.Close()
 		}
-		rawSec := time.Since(t0).Seconds()
+		return time.Since(t0).Seconds()
+	}
+
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rawSec := readRaw()
 
 		runtime.GC()
 		debug.FreeOSMemory()
@@ -166,7 +170,6 @@ func benchStream(b *testing.B, bs blob.Store, size int64) {
 			b.Fatal(err)
 		}
 		inSec := time.Since(t0).Seconds()
-		b.ReportMetric(rawSec/inSec, "inproc/raw")
 		t0 = time.Now()
 		res, err = http.Get(srv.URL + "/raw")
 		if err != nil {
@@ -177,11 +180,15 @@ func benchStream(b *testing.B, bs blob.Store, size int64) {
 		}
 		res.Body.Close()
 		rawHTTPSec := time.Since(t0).Seconds()
+		// Raw again, after the bundle: the faster of the two runs is the
+		// baseline, so cache warm-up never flatters the bundle.
+		rawSec = min(rawSec, readRaw())
 		b.ReportMetric(rawHTTPSec/zipSec, "bundle/raw_http")
 		b.ReportMetric(float64(ttfb.Microseconds())/1000, "ttfb_ms")
 		b.ReportMetric(mbs/zipSec, "bundle_MB/s")
 		b.ReportMetric(mbs/rawSec, "raw_MB/s")
 		b.ReportMetric(rawSec/zipSec, "bundle/raw")
+		b.ReportMetric(rawSec/inSec, "inproc/raw")
 		b.ReportMetric(growth, "peak_rss_growth_MiB")
 		b.Logf("%d MiB in %d items → %d MiB ZIP: first byte %s; peak RSS growth %.1f MiB", total>>20,
 			len(bd.Items), n>>20, ttfb.Round(time.Microsecond), growth)

@@ -210,6 +210,36 @@ func TestBundle(t *testing.T) {
 				t.Errorf("English list:\n%s", etxt)
 			}
 		})
+		t.Run("Layout", func(t *testing.T) {
+			zr, err := zip.OpenReader(zipPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer zr.Close()
+			want := []string{bundle.ListName, bundle.MergedName}
+			for _, it := range b.Items {
+				want = append(want, it.ZipName)
+			}
+			want = append(want, bundle.ManifestName, bundle.SumsName)
+			if len(zr.File) != len(want) {
+				t.Fatalf("%d entries, want %d", len(zr.File), len(want))
+			}
+			for i, zf := range zr.File {
+				if zf.Name != want[i] {
+					t.Errorf("entry %d is %q, want %q", i, zf.Name, want[i])
+				}
+			}
+			for _, zf := range zr.File[2 : 2+len(b.Items)] {
+				deflated := strings.HasSuffix(zf.Name, ".txt") || strings.HasSuffix(zf.Name, ".eml")
+				if deflated != (zf.Method == zip.Deflate) {
+					t.Errorf("%s: method %d", zf.Name, zf.Method)
+				}
+				// Stored originals carry size and CRC in the local header.
+				if zf.Method == zip.Store && (zf.Flags&0x8 != 0 || zf.Flags&0x800 == 0) {
+					t.Errorf("%s: flags %#x, want no data descriptor and a UTF-8 name", zf.Name, zf.Flags)
+				}
+			}
+		})
 		t.Run("Verify", func(t *testing.T) {
 			r, err := bundle.VerifyZip(zipPath)
 			if err != nil || !r.OK() || r.Files != len(f.ev)+3 {

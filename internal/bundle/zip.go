@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -235,7 +236,13 @@ func (s *Service) writeBlob(ctx context.Context, zw *zip.Writer, e entry, mod ti
 	}
 	fh := &zip.FileHeader{Name: e.name, Method: method, Modified: mod}
 	fh.SetMode(0o444)
-	fw, err := zw.CreateHeader(fh)
+	var fw io.Writer
+	var err error
+	if e.hasCRC && method == zip.Store && e.size < math.MaxUint32 {
+		fw, err = zw.CreateRaw(rawHeader(fh, e))
+	} else {
+		fw, err = zw.CreateHeader(fh)
+	}
 	if err != nil {
 		return err
 	}
@@ -266,6 +273,43 @@ func (s *Service) writeBlob(ctx context.Context, zw *zip.Writer, e entry, mod ti
 		return fmt.Errorf("bundle: %s: %d bytes, want %d: %w", e.name, hr.Ref().Size, e.size, blob.ErrCorrupt)
 	}
 	return nil
+}
+
+// rawHeader completes a header for an original stored as is whose size and
+// CRC-32 are known from the record: the local header then carries them and
+// no data descriptor follows, which readers that stream stored entries
+// (java.util.zip, some archive tools) need. Entries of 4 GiB and more go
+// through CreateHeader, whose data descriptor carries ZIP64 sizes.
+func rawHeader(fh *zip.FileHeader, e entry) *zip.FileHeader {
+	fh.CRC32 = e.crc
+	fh.CompressedSize64, fh.UncompressedSize64 = uint64(e.size), uint64(e.size)
+	fh.CreatorVersion = fh.CreatorVersion&0xff00 | 20
+	fh.ReaderVersion = 20
+	fh.ModifiedDate, fh.ModifiedTime = msDosTime(fh.Modified)
+	if !isASCII(fh.Name) {
+		fh.Flags |= 0x800 // UTF-8 name, as CreateHeader sets it
+	}
+	return fh
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// msDosTime is the MS-DOS date and time of t (UTC), as the local header stores it.
+func msDosTime(t time.Time) (date, clock uint16) {
+	t = t.UTC()
+	if t.Year() < 1980 {
+		t = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	date = uint16(t.Day() + int(t.Month())<<5 + (t.Year()-1980)<<9)
+	clock = uint16(t.Second()/2 + t.Minute()<<5 + t.Hour()<<11)
+	return date, clock
 }
 
 // crcReader computes the CRC-32 (IEEE) and length of what passes through.
