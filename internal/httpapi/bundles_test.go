@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/dossier/dossier/internal/account"
+	"github.com/dossier/dossier/internal/blob"
 	"github.com/dossier/dossier/internal/blob/disk"
 	"github.com/dossier/dossier/internal/bundle"
 	"github.com/dossier/dossier/internal/dossier"
@@ -288,4 +289,17 @@ func testShare(t *testing.T, be *bundleEnv, bundleID string) {
 			t.Fatalf("after 4 bad tokens: %d %q", r.Status, r.Header.Get("Retry-After"))
 		}
 	})
+}
+
+// withBundles attaches a bundle service over blobs (the evidence blob
+// store), for tests outside this file such as the route matrix.
+func withBundles(t testing.TB, e *env, blobs blob.Store) *bundle.Service {
+	t.Helper()
+	svc, err := bundle.New(bundle.Config{Cases: e.store, Evidence: e.store, Documents: e.store, Bundles: e.store,
+		Blobs: blobs, WorkDir: filepath.Join(os.TempDir(), "dossier-bundle-test"), BaseURL: "https://dossier.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.api.Bundles = svc
+	return svc
 }
