@@ -108,6 +108,7 @@ func (s *Service) describe(ex *exhibit, note string) ([]byte, int, error) {
 	d.Para("本证据为电子数据，原件见本证据包内文件 / The original is the file in this bundle:", "")
 	d.Para(ex.ZipName, "")
 	d.Table([]render.Column{{Header: "项目 Item", Width: 28}, {Header: "内容 Value", Width: 72}}, [][]string{
+		{"类别 Kind", ex.kind},
 		{"原文件名 File name", ex.Filename},
 		{"类型 Media type", ex.MediaType},
 		{"大小 Size", fmt.Sprintf("%d 字节 bytes", ex.Size)},

@@ -2,6 +2,7 @@ package dossier
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -88,7 +89,7 @@ func (r *BundleRequest) Validate() error {
 	for i := range r.Items {
 		it := &r.Items[i]
 		it.Purpose = strings.TrimSpace(it.Purpose)
-		p := "items[" + itoa(i) + "]"
+		p := "items[" + strconv.Itoa(i) + "]"
 		if (it.EvidenceID == "") == (it.DocumentID == "") {
 			f.Add(p, "must name exactly one of evidence_id and document_id")
 		}
@@ -99,20 +100,6 @@ func (r *BundleRequest) Validate() error {
 		}
 	}
 	return f.Err()
-}
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var b [20]byte
-	n := len(b)
-	for i > 0 {
-		n--
-		b[n] = byte('0' + i%10)
-		i /= 10
-	}
-	return string(b[n:])
 }
 
 // Share is a public download link to a bundle. Only the sha256 of its token
