@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -203,7 +205,8 @@ func TestSecurityHeadersAndCookie(t *testing.T) {
 				t.Fatalf("CSP lacks %s", d)
 			}
 		}
-		if strings.Contains(web.CSP, "unsafe-inline") || strings.Contains(p.Body, "<script>") || strings.Contains(p.Body, " style=") {
+		if strings.Contains(web.CSP, "unsafe-inline") || strings.Contains(p.Body, "<script>") || strings.Contains(p.Body, " style=") ||
+			strings.Contains(p.Body, " on") && regexp.MustCompile(`\son[a-z]+=`).MatchString(p.Body) {
 			t.Fatal("inline script or style")
 		}
 		if p.Header.Get("X-Content-Type-Options") != "nosniff" || p.Header.Get("Referrer-Policy") == "" {
@@ -368,5 +371,24 @@ func TestAuditAndAdminPages(t *testing.T) {
 	}
 	if p := au.get("/admin"); p.Status != http.StatusForbidden {
 		t.Fatalf("auditor on admin page: %d", p.Status)
+	}
+}
+
+// No template carries inline script, inline style or event-handler
+// attributes: the CSP would block them and the page would silently break.
+func TestNoInlineScriptOrStyle(t *testing.T) {
+	ents, err := os.ReadDir("templates")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := regexp.MustCompile(`<script>|<script [^>]*>[^<]|\sstyle=|<style|\son[a-z]+=|javascript:`)
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join("templates", e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := bad.FindString(string(b)); m != "" {
+			t.Errorf("%s: %q is refused by the Content-Security-Policy", e.Name(), m)
+		}
 	}
 }
