@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"sync"
 
 	"github.com/gabriel-vasile/mimetype"
 
@@ -134,15 +135,91 @@ func (f filler) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// Readahead: the network is read in one goroutine while the blob store
+// hashes and writes in another, so on a machine with a spare core the
+// upload runs at the speed of the slower side instead of their sum. Memory
+// is bounded by readaheadBufs × readaheadSize per upload.
+const (
+	readaheadBufs = 4
+	readaheadSize = 512 << 10
+)
+
+type readahead struct {
+	full, free chan []byte
+	stop, done chan struct{}
+	err        error // set before full is closed
+	cur, last  []byte
+	closeOnce  sync.Once
+}
+
+func newReadahead(r io.Reader, n, size int) *readahead {
+	ra := &readahead{full: make(chan []byte, n), free: make(chan []byte, n),
+		stop: make(chan struct{}), done: make(chan struct{})}
+	for i := 0; i < n; i++ {
+		ra.free <- make([]byte, size)
+	}
+	go ra.run(r)
+	return ra
+}
+
+func (ra *readahead) run(r io.Reader) {
+	defer close(ra.done)
+	defer close(ra.full)
+	for {
+		var buf []byte
+		select {
+		case buf = <-ra.free:
+		case <-ra.stop:
+			ra.err = errors.New("evidence: upload abandoned")
+			return
+		}
+		n, err := r.Read(buf[:cap(buf)])
+		if n > 0 {
+			ra.full <- buf[:n] // never blocks: full holds every buffer
+		}
+		if err != nil {
+			ra.err = err
+			return
+		}
+	}
+}
+
+func (ra *readahead) Read(p []byte) (int, error) {
+	for len(ra.cur) == 0 {
+		if ra.last != nil {
+			ra.free <- ra.last[:cap(ra.last)]
+			ra.last = nil
+		}
+		buf, ok := <-ra.full
+		if !ok {
+			return 0, ra.err
+		}
+		ra.cur, ra.last = buf, buf
+	}
+	n := copy(p, ra.cur)
+	ra.cur = ra.cur[n:]
+	return n, nil
+}
+
+// Close stops the reading goroutine and waits for it, so nobody else
+// touches the request body afterwards. A client still sending is read at
+// most one more buffer.
+func (ra *readahead) Close() {
+	ra.closeOnce.Do(func() { close(ra.stop) })
+	<-ra.done
+}
+
 // storeFile streams one file part into the blob store. The first bytes are
 // peeked for the media type and stitched back in front of the rest, and an
 // audio probe watches the stream go by: the file is read exactly once.
 func (v *Vault) storeFile(ctx context.Context, p *multipart.Part) (*stored, error) {
-	src := &source{r: filler{p}, max: v.maxUpload()}
+	ra := newReadahead(filler{p}, readaheadBufs, readaheadSize)
+	defer ra.Close() // the part must be idle before the next NextPart
+	src := &source{r: ra, max: v.maxUpload()}
 	hdr := make([]byte, sniffLen)
 	n, err := io.ReadFull(src, hdr)
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		return nil, v.uploadError(src, err)
+		return nil, v.uploadError(ctx, src, err)
 	}
 	if n == 0 {
 		return nil, fieldErr("file", "is empty")
@@ -157,10 +234,10 @@ func (v *Vault) storeFile(ctx context.Context, p *multipart.Part) (*stored, erro
 	}
 	ref, err := v.Blobs.Put(ctx, r, "")
 	if err != nil {
-		return nil, v.uploadError(src, err)
+		return nil, v.uploadError(ctx, src, err)
 	}
 	if src.tooLarge { // defensive: Put saw EOF but the limit tripped
-		return nil, v.uploadError(src, nil)
+		return nil, v.uploadError(ctx, src, nil)
 	}
 	out.ref = ref
 	if probe != nil {
@@ -173,12 +250,17 @@ func (v *Vault) storeFile(ctx context.Context, p *multipart.Part) (*stored, erro
 
 // uploadError decides whose fault a failed upload was: too large (413), the
 // client's broken or interrupted body (400), or the storage (500).
-func (v *Vault) uploadError(src *source, err error) error {
+func (v *Vault) uploadError(ctx context.Context, src *source, err error) error {
 	if src.tooLarge {
 		return &dossier.Error{Code: dossier.ETOOLARGE, Message: fmt.Sprintf("file larger than the %d-byte limit", v.maxUpload()), Err: err}
 	}
 	if src.err != nil {
 		return bodyError(src.err, v.maxUpload())
+	}
+	// The request context ends when the client goes away; the store may
+	// notice that before the body reader reports the broken connection.
+	if ctx.Err() != nil {
+		return bodyError(context.Canceled, v.maxUpload())
 	}
 	return &dossier.Error{Code: dossier.EINTERNAL, Message: "could not store the file", Err: err}
 }
