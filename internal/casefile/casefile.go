@@ -152,7 +152,8 @@ func (s *Service) AddCommunication(ctx context.Context, a *dossier.Actor, caseID
 	}
 	m.ID, m.CaseID, m.CreatedBy, m.CreatedAt = dossier.NewID(), caseID, a.UserID(), s.Now().UTC()
 	err := s.Store.InTx(ctx, func(tx dossier.Store) error {
-		if _, err := tx.Case(ctx, caseID); err != nil {
+		c, err := tx.Case(ctx, caseID)
+		if err != nil {
 			return err
 		}
 		for _, id := range m.EvidenceIDs {
@@ -163,7 +164,9 @@ func (s *Service) AddCommunication(ctx context.Context, a *dossier.Actor, caseID
 			}
 		}
 		if s.Compliance != nil {
-			prior, err := tx.Communications(ctx, caseID)
+			// The daily limit is per debtor, across all of its cases.
+			from, to := s.Compliance.Day(m.OccurredAt)
+			prior, err := tx.DebtorCommunications(ctx, c.Debtor.Name, from, to)
 			if err != nil {
 				return err
 			}

@@ -21,6 +21,17 @@ const (
 	FlagOverDailyMax = "over_daily_limit"
 )
 
+// Day returns the bounds of the local calendar day of t.
+func (c *Compliance) Day(t time.Time) (from, to time.Time) {
+	loc := c.Location
+	if loc == nil {
+		loc = time.Local
+	}
+	l := t.In(loc)
+	from = time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
+	return from, from.AddDate(0, 0, 1)
+}
+
 // Check returns the compliance flags for m given the case's earlier records.
 // Written channels (letter, email) are not time-bound contacts.
 func (c *Compliance) Check(m *dossier.Communication, prior []*dossier.Communication) []string {

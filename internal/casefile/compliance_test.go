@@ -124,3 +124,51 @@ func TestComplianceStored(t *testing.T) {
 		}
 	}
 }
+
+// TestDailyLimitIsPerDebtor: contacts with one debtor count together across
+// all of its cases; another debtor's contacts do not count.
+func TestDailyLimitIsPerDebtor(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "meta.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	now := time.Date(2026, 3, 2, 20, 0, 0, 0, shanghai)
+	svc := &casefile.Service{Store: store, Now: func() time.Time { return now },
+		Compliance: &casefile.Compliance{Location: shanghai, StartHour: 8, EndHour: 21, MaxPerDay: 3}}
+	counsel := &dossier.Actor{User: &dossier.User{ID: "u1", Username: "counsel", Role: dossier.RoleCounsel}}
+	mk := func(number, debtor string) string {
+		c, err := svc.Create(ctx, counsel, &dossier.Case{Number: number, Creditor: dossier.Party{Name: "甲公司"},
+			Debtor: dossier.Party{Name: debtor}, Principal: 100000, DueDate: dossier.NewDate(2026, 1, 1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.ID
+	}
+	a1, a2, other := mk("D-1", "乙公司"), mk("D-2", "乙公司"), mk("D-3", "丙公司")
+	call := func(caseID string, hour int) []string {
+		m, err := svc.AddCommunication(ctx, counsel, caseID, &dossier.Communication{Channel: "phone",
+			OccurredAt: time.Date(2026, 3, 2, hour, 0, 0, 0, shanghai), Summary: "催款电话"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Flags
+	}
+	call(a1, 9)
+	call(a2, 10)
+	call(other, 11)
+	call(other, 12)
+	if f := call(a1, 13); len(f) != 0 {
+		t.Fatalf("third contact with the debtor flagged: %v", f)
+	}
+	if f := call(a2, 14); !slices.Equal(f, []string{casefile.FlagOverDailyMax}) {
+		t.Fatalf("fourth contact with the debtor over two cases: %v", f)
+	}
+	// The next day starts a new count (local day, not UTC day).
+	m, err := svc.AddCommunication(ctx, counsel, a1, &dossier.Communication{Channel: "phone",
+		OccurredAt: time.Date(2026, 3, 3, 8, 30, 0, 0, shanghai), Summary: "次日致电"})
+	if err != nil || len(m.Flags) != 0 {
+		t.Fatalf("next morning: %v %v", m.Flags, err)
+	}
+}

@@ -352,4 +352,7 @@ type CaseStore interface {
 	AddCommunication(ctx context.Context, m *Communication) error
 	// Communications lists a case's communications, oldest first.
 	Communications(ctx context.Context, caseID string) ([]*Communication, error)
+	// DebtorCommunications lists the communications, across all cases, with
+	// the debtor of that name that occurred in [from, to), oldest first.
+	DebtorCommunications(ctx context.Context, debtorName string, from, to time.Time) ([]*Communication, error)
 }

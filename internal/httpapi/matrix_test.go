@@ -54,6 +54,11 @@ var routePolicy = map[string]access{
 	"document.create": onCase(policy.DocumentCreate), "document.list": onCase(policy.DocumentRead),
 	"document.read": onCase(policy.DocumentRead), "document.download": onCase(policy.DocumentRead),
 	"document.readiness": onCase(policy.DocumentRead),
+
+	"limitation.read": onCase(policy.RecoveryRead), "payment.create": onCase(policy.RecoveryWrite),
+	"payment.list": onCase(policy.RecoveryRead), "plan.create": onCase(policy.RecoveryWrite),
+	"plan.list": onCase(policy.RecoveryRead), "filing.create": onCase(policy.RecoveryWrite),
+	"filing.list": onCase(policy.RecoveryRead), "dashboard.read": globally(policy.DashboardRead),
 }
 
 // matrixCase holds the objects of one case that route parameters point at.
@@ -73,6 +78,7 @@ func TestRouteRoleCaseMatrix(t *testing.T) {
 	blobs := newBlobs(t, "disk")
 	withSearch(t, e, withVault(t, e, blobs, 24*time.Hour, 1<<20), blobs)
 	withDocuments(t, e)
+	withRecovery(t, e)
 	admin := e.login("admin", adminPassword)
 
 	mk := func(number string) matrixCase {

@@ -5,9 +5,13 @@ import (
 	"database/sql"
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/dossier/dossier/internal/dossier"
 )
+
+const communicationColumns = `id, case_id, occurred_at, channel, summary, outcome,
+	promise_amount, promise_date, evidence_ids, flags, created_by, created_at, interruption`
 
 const caseColumns = `id, number, title, creditor, debtor, principal, interest, currency, contract_no,
 	due_date, stage, created_by, created_at, updated_at`
@@ -176,9 +180,18 @@ func (db *DB) AddCommunication(ctx context.Context, m *dossier.Communication) er
 
 // Communications lists a case's communications, oldest first.
 func (db *DB) Communications(ctx context.Context, caseID string) ([]*dossier.Communication, error) {
-	rows, err := db.q.QueryContext(ctx, `SELECT id, case_id, occurred_at, channel, summary, outcome,
-		promise_amount, promise_date, evidence_ids, flags, created_by, created_at, interruption
-		FROM communications WHERE case_id=$1 ORDER BY occurred_at, id`, caseID)
+	return db.communications(ctx, `WHERE case_id=$1`, caseID)
+}
+
+// DebtorCommunications lists communications with a debtor across its cases.
+func (db *DB) DebtorCommunications(ctx context.Context, debtorName string, from, to time.Time) ([]*dossier.Communication, error) {
+	return db.communications(ctx, `WHERE occurred_at >= $2 AND occurred_at < $3 AND case_id IN
+		(SELECT id FROM cases WHERE debtor_name = $1)`, debtorName, tm(from), tm(to))
+}
+
+func (db *DB) communications(ctx context.Context, where string, args ...any) ([]*dossier.Communication, error) {
+	rows, err := db.q.QueryContext(ctx, `SELECT `+communicationColumns+` FROM communications `+where+
+		` ORDER BY occurred_at, id`, args...)
 	if err != nil {
 		return nil, db.wrap("communications", err)
 	}
