@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -71,12 +70,16 @@ func (f *Front) documentsWith(c echo.Context, status int, formErr error, sent ur
 	t, err := f.cfg.Documents.Engine.Template(d.Template, d.DocLang)
 	if err == nil {
 		d.Title = t.Title
+		pre, err := f.cfg.Documents.Engine.Prefill(d.Template, d.DocLang, cs, time.Now())
+		if err != nil {
+			return err
+		}
 		for _, fl := range t.Fields {
 			label := fl.LabelZH
 			if lang == "en" {
 				label = fl.LabelEN
 			}
-			val := prefill(fl.Source, cs, f.location())
+			val := pre[fl.Name]
 			if sent != nil {
 				val = sent.Get("field." + fl.Name)
 			}
@@ -94,8 +97,8 @@ func (f *Front) documentsWith(c echo.Context, status int, formErr error, sent ur
 	return f.render(c, status, "documents", v)
 }
 
-// documentCreate sends only the values the user changed from the case's:
-// the document service fills the rest from the case itself, so the case
+// documentCreate sends only the values the user changed from the
+// pre-filled ones: the document service fills the rest itself, so the case
 // stays the one source.
 func (f *Front) documentCreate(c echo.Context) error {
 	a, err := needActor(c)
@@ -111,9 +114,13 @@ func (f *Front) documentCreate(c echo.Context) error {
 	form, _ := c.FormParams()
 	req := document.Request{Template: form.Get("template"), Lang: form.Get("lang"), Fields: map[string]string{}}
 	if t, terr := f.cfg.Documents.Engine.Template(req.Template, req.Lang); terr == nil {
+		pre, err := f.cfg.Documents.Engine.Prefill(req.Template, req.Lang, cs, time.Now())
+		if err != nil {
+			return err
+		}
 		for _, fl := range t.Fields {
 			v := strings.TrimSpace(form.Get("field." + fl.Name))
-			if v != "" && v != prefill(fl.Source, cs, f.location()) {
+			if v != "" && v != pre[fl.Name] {
 				req.Fields[fl.Name] = v
 			}
 		}
@@ -127,66 +134,6 @@ func (f *Front) documentCreate(c echo.Context) error {
 	}
 	q := url.Values{"template": {doc.Template}, "lang": {doc.Lang}, "doc": {doc.ID}, "ok": {"document"}}
 	return c.Redirect(http.StatusSeeOther, "/cases/"+id+"/documents?"+q.Encode()+"#preview")
-}
-
-// prefill shows what the document service will take from the case when a
-// field is left as it is; it is display only, the service resolves again.
-func prefill(source string, c *dossier.Case, loc *time.Location) string {
-	money := func(m dossier.Money) string {
-		if m <= 0 {
-			return ""
-		}
-		return m.String()
-	}
-	party := func(p dossier.Party, k string) string {
-		switch k {
-		case "name":
-			return p.Name
-		case "id_number":
-			return p.IDNumber
-		case "address":
-			return p.Address
-		case "representative":
-			return p.Representative
-		case "phone":
-			return p.Phone
-		}
-		return ""
-	}
-	switch {
-	case source == "now":
-		return time.Now().In(loc).Format("2006-01-02")
-	case strings.HasPrefix(source, "="):
-		return strings.TrimPrefix(source, "=")
-	case strings.HasPrefix(source, "case.creditor."):
-		return party(c.Creditor, strings.TrimPrefix(source, "case.creditor."))
-	case strings.HasPrefix(source, "case.debtor."):
-		return party(c.Debtor, strings.TrimPrefix(source, "case.debtor."))
-	}
-	switch strings.TrimPrefix(source, "case.") {
-	case "number":
-		return c.Number
-	case "title":
-		return c.Title
-	case "principal":
-		return money(c.Principal)
-	case "interest":
-		return money(c.Interest)
-	case "total":
-		return money(c.Total())
-	case "currency":
-		return c.Currency
-	case "contract_no":
-		return c.ContractNo
-	case "due_date":
-		if c.DueDate.IsZero() {
-			return ""
-		}
-		return c.DueDate.String()
-	case "days_overdue":
-		return strconv.Itoa(c.DaysOverdue)
-	}
-	return ""
 }
 
 func inputType(t string) string {

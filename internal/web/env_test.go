@@ -1,9 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -16,8 +18,12 @@ import (
 
 	"github.com/dossier/dossier/internal/account"
 	"github.com/dossier/dossier/internal/audit"
+	"github.com/dossier/dossier/internal/blob/disk"
+	"github.com/dossier/dossier/internal/bundle"
 	"github.com/dossier/dossier/internal/casefile"
+	"github.com/dossier/dossier/internal/document"
 	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/evidence"
 	"github.com/dossier/dossier/internal/httpapi"
 	"github.com/dossier/dossier/internal/sqlstore"
 	"github.com/dossier/dossier/internal/web"
@@ -57,8 +63,26 @@ func newEnv(t *testing.T, secure bool) *env {
 	}
 	cases := &casefile.Service{Store: store, Now: time.Now, Compliance: &casefile.Compliance{
 		Location: time.UTC, StartHour: 8, EndHour: 21, MaxPerDay: 6}}
-	api := httpapi.New(&httpapi.Server{Log: log, Accounts: acc, Audit: al, Cases: cases})
-	front := web.New(web.Config{Accounts: acc, Cases: cases, Audit: &audit.Trail{Store: store, Log: al}, Log: log, Secure: secure})
+	blobs, err := disk.New(filepath.Join(t.TempDir(), "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vault := &evidence.Vault{Store: store, Blobs: blobs, Now: time.Now, Log: log}
+	engine, err := document.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := &document.Service{Engine: engine, Store: store, Blobs: blobs, Now: time.Now}
+	bundles, err := bundle.New(bundle.Config{Cases: store, Evidence: store, Documents: store, Bundles: store,
+		Blobs: blobs, WorkDir: t.TempDir(), BaseURL: "http://dossier.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trail := &audit.Trail{Store: store, Log: al}
+	api := httpapi.New(&httpapi.Server{Log: log, Accounts: acc, Audit: al, Cases: cases, Evidence: vault,
+		Documents: docs, Bundles: bundles, Trail: trail})
+	front := web.New(web.Config{Accounts: acc, Cases: cases, Evidence: vault, Documents: docs, Bundles: bundles,
+		Audit: trail, Log: log, Secure: secure})
 	front.Register(api.Echo)
 	srv := httptest.NewServer(api.Handler())
 	t.Cleanup(srv.Close)
@@ -157,3 +181,25 @@ func (b *client) login(user string) {
 		b.t.Fatalf("login %s: %d\n%s", user, p.Status, p.Body)
 	}
 }
+
+// upload posts a file to the evidence API as the page's script does: the
+// session cookie plus the CSRF header.
+func (b *client) upload(caseID, name, kind string, data []byte, csrf string) *response {
+	b.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("kind", kind)
+	_ = mw.WriteField("title", name)
+	fw, _ := mw.CreateFormFile("file", name)
+	_, _ = fw.Write(data)
+	_ = mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, b.e.srv.URL+"/api/v1/cases/"+caseID+"/evidence", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if csrf != "" {
+		req.Header.Set(web.CSRFHeader, csrf)
+	}
+	return b.do(req)
+}
+
+// today returns the date n days from now, as a form writes it.
+func (e *env) today(n int) string { return time.Now().AddDate(0, 0, n).Format("2006-01-02") }
