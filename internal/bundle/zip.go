@@ -238,7 +238,7 @@ func (s *Service) writeBlob(ctx context.Context, zw *zip.Writer, e entry, mod ti
 	fh.SetMode(0o444)
 	var fw io.Writer
 	var err error
-	if e.hasCRC && method == zip.Store && e.size < math.MaxUint32 {
+	if e.hasCRC && method == zip.Store && e.size < rawLimit {
 		fw, err = zw.CreateRaw(rawHeader(fh, e))
 	} else {
 		fw, err = zw.CreateHeader(fh)
@@ -274,6 +274,10 @@ func (s *Service) writeBlob(ctx context.Context, zw *zip.Writer, e entry, mod ti
 	}
 	return nil
 }
+
+// rawLimit is the size from which a stored original goes through
+// CreateHeader (a variable so tests can send small files down that path).
+var rawLimit int64 = math.MaxUint32
 
 // rawHeader completes a header for an original stored as is whose size and
 // CRC-32 are known from the record: the local header then carries them and
