@@ -324,7 +324,8 @@ func TestBrowserJourney(t *testing.T) {
 	if !hasEvidence {
 		t.Fatal("no upload form: the evidence vault is not wired into the pages")
 	}
-	j.do("choose kind", chromedp.SetValue(chromedp.CSS("#up-kind"), "letter"))
+	j.do("choose kind", chromedp.SetValue(chromedp.CSS("#up-kind"), "letter"),
+		chromedp.SetValue(chromedp.CSS("#up-transcript"), "催收员：您好，关于 HT-2026-0042 合同的货款……\n对方：这个月底前先付一半。"))
 	j.do("upload", chromedp.SetUploadFiles(chromedp.CSS("#up-files"), testFiles(t)),
 		poll(`document.querySelector("[data-upload]").getAttribute("data-finished") !== ""`+
 			` && document.querySelectorAll("#uploads li").length === 3`))
@@ -338,6 +339,23 @@ func TestBrowserJourney(t *testing.T) {
 		t.Fatalf("evidence table lists %s items, want 3", n)
 	}
 	j.shot("case-with-evidence")
+	// The recording plays in an audio element with its transcript; the
+	// scan shows inline.
+	hrefs := map[string]string{}
+	for _, name := range []string{"电话录音.wav", "对账单扫描.png"} {
+		hrefs[name] = j.eval(`Array.from(document.querySelectorAll("#evidence-table a")).find(a => a.textContent === "` + name + `").getAttribute("href")`)
+	}
+	j.do("open recording", chromedp.Navigate(base+hrefs["电话录音.wav"]), chromedp.WaitVisible(chromedp.CSS(".transcript")))
+	if ok := j.eval(`String(!!document.querySelector(".preview audio[controls]"))`); ok != "true" {
+		t.Error("recording has no audio player")
+	}
+	j.shot("evidence-recording")
+	j.do("open scan", chromedp.Navigate(base+hrefs["对账单扫描.png"]), chromedp.WaitVisible(chromedp.CSS(".preview img")))
+	j.shot("evidence-image")
+	if ok := j.eval(`String(document.querySelector(".preview img").naturalWidth > 0)`); ok != "true" {
+		t.Error("image evidence preview did not load")
+	}
+	j.do("back to case", chromedp.Navigate(base+caseURL))
 
 	// Search for words of the PDF letter, open the hit.
 	if hasSearch := j.eval(`String(!!document.querySelector('a[href="/search"]'))`); hasSearch == "true" {
@@ -347,6 +365,7 @@ func TestBrowserJourney(t *testing.T) {
 		}
 		j.shot("search")
 		j.do("open hit", chromedp.Click(chromedp.CSS(".hit-link")), chromedp.WaitVisible(chromedp.CSS("#sha")))
+		time.Sleep(1500 * time.Millisecond) // let the PDF viewer draw the page
 		j.shot("evidence-pdf")
 		j.do("verify", chromedp.Click(chromedp.CSS("#verify")), chromedp.WaitVisible(chromedp.CSS("#verify-result")))
 		if r := j.text("#verify-result"); !strings.Contains(r, "校验通过") {
@@ -381,6 +400,34 @@ func TestBrowserJourney(t *testing.T) {
 		j.shot("document-generated")
 	} else {
 		t.Log("documents not wired: skipped the lawyer's letter")
+	}
+
+	// The case page on a tablet, and in English.
+	j.do("tablet", chromedp.EmulateViewport(820, 1180), chromedp.Navigate(base+caseURL), chromedp.WaitVisible(chromedp.CSS("#stage-now")))
+	j.shot("case-tablet")
+	j.do("desktop", chromedp.EmulateViewport(1280, 900))
+	j.do("english", clickNav(`form[action="/lang"] button`))
+	if s := j.text("#stage-now"); s != "Lawyer's letter" {
+		t.Errorf("English page shows stage %q", s)
+	}
+	j.shot("case-english")
+	j.do("chinese", clickNav(`form[action="/lang"] button`))
+
+	// Administration and, where wired, the audit trail.
+	j.do("admin", chromedp.Navigate(base+"/admin"), chromedp.WaitVisible(chromedp.CSS("#create-user")))
+	j.do("create firm user", chromedp.SetValue(chromedp.CSS("#f-username"), "mingli-law"),
+		chromedp.SetValue(chromedp.CSS("#f-display-name"), "明理律所 王明"), chromedp.SetValue(chromedp.CSS("#f-role"), "external"),
+		chromedp.SetValue(chromedp.CSS("#f-password"), "a long enough password"), clickNav("#create-user"))
+	j.do("grant", chromedp.SetValue(chromedp.CSS("#f-access"), "read"), clickNav("#grant-submit"))
+	j.shot("admin")
+	if hasAudit := j.eval(`String(!!document.querySelector('a[href="/audit"]'))`); hasAudit == "true" {
+		j.do("audit", chromedp.Navigate(base+"/audit/verify"), chromedp.WaitVisible(chromedp.CSS("#audit-verify")))
+		if v := j.text("#audit-verify"); !strings.Contains(v, "✔") {
+			t.Errorf("audit chain: %q", v)
+		}
+		j.shot("audit")
+	} else {
+		t.Log("audit trail not wired: no audit page")
 	}
 
 	// Build a bundle of everything, in a chosen order, with purposes.

@@ -275,7 +275,9 @@ var catalogue = map[string][2]string{
 	"share.new":                          {"新建分享链接", "New share link"},
 	"share.create":                       {"创建链接", "Create link"},
 
-	"case.limitation_expired": {"已届满", "expired"},
-	"case.days_left":          {"剩余 %d 天", "%d days left"},
-	"upload.refresh":          {"刷新证据列表", "Refresh the evidence list"},
+	"case.limitation_expired":   {"已届满", "expired"},
+	"case.days_left":            {"剩余 %d 天", "%d days left"},
+	"upload.refresh":            {"刷新证据列表", "Refresh the evidence list"},
+	"evidence.transcript_field": {"录音文字稿（可选）", "Transcript (optional)"},
+	"evidence.transcript_hint":  {"只随本批中的录音文件一起保存。", "Stored only with the recordings of this batch."},
 }

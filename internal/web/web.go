@@ -26,6 +26,7 @@ import (
 	"github.com/dossier/dossier/internal/document"
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/evidence"
+	"github.com/dossier/dossier/internal/httpapi"
 	"github.com/dossier/dossier/internal/indexer"
 	"github.com/dossier/dossier/internal/recovery"
 )
@@ -103,6 +104,7 @@ func parsePages(fm template.FuncMap) map[string]*template.Template {
 // middleware cover pages too.
 func (f *Front) Register(e *echo.Echo) {
 	e.Use(f.session)
+	e.HTTPErrorHandler = f.notFoundPage(e.HTTPErrorHandler)
 	static, _ := fs.Sub(staticFS, "static")
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/",
 		cacheStatic(http.FileServer(http.FS(static)))))).Name = "web.static"
@@ -156,6 +158,24 @@ func (f *Front) Register(e *echo.Echo) {
 	post("/admin/users", "web.user.create", f.adminCreateUser)
 	post("/admin/grants", "web.grant.create", f.grantCreate)
 	post("/admin/grants/revoke", "web.grant.delete", f.grantRevoke)
+}
+
+// notFoundPage shows the friendly page to a browser that asked for a path
+// no route serves; API clients and every matched route keep the problem
+// answers of the API's error handler.
+func (f *Front) notFoundPage(next echo.HTTPErrorHandler) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		req := c.Request()
+		if c.Path() == "" && !c.Response().Committed && !strings.HasPrefix(req.URL.Path, "/api/") &&
+			req.Method == http.MethodGet && strings.Contains(req.Header.Get("Accept"), "text/html") &&
+			httpapi.Status(httpapi.FromEcho(err)) == http.StatusNotFound {
+			securityHeaders(c.Response().Header())
+			if rerr := f.renderError(c, err); rerr == nil {
+				return
+			}
+		}
+		next(err, c)
+	}
 }
 
 // cacheStatic lets browsers keep the embedded assets briefly; they change

@@ -392,3 +392,18 @@ func TestNoInlineScriptOrStyle(t *testing.T) {
 		}
 	}
 }
+
+func TestUnknownPathIsAPage(t *testing.T) {
+	e := newEnv(t, false)
+	b := e.client()
+	req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/no/such/page", nil)
+	req.Header.Set("Accept", "text/html,application/xhtml+xml")
+	if p := b.do(req); p.Status != http.StatusNotFound || !strings.Contains(p.Body, "<h1>404") || p.Header.Get("Content-Security-Policy") != web.CSP {
+		t.Fatalf("browser: %d %q", p.Status, p.Header.Get("Content-Type"))
+	}
+	req, _ = http.NewRequest(http.MethodGet, e.srv.URL+"/api/v1/no-such", nil)
+	req.Header.Set("Accept", "text/html")
+	if p := b.do(req); p.Status != http.StatusNotFound || p.Header.Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("api: %d %q", p.Status, p.Header.Get("Content-Type"))
+	}
+}

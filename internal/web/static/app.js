@@ -59,6 +59,10 @@
       fd.append("kind", kind.value);
       var t = title.value.trim();
       fd.append("title", t ? (queue.total > 1 ? t + " — " + file.name : t) : file.name);
+      var tr = box.querySelector("#up-transcript");
+      if (tr && tr.value.trim() && /^audio\//.test(file.type || "")) {
+        fd.append("transcript", tr.value.trim());
+      }
       fd.append("file", file, file.name);
       var xhr = new XMLHttpRequest();
       xhr.open("POST", url);
