@@ -127,7 +127,16 @@ func wire(ctx context.Context, cfg *Config, logw io.Writer) (*App, error) {
 		a.Close(ctx)
 		return nil, err
 	}
-	a.API = httpapi.New(&httpapi.Server{Log: a.Log, Accounts: a.Accounts, Cases: a.Cases, Audit: a.Audit,
+	// Broken template overrides (DOSSIER_TEMPLATES) stop the start, naming
+	// the file and line, rather than the first generation.
+	engine, err := document.Load(cfg.Templates)
+	if err != nil {
+		a.Close(ctx)
+		return nil, fmt.Errorf("document templates (DOSSIER_TEMPLATES): %w", err)
+	}
+	a.Docs = &document.Service{Engine: engine, Store: a.Store, Blobs: a.Blobs, Now: time.Now}
+	a.API = httpapi.New(&httpapi.Server{Documents: a.Docs, Trail: &audit.Trail{Store: a.Store, Log: a.Audit},
+		Log: a.Log, Accounts: a.Accounts, Cases: a.Cases, Audit: a.Audit,
 		Evidence: a.Evidence,
 		Bundles:  bundles,
 		Search:   a.Indexer,
