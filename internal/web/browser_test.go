@@ -398,6 +398,13 @@ func TestBrowserJourney(t *testing.T) {
 			chromedp.SetValue(chromedp.CSS("#doc-licence_no"), "13301201510123456"),
 			chromedp.Click(chromedp.CSS("#generate")), chromedp.WaitVisible(chromedp.CSS("#document-download")))
 		j.shot("document-generated")
+		ct, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(document.querySelector("#preview iframe").src).then(r => r.status + " " + r.headers.get("content-type"))`, chromedp.EvalAwaitPromise))
+		if err != nil || ct != "200 application/pdf" {
+			t.Errorf("preview frame answers %q, %v", ct, err)
+		}
+		if v := j.eval(`document.querySelector("#doc-firm_name").value`); v != "浙江明理律师事务所" {
+			t.Errorf("the next letter does not start from the last one's values: %q", v)
+		}
 	} else {
 		t.Log("documents not wired: skipped the lawyer's letter")
 	}

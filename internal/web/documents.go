@@ -80,6 +80,10 @@ func (f *Front) documentsWith(c echo.Context, status int, formErr error, sent ur
 				label = fl.LabelEN
 			}
 			val := pre[fl.Name]
+			if d.Show != nil && d.Show.Template == d.Template && d.Show.Lang == d.DocLang && d.Show.Fields[fl.Name] != "" {
+				// Start the next document from the values of the one shown.
+				val = d.Show.Fields[fl.Name]
+			}
 			if sent != nil {
 				val = sent.Get("field." + fl.Name)
 			}
