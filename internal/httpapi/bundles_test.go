@@ -259,6 +259,27 @@ func testShare(t *testing.T, be *bundleEnv, bundleID string) {
 			t.Fatalf("revoked link: %d", r.Status)
 		}
 	})
+	t.Run("RevokeByID", func(t *testing.T) {
+		// The list shows share IDs, never tokens: an ID revokes too.
+		tok := be.share(t, bundleID, 0, time.Hour)
+		var l struct {
+			Items []struct {
+				ID   string `json:"id"`
+				Live bool   `json:"live"`
+			} `json:"items"`
+		}
+		be.do("GET", "/api/v1/bundles/"+bundleID+"/shares", be.admin, nil).json(t, &l)
+		id := l.Items[len(l.Items)-1].ID
+		if r := be.do("DELETE", "/api/v1/bundles/"+bundleID+"/shares/"+id, be.admin, nil); r.Status != 204 {
+			t.Fatalf("revoke by id: %d %s", r.Status, r.Body)
+		}
+		if r := be.get("/s/"+tok, "", nil); r.Status != 404 {
+			t.Fatalf("link revoked by id: %d", r.Status)
+		}
+		if r := be.do("DELETE", "/api/v1/bundles/"+bundleID+"/shares/nope", be.admin, nil); r.Status != 404 {
+			t.Fatalf("revoke unknown: %d", r.Status)
+		}
+	})
 	t.Run("ErrExpired", func(t *testing.T) {
 		tok := be.share(t, bundleID, 0, time.Hour)
 		if r := be.get("/s/"+tok, "", html); r.Status != 200 {
