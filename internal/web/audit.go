@@ -69,11 +69,17 @@ func (f *Front) head(c echo.Context, d *auditData) error {
 // auditPage lists events for admins and auditors; audit.Trail decides who
 // may and masks what some roles must not see.
 func (f *Front) auditPage(c echo.Context) error {
+	return f.auditWith(c, nil)
+}
+
+// auditWith renders the filters, a page of events and, after a
+// verification, its report.
+func (f *Front) auditWith(c echo.Context, rep *audit.Report) error {
 	a, err := needActor(c)
 	if err != nil {
 		return err
 	}
-	d := &auditData{Filter: c.QueryParams()}
+	d := &auditData{Filter: c.QueryParams(), Report: rep}
 	v := f.newView(c, "audit.title", d)
 	af := f.auditFilter(c, v)
 	if len(v.Errors) == 0 {
@@ -136,9 +142,5 @@ func (f *Front) auditVerify(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d := &auditData{Filter: url.Values{}, Report: &rep}
-	if err := f.head(c, d); err != nil {
-		return err
-	}
-	return f.render(c, http.StatusOK, "audit", f.newView(c, "audit.title", d))
+	return f.auditWith(c, &rep)
 }
