@@ -37,7 +37,6 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -77,7 +76,6 @@ type Config struct {
 // Service creates bundles, streams them and manages their share links.
 type Service struct {
 	cfg Config
-	pdf sync.Mutex // pdfcpu keeps font state in package globals: one build at a time
 }
 
 // New returns a Service with defaults filled in.

@@ -25,6 +25,9 @@ const stampFont = "WenQuanYiMicroHei"
 var (
 	pdfcpuOnce sync.Once
 	pdfcpuErr  error
+	// pdfMu serialises PDF builds in the process: pdfcpu keeps its
+	// configuration and fonts in package globals.
+	pdfMu sync.Mutex
 )
 
 // setupPDFCPU points pdfcpu's configuration directory into workDir and
@@ -59,17 +62,6 @@ func pdfConf() *model.Configuration {
 // and the two evidence lists as blobs, and fills b.Items, b.Pages, b.Merged,
 // b.ListZH and b.ListEN.
 func (s *Service) build(ctx context.Context, c *dossier.Case, b *dossier.Bundle, exs []*exhibit) error {
-	s.pdf.Lock()
-	defer s.pdf.Unlock()
-	if err := s.setupPDFCPU(); err != nil {
-		return err
-	}
-	dir, err := os.MkdirTemp(s.cfg.WorkDir, "build-")
-	if err != nil {
-		return fmt.Errorf("bundle: temp dir: %w", err)
-	}
-	defer os.RemoveAll(dir)
-
 	// Re-verify every original against its pinned sha256 now, so a bundle is
 	// never made of damaged bytes, and keep its CRC-32 for cheap checks
 	// while downloads stream.
@@ -85,6 +77,19 @@ func (s *Service) build(ctx context.Context, c *dossier.Case, b *dossier.Bundle,
 		}
 		ex.CRC32 = crc
 	}
+
+	// The checks above run concurrently with other builds; pdfcpu does not.
+	pdfMu.Lock()
+	defer pdfMu.Unlock()
+	if err := s.setupPDFCPU(); err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp(s.cfg.WorkDir, "build-")
+	if err != nil {
+		return fmt.Errorf("bundle: temp dir: %w", err)
+	}
+	defer os.RemoveAll(dir)
+
 	var parts []string
 	var bms []pdfcpu.Bookmark
 	page := 1
