@@ -351,6 +351,20 @@ func TestBrowserJourney(t *testing.T) {
 	}
 	j.shot("evidence-recording")
 	j.do("open scan", chromedp.Navigate(base+hrefs["对账单扫描.png"]), chromedp.WaitVisible(chromedp.CSS(".preview img")))
+	// A new version keeps the old one.
+	v2 := filepath.Join(t.TempDir(), "对账单扫描-修订.png")
+	scan, _ := os.ReadFile("../extract/testdata/ocr.png")
+	if err := os.WriteFile(v2, append(scan, "revised"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	j.do("new version", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.WaitEvent(page.LoadEventFired, func(page.EventLoadEventFired) bool { return true },
+			chromedp.SetUploadFiles(chromedp.CSS("#ver-file"), []string{v2}))(ctx, tg)
+		return err
+	}), chromedp.WaitVisible(chromedp.CSS(".preview img")))
+	if n := j.eval(`String(document.querySelectorAll("section[aria-labelledby=h-versions] tbody tr").length)`); n != "2" {
+		t.Errorf("versions listed after a new one: %s", n)
+	}
 	j.shot("evidence-image")
 	if ok := j.eval(`String(document.querySelector(".preview img").naturalWidth > 0)`); ok != "true" {
 		t.Error("image evidence preview did not load")

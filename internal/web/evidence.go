@@ -45,6 +45,7 @@ type evidenceData struct {
 	Versions  []*dossier.EvidenceVersion
 	Preview   string // pdf, image, audio, text or ""
 	CanHold   bool
+	CanWrite  bool // a new version
 	Check     *evidence.Check
 	CheckDone bool
 }
@@ -64,6 +65,7 @@ func (f *Front) evidenceShowWith(c echo.Context, check *evidence.Check) error {
 		return err
 	}
 	d := &evidenceData{Item: e, Preview: previewKind(e.MediaType), CanHold: policy.Can(a, policy.EvidenceHold, e.CaseID) == nil,
+		CanWrite: policy.Can(a, policy.EvidenceWrite, e.CaseID) == nil,
 		Check: check, CheckDone: check != nil}
 	if d.Versions, err = f.cfg.Evidence.Versions(ctx, a, e.ID); err != nil {
 		return err

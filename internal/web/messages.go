@@ -280,4 +280,8 @@ var catalogue = map[string][2]string{
 	"upload.refresh":            {"刷新证据列表", "Refresh the evidence list"},
 	"evidence.transcript_field": {"录音文字稿（可选）", "Transcript (optional)"},
 	"evidence.transcript_hint":  {"只随本批中的录音文件一起保存。", "Stored only with the recordings of this batch."},
+	"evidence.new_version":      {"上传新版本", "Upload a new version"},
+	"evidence.version_hint":     {"旧版本保留可查，不会被覆盖。", "Earlier versions stay readable; nothing is overwritten."},
+	"evidence.version_done":     {"新版本已保存。", "New version stored."},
+	"evidence.version_same":     {"与当前版本内容相同，未改变。", "Same bytes as the current version: nothing changed."},
 }

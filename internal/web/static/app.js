@@ -169,7 +169,44 @@
     });
   }
 
+  // A new version of an evidence item: one file to the versions API, with
+  // a progress bar; the page reloads to list it.
+  function initVersion(box) {
+    var input = box.querySelector("input[type=file]");
+    var bar = box.querySelector("progress");
+    var status = box.querySelector("[role=status]");
+    function msg(name) { return box.getAttribute("data-msg-" + name) || name; }
+    input.addEventListener("change", function () {
+      if (!input.files.length) { return; }
+      var fd = new FormData();
+      fd.append("file", input.files[0], input.files[0].name);
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", box.getAttribute("data-version-upload"));
+      xhr.setRequestHeader("X-CSRF-Token", box.getAttribute("data-csrf"));
+      xhr.setRequestHeader("Accept", "application/json");
+      bar.hidden = false;
+      xhr.upload.onprogress = function (ev) {
+        if (ev.lengthComputable) { bar.value = Math.round(ev.loaded * 100 / ev.total); }
+      };
+      xhr.onload = function () {
+        if (xhr.status === 201) {
+          status.textContent = msg("done");
+          window.location.reload();
+        } else if (xhr.status === 200) {
+          status.textContent = msg("same");
+        } else {
+          var detail = "";
+          try { detail = JSON.parse(xhr.responseText).detail || ""; } catch (e) { detail = ""; }
+          status.textContent = msg("failed") + " (" + xhr.status + (detail ? ": " + detail : "") + ")";
+        }
+      };
+      xhr.onerror = function () { status.textContent = msg("failed"); };
+      xhr.send(fd);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-version-upload]").forEach(initVersion);
     document.querySelectorAll("[data-upload]").forEach(initUpload);
     document.querySelectorAll("form[data-confirm]").forEach(initConfirm);
     document.querySelectorAll("table[data-order]").forEach(initOrder);
