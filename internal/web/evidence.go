@@ -66,7 +66,7 @@ func (f *Front) evidenceShowWith(c echo.Context, check *evidence.Check) error {
 	}
 	d := &evidenceData{Item: e, Preview: previewKind(e.MediaType), CanHold: policy.Can(a, policy.EvidenceHold, e.CaseID) == nil,
 		CanWrite: policy.Can(a, policy.EvidenceWrite, e.CaseID) == nil,
-		Check: check, CheckDone: check != nil}
+		Check:    check, CheckDone: check != nil}
 	if d.Versions, err = f.cfg.Evidence.Versions(ctx, a, e.ID); err != nil {
 		return err
 	}
