@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossier/dossier/internal/blob"
 	"github.com/dossier/dossier/internal/blob/disk"
 	"github.com/dossier/dossier/internal/document"
 	"github.com/dossier/dossier/internal/dossier"
@@ -23,16 +24,19 @@ var (
 	engineErr  error
 )
 
-// withDocuments attaches the document service (real engine, real disk blobs).
-func withDocuments(t *testing.T, e *env) *document.Service {
+// withDocuments attaches the document service (real engine) over blobs, or
+// over a fresh disk store when blobs is nil.
+func withDocuments(t testing.TB, e *env, blobs blob.Store) *document.Service {
 	t.Helper()
 	engineOnce.Do(func() { engine, engineErr = document.Load("") })
 	if engineErr != nil {
 		t.Fatal(engineErr)
 	}
-	blobs, err := disk.New(filepath.Join(t.TempDir(), "blobs"))
-	if err != nil {
-		t.Fatal(err)
+	if blobs == nil {
+		var err error
+		if blobs, err = disk.New(filepath.Join(t.TempDir(), "blobs")); err != nil {
+			t.Fatal(err)
+		}
 	}
 	svc := &document.Service{Engine: engine, Store: e.store, Blobs: blobs, Now: time.Now}
 	e.api.Documents = svc
@@ -49,7 +53,7 @@ func TestDocumentsAPI(t *testing.T) {
 	for _, backend := range []string{"sqlite", "postgres"} {
 		t.Run(backend, func(t *testing.T) {
 			e := newEnv(t, backend)
-			svc := withDocuments(t, e)
+			svc := withDocuments(t, e, nil)
 			admin := e.login("admin", adminPassword)
 			c := e.createCase(admin, "2026-HZ-0100")
 

@@ -59,6 +59,13 @@ var routePolicy = map[string]access{
 	"payment.list": onCase(policy.RecoveryRead), "plan.create": onCase(policy.RecoveryWrite),
 	"plan.list": onCase(policy.RecoveryRead), "filing.create": onCase(policy.RecoveryWrite),
 	"filing.list": onCase(policy.RecoveryRead), "dashboard.read": globally(policy.DashboardRead),
+
+	"bundle.create": onCase(policy.BundleCreate), "bundle.list": onCase(policy.BundleRead),
+	"bundle.read": onCase(policy.BundleRead), "bundle.download": onCase(policy.BundleRead),
+	"share.create": onCase(policy.ShareManage), "share.list": onCase(policy.ShareManage),
+	"share.revoke": onCase(policy.ShareManage),
+	// Share links are the outside firm's way in without an account.
+	"share.open": public, "share.download": public,
 }
 
 // matrixCase holds the objects of one case that route parameters point at.
@@ -66,6 +73,7 @@ type matrixCase struct {
 	id       string
 	evidence string
 	document string
+	bundle   string
 }
 
 // TestRouteRoleCaseMatrix calls every registered API route as every role, on
@@ -77,7 +85,8 @@ func TestRouteRoleCaseMatrix(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	blobs := newBlobs(t, "disk")
 	withSearch(t, e, withVault(t, e, blobs, 24*time.Hour, 1<<20), blobs)
-	withDocuments(t, e)
+	withDocuments(t, e, blobs)
+	withBundles(t, e, blobs)
 	withRecovery(t, e)
 	admin := e.login("admin", adminPassword)
 
@@ -91,12 +100,28 @@ func TestRouteRoleCaseMatrix(t *testing.T) {
 		r = e.do("POST", "/api/v1/cases/"+c.ID+"/documents", admin, map[string]any{"template": "lawyer_letter", "fields": letterFields})
 		var d dossier.Document
 		r.json(t, &d)
-		if ev.ID == "" || d.ID == "" {
-			t.Fatalf("fixtures for %s: evidence %q document %q", number, ev.ID, d.ID)
+		r = e.do("POST", "/api/v1/cases/"+c.ID+"/bundles", admin, map[string]any{"title": "卷宗",
+			"items": []map[string]string{{"evidence_id": ev.ID, "purpose": "证明合同关系"}, {"document_id": d.ID, "purpose": "催告"}}})
+		var b struct{ ID string }
+		r.json(t, &b)
+
+		if ev.ID == "" || d.ID == "" || b.ID == "" {
+			t.Fatalf("fixtures for %s: evidence %q document %q bundle %q", number, ev.ID, d.ID, b.ID)
 		}
-		return matrixCase{id: c.ID, evidence: ev.ID, document: d.ID}
+		return matrixCase{id: c.ID, evidence: ev.ID, document: d.ID, bundle: b.ID}
 	}
 	granted, other := mk("M-GRANTED"), mk("M-OTHER")
+	share := func(bundleID string) string {
+		r := e.do("POST", "/api/v1/bundles/"+bundleID+"/shares", admin, map[string]any{
+			"expires_at": time.Now().Add(time.Hour).Format(time.RFC3339), "max_downloads": 1000})
+		var s struct{ Token string }
+		r.json(t, &s)
+		if s.Token == "" {
+			t.Fatalf("share: %d %s", r.Status, r.Body)
+		}
+		return s.Token
+	}
+	publicToken := share(granted.bundle)
 
 	type role struct {
 		name   string
@@ -149,8 +174,16 @@ func TestRouteRoleCaseMatrix(t *testing.T) {
 		}
 		for _, target := range targets {
 			for _, ro := range roles {
+				token := publicToken
+				if rt.action == "share.revoke" {
+					token = share(target.bundle) // revoking uses the link up
+				}
 				path := param.ReplaceAllStringFunc(rt.path, func(m string) string {
 					switch m[1:] {
+					case "bundle_id":
+						return target.bundle
+					case "token":
+						return token
 					case "case_id":
 						return target.id
 					case "evidence_id":
