@@ -407,3 +407,39 @@ func TestUnknownPathIsAPage(t *testing.T) {
 		t.Fatalf("api: %d %q", p.Status, p.Header.Get("Content-Type"))
 	}
 }
+
+// A language chosen before signing in carries over to the account, and a
+// page that needed a session is where sign-in leads back to.
+func TestSignedOutLanguageAndReturn(t *testing.T) {
+	e := newEnv(t, false)
+	c := e.newCase("2026-HZ-0500", "")
+	b := e.client()
+	p := b.get("/cases/" + c.ID)
+	if p.Status != http.StatusSeeOther || p.Header.Get("Location") != "/login?next=%2Fcases%2F"+c.ID {
+		t.Fatalf("anonymous case page: %d %q", p.Status, p.Header.Get("Location"))
+	}
+	tok := b.csrf("/login")
+	if r := b.post("/lang", url.Values{"csrf": {tok}, "lang": {"en"}, "back": {"/login"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("switch: %d", r.Status)
+	}
+	login := b.get("/login?next=%2Fcases%2F" + c.ID)
+	if !strings.Contains(login.Body, `lang="en"`) || !strings.Contains(login.Body, "Sign in") {
+		t.Fatal("signed-out switch not applied")
+	}
+	tok = csrfRE.FindStringSubmatch(login.Body)[1]
+	r := b.post("/login", url.Values{"csrf": {tok}, "username": {"admin"}, "password": {adminPassword}, "next": {"/cases/" + c.ID}})
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/cases/"+c.ID {
+		t.Fatalf("login: %d → %q", r.Status, r.Header.Get("Location"))
+	}
+	if u, _ := e.store.UserByName(context.Background(), "admin"); u.Lang != "en" {
+		t.Fatalf("language chosen before sign-in not stored: %q", u.Lang)
+	}
+	t.Run("ErrBadPassword", func(t *testing.T) {
+		b := e.client()
+		tok := b.csrf("/login")
+		r := b.post("/login", url.Values{"csrf": {tok}, "username": {"admin"}, "password": {"wrong password!"}})
+		if r.Status != http.StatusUnauthorized || !strings.Contains(r.Body, "用户名或密码错误") || strings.Contains(r.Body, "wrong password!") {
+			t.Fatalf("bad password: %d", r.Status)
+		}
+	})
+}
