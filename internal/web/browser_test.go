@@ -59,6 +59,12 @@ func TestBrowserJourney(t *testing.T) {
 		t.Errorf("95 days overdue shows badge %q, want the danger bucket", badge)
 	}
 	j.shot("case-created")
+	j.do("list", chromedp.Navigate(base+"/cases?bucket=danger&q=HZ"), chromedp.WaitVisible(chromedp.CSS("table")))
+	if n := j.eval(`String(document.querySelectorAll("tbody .badge.b-danger").length)`); n != "1" {
+		t.Errorf("filtered list shows %s danger cases", n)
+	}
+	j.shot("cases-filtered")
+	j.do("back", chromedp.Navigate(base+caseURL), chromedp.WaitVisible(chromedp.CSS("#stage-now")))
 
 	// A communication outside the allowed hours is recorded and flagged.
 	j.do("communication",
