@@ -103,7 +103,7 @@ func segments(ix *Index) uint64 {
 // waitForMerges waits until the segment count has been stable for two
 // seconds (at most a minute), so query latency is measured on a settled
 // index rather than against the merges that follow a bulk load.
-func waitForMerges(b *testing.B, ix *Index) time.Duration {
+func waitForMerges(_ testing.TB, ix *Index) time.Duration {
 	t0 := time.Now()
 	last, since := segments(ix), time.Now()
 	for time.Since(t0) < time.Minute && time.Since(since) < 2*time.Second {
