@@ -248,6 +248,12 @@ func TestSearchHighlights(t *testing.T) {
 		}
 	}
 
+	// A one-token word takes the term-query path; it must highlight too.
+	r = mustSearch(t, ix, Query{Q: "货款", CaseID: "c3", Sort: "date"}, nil)
+	if len(r.Items) != 2 || len(r.Items[0].Highlights) == 0 || !strings.Contains(r.Items[0].Highlights[0], "<mark>货款</mark>") {
+		t.Errorf("term highlights %+v", r.Items)
+	}
+
 	r = mustSearch(t, ix, Query{Q: `"promised to pay"`, CaseID: "c3"}, nil)
 	if len(r.Items) != 1 || len(r.Items[0].Highlights) == 0 ||
 		!strings.Contains(r.Items[0].Highlights[0], "<mark>promised</mark> <mark>to</mark> <mark>pay</mark>") {
