@@ -13,6 +13,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dossier/dossier/internal/blob"
@@ -252,13 +253,13 @@ func (s *Service) writeBlob(ctx context.Context, zw *zip.Writer, e entry, mod ti
 	}
 	defer rc.Close()
 	if e.hasCRC {
-		cr := &crcReader{r: blob.ContextReader(ctx, rc)}
-		if _, err := io.CopyBuffer(fw, cr, buf); err != nil {
+		n, crc, err := copyCRC(fw, blob.ContextReader(ctx, rc))
+		if err != nil {
 			return fmt.Errorf("bundle: stream %s: %w", e.name, err)
 		}
-		if cr.n != e.size || cr.crc != e.crc {
+		if n != e.size || crc != e.crc {
 			return fmt.Errorf("bundle: %s: %d bytes with crc32 %08x, want %d bytes with %08x: %w",
-				e.name, cr.n, cr.crc, e.size, e.crc, blob.ErrCorrupt)
+				e.name, n, crc, e.size, e.crc, blob.ErrCorrupt)
 		}
 		return nil
 	}
@@ -314,6 +315,73 @@ func msDosTime(t time.Time) (date, clock uint16) {
 	date = uint16(t.Day() + int(t.Month())<<5 + (t.Year()-1980)<<9)
 	clock = uint16(t.Second()/2 + t.Minute()<<5 + t.Hour()<<11)
 	return date, clock
+}
+
+// prefetch is how many copy buffers an original's stream has in flight.
+const prefetch = 4
+
+// copyCRC copies src to dst and returns the length and CRC-32 of what it
+// copied. A goroutine reads ahead into a ring of buffers, so reading the
+// next chunk (a page-cache copy or a network receive) overlaps checking and
+// writing this one; alone, the CRC would add its time to every read.
+// Memory: prefetch × copyBuf.
+func copyCRC(dst io.Writer, src io.Reader) (n int64, crc uint32, err error) {
+	type chunk struct {
+		b   []byte
+		err error
+	}
+	full := make(chan chunk, prefetch)
+	free := make(chan []byte, prefetch)
+	for i := 0; i < prefetch; i++ {
+		free <- make([]byte, copyBuf)
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	// The reader must be gone before the caller closes src.
+	defer wg.Wait()
+	defer close(done)
+	go func() {
+		defer wg.Done()
+		defer close(full)
+		for {
+			var b []byte
+			select {
+			case b = <-free:
+			case <-done:
+				return
+			}
+			k, err := io.ReadFull(src, b)
+			if err == io.ErrUnexpectedEOF {
+				err = io.EOF
+			}
+			select {
+			case full <- chunk{b[:k], err}:
+			case <-done:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	for c := range full {
+		if len(c.b) > 0 {
+			crc = crc32.Update(crc, crc32.IEEETable, c.b)
+			if _, err := dst.Write(c.b); err != nil {
+				return n, crc, err
+			}
+			n += int64(len(c.b))
+		}
+		if c.err == io.EOF {
+			return n, crc, nil
+		}
+		if c.err != nil {
+			return n, crc, c.err
+		}
+		free <- c.b[:cap(c.b)]
+	}
+	return n, crc, nil
 }
 
 // crcReader computes the CRC-32 (IEEE) and length of what passes through.
