@@ -180,9 +180,9 @@ const copyBuf = 256 << 10
 // taken when the bundle was made (its sha256 was re-verified then; a second
 // sha256 per download would cap the stream at one core's hashing speed), and
 // the derived PDFs against their sha256; on a mismatch the ZIP is abandoned
-// before its central directory, so no reader accepts it. Memory is one copy
-// buffer whatever the size; archive/zip writes ZIP64 records for entries and
-// archives over 4 GiB.
+// before its central directory, so no reader accepts it. Memory is a few
+// copy buffers (about 1.3 MiB) whatever the size; archive/zip writes ZIP64
+// records for entries and archives over 4 GiB.
 func (s *Service) WriteZip(ctx context.Context, w io.Writer, b *dossier.Bundle, c *dossier.Case, lang string) error {
 	if lang != "en" {
 		lang = "zh"
@@ -317,14 +317,20 @@ func msDosTime(t time.Time) (date, clock uint16) {
 	return date, clock
 }
 
-// prefetch is how many copy buffers an original's stream has in flight.
-const prefetch = 4
+// prefetch chunks of chunkSize bytes are in flight per original. Measured
+// here on page-cached reads: 256 KiB chunks keep up with a plain read loop,
+// 64 KiB chunks reach 0.6× of it, and reading and checking in one goroutine
+// 0.7×.
+const (
+	prefetch  = 4
+	chunkSize = 256 << 10
+)
 
 // copyCRC copies src to dst and returns the length and CRC-32 of what it
 // copied. A goroutine reads ahead into a ring of buffers, so reading the
 // next chunk (a page-cache copy or a network receive) overlaps checking and
 // writing this one; alone, the CRC would add its time to every read.
-// Memory: prefetch × copyBuf.
+// Memory: prefetch × chunkSize.
 func copyCRC(dst io.Writer, src io.Reader) (n int64, crc uint32, err error) {
 	type chunk struct {
 		b   []byte
@@ -333,7 +339,7 @@ func copyCRC(dst io.Writer, src io.Reader) (n int64, crc uint32, err error) {
 	full := make(chan chunk, prefetch)
 	free := make(chan []byte, prefetch)
 	for i := 0; i < prefetch; i++ {
-		free <- make([]byte, copyBuf)
+		free <- make([]byte, chunkSize)
 	}
 	done := make(chan struct{})
 	var wg sync.WaitGroup
