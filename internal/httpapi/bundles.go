@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"errors"
 	"mime"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/dossier/dossier/internal/blob"
 	"github.com/dossier/dossier/internal/bundle"
 	"github.com/dossier/dossier/internal/dossier"
 )
@@ -67,7 +69,20 @@ func (s *Server) streamBundle(c echo.Context, sh *bundle.Shared) error {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "private, no-store")
 	c.Response().WriteHeader(http.StatusOK)
-	return s.Bundles.WriteZip(c.Request().Context(), c.Response(), sh.Bundle, sh.Case, lang)
+	err := s.Bundles.WriteZip(c.Request().Context(), c.Response(), sh.Bundle, sh.Case, lang)
+	if err != nil {
+		// The error handler stays silent once the response is committed:
+		// say here which bundle stopped and why (never the URL: it may hold
+		// a share token).
+		rid := c.Response().Header().Get(echo.HeaderXRequestID)
+		if errors.Is(err, blob.ErrCorrupt) || errors.Is(err, blob.ErrNotExist) {
+			s.Log.Error("bundle download stopped: stored bytes do not match the record", "request_id", rid,
+				"bundle", sh.Bundle.ID, "err", err)
+		} else {
+			s.Log.Info("bundle download interrupted", "request_id", rid, "bundle", sh.Bundle.ID, "err", err)
+		}
+	}
+	return err
 }
 
 func (s *Server) createShare(c echo.Context) error {
