@@ -156,7 +156,10 @@ type journey struct {
 
 func (j *journey) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	j.t.Helper()
-	if err := chromedp.Do(j.ctx, steps...); err != nil {
+	// A step that hangs fails on its own, not at the test's deadline.
+	ctx, cancel := context.WithTimeout(j.ctx, 90*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
 		loc, _ := chromedp.Run(j.ctx, chromedp.Location())
 		j.shot("failed-" + strings.ReplaceAll(what, " ", "-"))
 		j.t.Fatalf("%s (at %s): %v", what, loc, err)

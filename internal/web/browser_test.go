@@ -250,6 +250,7 @@ func TestBrowserJourney(t *testing.T) {
 	j.do("share", chromedp.SetValue(chromedp.CSS("#f-max-downloads"), "3"), chromedp.SetValue(chromedp.CSS("#f-note"), "外部律所 王律师"),
 		chromedp.Click(chromedp.CSS("#share-create")), chromedp.WaitVisible(chromedp.CSS("#share-url")))
 	shareURL := j.eval(`document.querySelector("#share-url").value`)
+	bundleURL := j.eval(`location.pathname`)
 	j.shot("share-created")
 	j.do("sign out", chromedp.Click(chromedp.CSS("#logout")), chromedp.WaitVisible(chromedp.CSS("#f-username")))
 	j.do("landing", chromedp.Navigate(shareURL))
@@ -270,4 +271,14 @@ func TestBrowserJourney(t *testing.T) {
 			t.Errorf("bundle ZIP lacks %s (has %v)", want, names)
 		}
 	}
+
+	// Back in, counsel sees the download in the link's log.
+	j.do("login page", chromedp.Navigate(base+"/login?next="+bundleURL), chromedp.WaitVisible(chromedp.CSS("#f-username")))
+	j.do("sign in again", chromedp.SendKeys(chromedp.CSS("#f-username"), "admin"), chromedp.SendKeys(chromedp.CSS("#f-password"), adminPassword),
+		clickNav("#login-submit"))
+	j.do("bundle page", chromedp.WaitVisible(chromedp.CSS("#shares-table")))
+	if got := j.text("#shares-table tbody tr td:nth-child(3)"); got != "1 / 3" {
+		t.Errorf("share downloads shown as %q, want 1 / 3", got)
+	}
+	j.shot("share-download-log")
 }

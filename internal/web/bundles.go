@@ -178,8 +178,21 @@ type bundleData struct {
 }
 
 func (f *Front) bundleShow(c echo.Context) error {
-	return f.bundleShowWith(c, http.StatusOK, nil, nil, url.Values{})
+	// Right after creation the link's URL waits in a one-shot cookie
+	// scoped to this bundle's page: shown once, then gone, and a reload
+	// never posts the form again.
+	var ns *bundle.NewShare
+	if ck, err := c.Request().Cookie(shareOnceCookie); err == nil && ck.Value != "" {
+		if u, err := url.QueryUnescape(ck.Value); err == nil {
+			ns = &bundle.NewShare{URL: u}
+		}
+		c.SetCookie(&http.Cookie{Name: shareOnceCookie, Path: "/bundles/" + c.Param("bid"), MaxAge: -1,
+			HttpOnly: true, Secure: f.secure(c), SameSite: http.SameSiteStrictMode})
+	}
+	return f.bundleShowWith(c, http.StatusOK, ns, nil, url.Values{})
 }
+
+const shareOnceCookie = "dossier_new_share"
 
 // bundleShowWith renders a bundle, its share links with their downloads,
 // and, right after creation, the new link's URL (shown this once).
@@ -262,8 +275,10 @@ func (f *Front) shareCreate(c echo.Context) error {
 		}
 		return err
 	}
-	v := http.StatusCreated
-	return f.bundleShowWith(c, v, ns, nil, url.Values{})
+	bid := c.Param("bid")
+	c.SetCookie(&http.Cookie{Name: shareOnceCookie, Value: url.QueryEscape(ns.URL), Path: "/bundles/" + bid,
+		MaxAge: 120, HttpOnly: true, Secure: f.secure(c), SameSite: http.SameSiteStrictMode})
+	return c.Redirect(http.StatusSeeOther, "/bundles/"+bid)
 }
 
 func (f *Front) shareRevoke(c echo.Context) error {

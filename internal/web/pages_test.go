@@ -204,9 +204,13 @@ func TestBundlesAndShares(t *testing.T) {
 		t.Fatalf("expiry far away: %d", sh.Status)
 	}
 	sh = b.post("/bundles/"+bid+"/shares", url.Values{"csrf": {tok}, "expires": {e.today(7)}, "max_downloads": {"2"}, "note": {"律所"}})
-	m := regexp.MustCompile(`id="share-url" type="text" readonly value="http://dossier.test/s/([^"]+)"`).FindStringSubmatch(sh.Body)
-	if sh.Status != http.StatusCreated || m == nil {
+	if sh.Status != http.StatusSeeOther {
 		t.Fatalf("share: %d\n%s", sh.Status, sh.Body)
+	}
+	once := b.get(sh.Header.Get("Location"))
+	m := regexp.MustCompile(`id="share-url" type="text" readonly value="http://dossier.test/s/([^"]+)"`).FindStringSubmatch(once.Body)
+	if m == nil {
+		t.Fatalf("new link not shown:\n%s", once.Body)
 	}
 	list := b.get("/bundles/" + bid)
 	if strings.Contains(list.Body, m[1]) {
