@@ -57,7 +57,9 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := goose.NewProvider(db.dialect.goose, db.sql, fsys)
+	// Out-of-order application: a migration numbered below one already
+	// applied (developed in parallel) is applied rather than refused.
+	p, err := goose.NewProvider(db.dialect.goose, db.sql, fsys, goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return fmt.Errorf("sqlstore: migrations: %w", err)
 	}
