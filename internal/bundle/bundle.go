@@ -156,6 +156,7 @@ func (s *Service) Create(ctx context.Context, a *dossier.Actor, caseID string, r
 type exhibit struct {
 	dossier.BundleItem
 	kind, description, transcript string
+	part                          string // this exhibit's pages as a PDF file, while building
 }
 
 // pin reads the current version of an evidence item or a document.

@@ -420,3 +420,29 @@ func TestDocumentItem(t *testing.T) {
 		t.Fatalf("verify: %+v %v", r, err)
 	}
 }
+
+// TestPDFThatBreaksStamping: a PDF printed by Chromium embeds a font of the
+// same name as the stamp font, which pdfcpu cannot stamp over. The bundle
+// must still be made (the PDF gets a description page), never fail.
+func TestPDFThatBreaksStamping(t *testing.T) {
+	ctx := context.Background()
+	pdf, err := os.ReadFile("../extract/testdata/text.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t, "", diskStore(t))
+	ev := f.add(t, "contract", "打印的合同", "contract.pdf", "application/pdf", pdf, nil)
+	f.add(t, "statement", "对账单", "s.txt", "text/plain", []byte("尚欠货款"), nil)
+	b, err := f.svc.Create(ctx, admin, f.c.ID, &dossier.BundleRequest{Title: "卷宗", Items: []dossier.BundleRequestItem{
+		{EvidenceID: ev.ID, Purpose: "证明合同关系"}, {EvidenceID: f.ev[len(f.ev)-1].ID, Purpose: "证明欠款"}}})
+	if err != nil {
+		t.Fatalf("bundle with a Chromium-printed PDF: %v", err)
+	}
+	r, err := bundle.VerifyZip(download(t, f, b, "zh"))
+	if err != nil || !r.OK() {
+		t.Fatalf("verify: %+v %v", r, err)
+	}
+	if b.Items[0].Pages < 1 || b.Items[1].PageFrom != b.Items[0].PageFrom+b.Items[0].Pages {
+		t.Fatalf("page ranges: %+v", b.Items)
+	}
+}

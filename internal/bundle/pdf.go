@@ -90,27 +90,27 @@ func (s *Service) build(ctx context.Context, c *dossier.Case, b *dossier.Bundle,
 	}
 	defer os.RemoveAll(dir)
 
-	var parts []string
-	var bms []pdfcpu.Bookmark
-	page := 1
-	var mergedBytes int64
-	for _, ex := range exs {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		p, n, merged, err := s.exhibitPDF(ctx, dir, ex, &mergedBytes)
-		if err != nil {
-			return err
-		}
-		ex.PageFrom, ex.Pages, ex.Merged = page, n, merged
-		bms = append(bms, pdfcpu.Bookmark{Title: fmt.Sprintf("证据%d %s", ex.N, ex.Title), PageFrom: page})
-		page += n
-		parts = append(parts, p)
-	}
-	b.Pages = page - 1
 	final := filepath.Join(dir, "final.pdf")
-	if err := mergeStamp(parts, filepath.Join(dir, "merged.pdf"), final, bms, exs, b.Pages); err != nil {
-		return err
+	// A PDF that reads alone can still break the merge: the second attempt
+	// gives original PDFs a description page instead, so a damaged or
+	// unusual PDF never makes the bundle fail.
+	var mergeErr error
+	for _, describePDFs := range []bool{false, true} {
+		if err := s.layoutExhibits(ctx, dir, b, exs, describePDFs); err != nil {
+			return err
+		}
+		var parts []string
+		var bms []pdfcpu.Bookmark
+		for _, ex := range exs {
+			parts = append(parts, ex.part)
+			bms = append(bms, pdfcpu.Bookmark{Title: fmt.Sprintf("证据%d %s", ex.N, ex.Title), PageFrom: ex.PageFrom})
+		}
+		if mergeErr = safeMergeStamp(parts, filepath.Join(dir, "merged.pdf"), final, bms, exs, b.Pages); mergeErr == nil {
+			break
+		}
+	}
+	if mergeErr != nil {
+		return mergeErr
 	}
 	if b.Merged, err = s.putFile(ctx, final); err != nil {
 		return err
@@ -136,6 +136,48 @@ func (s *Service) build(ctx context.Context, c *dossier.Case, b *dossier.Bundle,
 		}
 	}
 	return nil
+}
+
+// layoutExhibits turns every exhibit into its PDF part and assigns page ranges.
+func (s *Service) layoutExhibits(ctx context.Context, dir string, b *dossier.Bundle, exs []*exhibit, describePDFs bool) error {
+	page := 1
+	var mergedBytes int64
+	for _, ex := range exs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var p string
+		var n int
+		var merged bool
+		var err error
+		if describePDFs && renderKind(ex.MediaType, ex.Filename) == "pdf" {
+			p = filepath.Join(dir, fmt.Sprintf("%04d.pdf", ex.N))
+			var pdf []byte
+			if pdf, n, err = s.describe(ex, "unreadable"); err == nil {
+				err = os.WriteFile(p, pdf, 0o600)
+			}
+		} else {
+			p, n, merged, err = s.exhibitPDF(ctx, dir, ex, &mergedBytes)
+		}
+		if err != nil {
+			return err
+		}
+		ex.PageFrom, ex.Pages, ex.Merged, ex.part = page, n, merged, p
+		page += n
+	}
+	b.Pages = page - 1
+	return nil
+}
+
+// safeMergeStamp is mergeStamp with pdfcpu panics on hostile input turned
+// into errors.
+func safeMergeStamp(parts []string, merged, final string, bms []pdfcpu.Bookmark, exs []*exhibit, total int) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("bundle: merge: panic: %v", r)
+		}
+	}()
+	return mergeStamp(parts, merged, final, bms, exs, total)
 }
 
 // mergeStamp concatenates parts into merged, then adds bookmarks and one
