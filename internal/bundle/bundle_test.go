@@ -432,9 +432,17 @@ func TestPDFThatBreaksStamping(t *testing.T) {
 	}
 	f := newFixture(t, "", diskStore(t))
 	ev := f.add(t, "contract", "打印的合同", "contract.pdf", "application/pdf", pdf, nil)
+	d := loadFont(t).NewDoc(render.DocOptions{Title: "律师函", PagePattern: "{current}/{total}", Created: time.Unix(0, 0)})
+	d.Para("我们自己的 PDF 照常合并。", "")
+	own, _, err := d.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ownEv := f.add(t, "letter", "律师函", "letter.pdf", "application/pdf", own, nil)
 	f.add(t, "statement", "对账单", "s.txt", "text/plain", []byte("尚欠货款"), nil)
 	b, err := f.svc.Create(ctx, admin, f.c.ID, &dossier.BundleRequest{Title: "卷宗", Items: []dossier.BundleRequestItem{
-		{EvidenceID: ev.ID, Purpose: "证明合同关系"}, {EvidenceID: f.ev[len(f.ev)-1].ID, Purpose: "证明欠款"}}})
+		{EvidenceID: ev.ID, Purpose: "证明合同关系"}, {EvidenceID: ownEv.ID, Purpose: "催告"},
+		{EvidenceID: f.ev[len(f.ev)-1].ID, Purpose: "证明欠款"}}})
 	if err != nil {
 		t.Fatalf("bundle with a Chromium-printed PDF: %v", err)
 	}
@@ -444,5 +452,9 @@ func TestPDFThatBreaksStamping(t *testing.T) {
 	}
 	if b.Items[0].Pages < 1 || b.Items[1].PageFrom != b.Items[0].PageFrom+b.Items[0].Pages {
 		t.Fatalf("page ranges: %+v", b.Items)
+	}
+	if b.Items[0].Merged || !b.Items[1].Merged || !b.Items[2].Merged {
+		t.Fatalf("only the PDF that breaks stamping may be described: merged = %v %v %v",
+			b.Items[0].Merged, b.Items[1].Merged, b.Items[2].Merged)
 	}
 }

@@ -91,12 +91,14 @@ func (s *Service) build(ctx context.Context, c *dossier.Case, b *dossier.Bundle,
 	defer os.RemoveAll(dir)
 
 	final := filepath.Join(dir, "final.pdf")
-	// A PDF that reads alone can still break the merge: the second attempt
-	// gives original PDFs a description page instead, so a damaged or
-	// unusual PDF never makes the bundle fail.
+	// A PDF that reads alone can still break the merge or the stamp (e.g. a
+	// Chromium-printed one whose font has the stamp font's name): find the
+	// PDFs that fail on their own and give only those a description page,
+	// so one unusual file never makes the bundle fail.
 	var mergeErr error
-	for _, describePDFs := range []bool{false, true} {
-		if err := s.layoutExhibits(ctx, dir, b, exs, describePDFs); err != nil {
+	describe := map[int]bool{}
+	for attempt := 0; attempt < 2; attempt++ {
+		if err := s.layoutExhibits(ctx, dir, b, exs, describe); err != nil {
 			return err
 		}
 		var parts []string
@@ -107,6 +109,21 @@ func (s *Service) build(ctx context.Context, c *dossier.Case, b *dossier.Bundle,
 		}
 		if mergeErr = safeMergeStamp(parts, filepath.Join(dir, "merged.pdf"), final, bms, exs, b.Pages); mergeErr == nil {
 			break
+		}
+		for _, ex := range exs {
+			if !ex.Merged || renderKind(ex.MediaType, ex.Filename) != "pdf" {
+				continue
+			}
+			alone := *ex
+			alone.PageFrom = 1
+			bm := []pdfcpu.Bookmark{{Title: ex.Title, PageFrom: 1}}
+			if safeMergeStamp([]string{ex.part}, filepath.Join(dir, "probe.pdf"), filepath.Join(dir, "probe-final.pdf"),
+				bm, []*exhibit{&alone}, ex.Pages) != nil {
+				describe[ex.N] = true
+			}
+		}
+		if len(describe) == 0 {
+			break // not one PDF's fault: report the merge error
 		}
 	}
 	if mergeErr != nil {
@@ -139,7 +156,7 @@ func (s *Service) build(ctx context.Context, c *dossier.Case, b *dossier.Bundle,
 }
 
 // layoutExhibits turns every exhibit into its PDF part and assigns page ranges.
-func (s *Service) layoutExhibits(ctx context.Context, dir string, b *dossier.Bundle, exs []*exhibit, describePDFs bool) error {
+func (s *Service) layoutExhibits(ctx context.Context, dir string, b *dossier.Bundle, exs []*exhibit, describe map[int]bool) error {
 	page := 1
 	var mergedBytes int64
 	for _, ex := range exs {
@@ -150,7 +167,7 @@ func (s *Service) layoutExhibits(ctx context.Context, dir string, b *dossier.Bun
 		var n int
 		var merged bool
 		var err error
-		if describePDFs && renderKind(ex.MediaType, ex.Filename) == "pdf" {
+		if describe[ex.N] {
 			p = filepath.Join(dir, fmt.Sprintf("%04d.pdf", ex.N))
 			var pdf []byte
 			if pdf, n, err = s.describe(ex, "unreadable"); err == nil {
