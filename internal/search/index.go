@@ -51,6 +51,7 @@ type indexDoc struct {
 	Title      string     `json:"title"`
 	Text       string     `json:"text"`
 	Parties    []string   `json:"parties,omitempty"`
+	Norm       []string   `json:"norm,omitempty"`
 	Kind       string     `json:"kind"`
 	CaseID     string     `json:"case_id"`
 	CaseNumber string     `json:"case_number"`
@@ -78,6 +79,7 @@ func (d Doc) indexDoc() indexDoc {
 	for _, p := range d.Parties {
 		x.Parties = append(x.Parties, foldDigits(p))
 	}
+	x.Norm = normTokens(x.Title + "\n" + x.Text)
 	x.Date = x.OccurredAt
 	if x.Date == nil {
 		x.Date = x.CreatedAt

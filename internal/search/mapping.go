@@ -19,7 +19,7 @@ import (
 // schemaVersion is stored inside the index. Bump it whenever the mapping or
 // the analysis chain changes: Open then refuses the old index and the
 // operator runs `dossier reindex`.
-const schemaVersion = "1"
+const schemaVersion = "2"
 
 // TextAnalyzer is the analyzer of every free-text field (title, text,
 // parties). Chinese is indexed as overlapping bigrams, which keeps recall for
@@ -40,9 +40,12 @@ const TextAnalyzer = "dossier_text"
 
 // Field names in the index.
 const (
-	fieldTitle      = "title"
-	fieldText       = "text"
-	fieldParties    = "parties"
+	fieldTitle   = "title"
+	fieldText    = "text"
+	fieldParties = "parties"
+	// fieldNorm holds canonical tokens for what is written many ways:
+	// amounts ("amt" + cents) and ID numbers / credit codes ("id" + code).
+	fieldNorm       = "norm"
 	fieldKind       = "kind"
 	fieldCaseID     = "case_id"
 	fieldCaseNumber = "case_number"
@@ -126,6 +129,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt(fieldTitle, text(true))
 	dm.AddFieldMappingsAt(fieldText, text(true))
 	dm.AddFieldMappingsAt(fieldParties, text(false))
+	dm.AddFieldMappingsAt(fieldNorm, kw(false, false))
 	dm.AddFieldMappingsAt(fieldKind, kw(true, true))
 	dm.AddFieldMappingsAt(fieldCaseID, kw(true, true))
 	dm.AddFieldMappingsAt(fieldCaseNumber, kw(true, false))

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -208,4 +209,36 @@ func amountTokens(text string) []string {
 		}
 	}
 	return out
+}
+
+// idRE matches an 18-character resident ID number or unified social credit
+// code (digits and capitals; ID numbers may end in X).
+var idRE = regexp.MustCompile(`(?:^|[^0-9A-Za-z])([0-9][0-9A-Z]{16}[0-9A-Z])(?:$|[^0-9A-Za-z])`)
+
+// idTokens returns the canonical tokens of the ID numbers and credit codes
+// in text: they match only whole, never by a part.
+func idTokens(text string) []string {
+	var out []string
+	for _, m := range idRE.FindAllStringSubmatch(strings.ToUpper(text), -1) {
+		out = append(out, "id"+m[1])
+	}
+	return out
+}
+
+// normTokens is everything the norm field gets for a text.
+func normTokens(text string) []string {
+	return append(amountTokens(text), idTokens(text)...)
+}
+
+// normTokenOf returns the canonical token of a query term that is an amount
+// or an ID number, or "".
+func normTokenOf(term string) string {
+	term = foldDigits(strings.TrimSpace(term))
+	if ids := idTokens(term); len(ids) == 1 && len(term) == 18 {
+		return ids[0]
+	}
+	if c, ok := AmountOf(term); ok {
+		return amountToken(c)
+	}
+	return ""
 }

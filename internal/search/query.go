@@ -103,7 +103,7 @@ func buildTextQuery(q string, an analysis.Analyzer) (query.Query, error) {
 	var must, mustNot []query.Query
 	for _, t := range terms {
 		toks := an.Analyze([]byte(t.text))
-		if len(toks) == 0 {
+		if len(toks) == 0 && normTokenOf(t.text) == "" {
 			continue
 		}
 		fq := make([]query.Query, 0, len(searchFields))
@@ -125,6 +125,11 @@ func buildTextQuery(q string, an analysis.Analyzer) (query.Query, error) {
 				q = p
 			}
 			fq = append(fq, q)
+		}
+		// An amount or an ID number also matches its canonical token, so
+		// 12000, 12,000.00 and 壹万贰仟元 find each other.
+		if nt := normTokenOf(t.text); nt != "" {
+			fq = append(fq, termQuery(fieldNorm, nt))
 		}
 		d := query.NewDisjunctionQuery(fq)
 		if t.exclude {
