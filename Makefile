@@ -2,6 +2,8 @@
 # installs what the tests need (Debian packages, a MinIO server built once into
 # a cache) and runs every suite against real PostgreSQL and MinIO.
 
+SHELL     := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 GO        ?= go
 BIN       := bin/dossier
 VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
