@@ -10,6 +10,7 @@ import (
 	"github.com/dossier/dossier/internal/account"
 	"github.com/dossier/dossier/internal/casefile"
 	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/policy"
 )
 
 type userRow struct {
@@ -119,4 +120,26 @@ func (f *Front) grantRevoke(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin?ok=revoke")
+}
+
+// adminSetDisabled disables or enables a user. account.SetDisabled takes no
+// actor (it serves the command line too), so the policy is asked here first,
+// the same decision account.Users and CreateUser make.
+func (f *Front) adminSetDisabled(c echo.Context) error {
+	a, err := needActor(c)
+	if err != nil {
+		return err
+	}
+	if err := policy.Can(a, policy.UserManage, ""); err != nil {
+		return err
+	}
+	disabled := c.FormValue("disabled") == "true"
+	if err := f.cfg.Accounts.SetDisabled(c.Request().Context(), c.FormValue("username"), disabled); err != nil {
+		return err
+	}
+	ok := "enabled"
+	if disabled {
+		ok = "disabled"
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin?ok="+ok)
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,6 +20,8 @@ type caseListData struct {
 	Total                 int
 	Next                  string
 	Bucket, Stage, Q      string
+	Within                string // limitation_within: days, or "" for any
+	WithinChoices         []string
 	Buckets               []dossier.Bucket
 	Stages                []dossier.Stage
 	CanCreate             bool
@@ -32,8 +35,25 @@ func (f *Front) caseList(c echo.Context) error {
 	}
 	d := &caseListData{Bucket: c.QueryParam("bucket"), Stage: c.QueryParam("stage"), Q: c.QueryParam("q"),
 		Buckets: dossier.Buckets, Stages: dossier.Stages, CanCreate: policy.Can(a, policy.CaseCreate, "") == nil}
-	d.Items, d.Total, d.Next, err = f.cfg.Cases.List(c.Request().Context(), a, casefile.Filter{Bucket: d.Bucket,
-		Stage: d.Stage, Q: d.Q, Page: dossier.Page{Limit: 50, Cursor: c.QueryParam("cursor")}})
+	filter := casefile.Filter{Bucket: d.Bucket, Stage: d.Stage, Q: d.Q,
+		Page: dossier.Page{Limit: 50, Cursor: c.QueryParam("cursor")}}
+	if f.cfg.Recovery == nil {
+		d.Items, d.Total, d.Next, err = f.cfg.Cases.List(c.Request().Context(), a, filter)
+	} else {
+		d.WithinChoices = []string{"30", "90", "180"}
+		d.Within = c.QueryParam("limitation_within")
+		if d.Within == "" {
+			d.Items, d.Total, d.Next, err = f.cfg.Cases.List(c.Request().Context(), a, filter)
+		} else {
+			// The deadline depends on records the case list does not hold;
+			// the recovery service selects the cases and keeps the paging.
+			days, perr := strconv.Atoi(d.Within)
+			if perr != nil {
+				days = -1 // out of range: the service names the field
+			}
+			d.Items, d.Total, d.Next, err = f.cfg.Recovery.NearDeadline(c.Request().Context(), a, filter, days)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -60,6 +80,11 @@ func (f *Front) caseNew(c echo.Context) error {
 func (f *Front) caseCreate(c echo.Context) error {
 	a, err := needActor(c)
 	if err != nil {
+		return err
+	}
+	// The same refusal as the form's page, before the form is read: a
+	// caller who may not create cases learns nothing from field errors.
+	if err := policy.Can(a, policy.CaseCreate, ""); err != nil {
 		return err
 	}
 	form, _ := c.FormParams()
@@ -150,15 +175,29 @@ type caseData struct {
 	Bundles    bool
 	Now        string
 	Limitation *recovery.Limitation
+	Recovery   *recoverySection
+	// Interruptions are the limitation values a communication may carry.
+	Interruptions []string
 }
 
+// caseForms names the form of the case page that was sent back with errors
+// and the values it carried.
+type caseForms struct {
+	which  string // "comm", formPayment, formPlan, "rev-<payment ID>", or "" (stage)
+	values url.Values
+}
+
+// Interruptions are the values of the communication form's limitation
+// field (empty: the contact does not interrupt the period).
+var Interruptions = []string{dossier.InterruptionDemand, dossier.InterruptionAcknowledgment}
+
 func (f *Front) caseShow(c echo.Context) error {
-	return f.caseShowWith(c, http.StatusOK, nil, url.Values{})
+	return f.caseShowWith(c, http.StatusOK, nil, caseForms{})
 }
 
 // caseShowWith renders the case page, optionally with the communication
 // form's errors.
-func (f *Front) caseShowWith(c echo.Context, status int, formErr error, commForm url.Values) error {
+func (f *Front) caseShowWith(c echo.Context, status int, formErr error, forms caseForms) error {
 	a, err := needActor(c)
 	if err != nil {
 		return err
@@ -169,7 +208,11 @@ func (f *Front) caseShowWith(c echo.Context, status int, formErr error, commForm
 	if err != nil {
 		return err
 	}
-	d := &caseData{Case: cs, Stages: dossier.Stages, Channels: dossier.Channels, CommForm: commForm,
+	commForm := url.Values{}
+	if forms.which == "comm" {
+		commForm = forms.values
+	}
+	d := &caseData{Case: cs, Stages: dossier.Stages, Channels: dossier.Channels, CommForm: commForm, Interruptions: Interruptions,
 		CanUpdate: policy.Can(a, policy.CaseUpdate, id) == nil,
 		CanWrite:  policy.Can(a, policy.RecoveryWrite, id) == nil,
 		Now:       time.Now().In(f.location()).Format("2006-01-02T15:04")}
@@ -181,6 +224,17 @@ func (f *Front) caseShowWith(c echo.Context, status int, formErr error, commForm
 	}
 	d.Documents = f.cfg.Documents != nil && policy.Can(a, policy.DocumentRead, id) == nil
 	d.Bundles = f.cfg.Bundles != nil && policy.Can(a, policy.BundleRead, id) == nil
+	if d.Recovery, err = f.recoveryFor(c, a, id, d.Evidence); err != nil {
+		return err
+	}
+	if d.Recovery != nil {
+		switch {
+		case forms.which == formPayment:
+			d.Recovery.PayForm = forms.values
+		case forms.which == formPlan:
+			d.Recovery.PlanForm = forms.values
+		}
+	}
 	if f.cfg.Recovery != nil {
 		// The deadline is advice on the page; a failure to compute it must
 		// not hide the case.
@@ -196,6 +250,7 @@ func (f *Front) caseShowWith(c echo.Context, status int, formErr error, commForm
 	v.Title = cs.Number
 	if formErr != nil {
 		fieldErrors(v, formErr)
+		v.ErrForm = forms.which
 	}
 	return f.render(c, status, "case", v)
 }
@@ -219,7 +274,7 @@ func (f *Front) caseStage(c echo.Context) error {
 	id := c.Param("case_id")
 	if _, err := f.cfg.Cases.Update(c.Request().Context(), a, id, &dossier.CasePatch{Stage: &st}); err != nil {
 		if dossier.ErrorCode(err) == dossier.EINVALID {
-			return f.caseShowWith(c, statusOf(err), err, url.Values{})
+			return f.caseShowWith(c, statusOf(err), err, caseForms{})
 		}
 		return err
 	}
@@ -234,7 +289,7 @@ func (f *Front) commCreate(c echo.Context) error {
 	id := c.Param("case_id")
 	form, _ := c.FormParams()
 	m := &dossier.Communication{Channel: dossier.Channel(form.Get("channel")), Summary: form.Get("summary"),
-		Outcome: form.Get("outcome")}
+		Outcome: form.Get("outcome"), Interruption: form.Get("interruption")}
 	var fe dossier.Fields
 	if s := form.Get("occurred_at"); s != "" {
 		t, perr := time.ParseInLocation("2006-01-02T15:04", s, f.location())
@@ -263,7 +318,7 @@ func (f *Front) commCreate(c echo.Context) error {
 	}
 	if err != nil {
 		if dossier.ErrorCode(err) == dossier.EINVALID {
-			return f.caseShowWith(c, statusOf(err), err, form)
+			return f.caseShowWith(c, statusOf(err), err, caseForms{which: "comm", values: form})
 		}
 		return err
 	}

@@ -9,7 +9,7 @@ import (
 // Every key a template asks for exists in both languages, so no page ever
 // shows a raw key.
 func TestCatalogueCoversTemplates(t *testing.T) {
-	keyRE := regexp.MustCompile(`\.M\.T "([a-z0-9_.]+)"|field [.$]\S* "[^"]+" "([a-z0-9_.]+)"`)
+	keyRE := regexp.MustCompile(`\.M\.T "([a-z0-9_.]+)"|\bfield [.$]\S* "[^"]+" "([a-z0-9_.]+)"|ffield [.$]\S* "[^"]+" "[^"]+" "([a-z0-9_.]+)"`)
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		t.Fatal(err)
@@ -17,7 +17,7 @@ func TestCatalogueCoversTemplates(t *testing.T) {
 	for _, n := range names {
 		b, _ := fs.ReadFile(templateFS, n)
 		for _, m := range keyRE.FindAllStringSubmatch(string(b), -1) {
-			key := m[1] + m[2]
+			key := m[1] + m[2] + m[3]
 			pair, ok := catalogue[key]
 			if !ok {
 				t.Errorf("%s: no message %q", n, key)

@@ -86,6 +86,10 @@ func (f *Front) documentsWith(c echo.Context, status int, formErr error, sent ur
 			}
 			if sent != nil {
 				val = sent.Get("field." + fl.Name)
+			} else if q := c.QueryParam("field." + fl.Name); q != "" {
+				// A link may pre-fill a field, e.g. a defaulted plan's
+				// remaining balance (recovery's payment_order_prefill).
+				val = q
 			}
 			d.Fields = append(d.Fields, docField{Name: fl.Name, Label: label, Type: inputType(fl.Type), Value: val,
 				Err: v.Errors[fl.Name], Required: fl.Required, FromCase: strings.HasPrefix(fl.Source, "case.")})

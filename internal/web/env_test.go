@@ -25,6 +25,7 @@ import (
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/evidence"
 	"github.com/dossier/dossier/internal/httpapi"
+	"github.com/dossier/dossier/internal/recovery"
 	"github.com/dossier/dossier/internal/sqlstore"
 	"github.com/dossier/dossier/internal/web"
 )
@@ -39,6 +40,7 @@ type env struct {
 	audit *audit.Log
 	acc   *account.Service
 	cases *casefile.Service
+	rec   *recovery.Service
 	srv   *httptest.Server
 	admin *dossier.Actor
 }
@@ -79,10 +81,11 @@ func newEnv(t *testing.T, secure bool) *env {
 		t.Fatal(err)
 	}
 	trail := &audit.Trail{Store: store, Log: al}
+	rec := &recovery.Service{Store: store, Documents: store, Cases: cases, Now: time.Now, Location: time.UTC, GraceDays: 5}
 	api := httpapi.New(&httpapi.Server{Log: log, Accounts: acc, Audit: al, Cases: cases, Evidence: vault,
-		Documents: docs, Bundles: bundles, Trail: trail})
+		Documents: docs, Bundles: bundles, Trail: trail, Recovery: rec})
 	front := web.New(web.Config{Accounts: acc, Cases: cases, Evidence: vault, Documents: docs, Bundles: bundles,
-		Audit: trail, Log: log, Secure: secure})
+		Recovery: rec, Audit: trail, Log: log, Secure: secure})
 	front.Register(api.Echo)
 	srv := httptest.NewServer(api.Handler())
 	t.Cleanup(srv.Close)
@@ -90,7 +93,7 @@ func newEnv(t *testing.T, secure bool) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, store: store, audit: al, acc: acc, cases: cases, srv: srv, admin: &dossier.Actor{User: adminUser}}
+	return &env{t: t, store: store, audit: al, acc: acc, cases: cases, rec: rec, srv: srv, admin: &dossier.Actor{User: adminUser}}
 }
 
 // user creates a user with the given role.

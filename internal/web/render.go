@@ -29,6 +29,7 @@ type view struct {
 	Flash   string
 	Errors  map[string]string // field → message, next to the inputs
 	Problem string            // a form-level error
+	ErrForm string            // on pages with several forms: the one Errors belong to
 	Data    any
 }
 
@@ -64,6 +65,9 @@ func (f *Front) nav(c echo.Context, a *dossier.Actor, m Msg) []navItem {
 		items = append(items, navItem{Href: href, Label: m.T(key), Active: p == href || strings.HasPrefix(p, href+"/")})
 	}
 	add("/cases", "nav.cases")
+	if f.cfg.Recovery != nil && policy.Can(a, policy.DashboardRead, "") == nil {
+		add("/dashboard", "nav.dashboard")
+	}
 	if f.cfg.Search != nil && policy.Can(a, policy.SearchRun, "") == nil {
 		add("/search", "nav.search")
 	}
@@ -166,6 +170,12 @@ func funcsFor(loc *time.Location) template.FuncMap {
 			}
 			return t.In(loc).Format("2006-01-02 15:04")
 		},
+		"day": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(loc).Format("2006-01-02")
+		},
 		"timep": func(t *time.Time) string {
 			if t == nil || t.IsZero() {
 				return ""
@@ -209,9 +219,20 @@ var funcs = template.FuncMap{
 	},
 	"prefix": strings.HasPrefix,
 	"field":  field,
+	"ffield": formField,
+	"errin": func(v *view, form, name string) string {
+		if v.ErrForm != form {
+			return ""
+		}
+		return v.Errors[name]
+	},
+	"polink": paymentOrderLink,
 	"list":   func(s ...string) []string { return s },
 	"deref":  func(m *dossier.Money) dossier.Money { return *m },
 	"derefd": func(d *dossier.Date) dossier.Date { return *d },
+	"recsec": func(v *view, c *dossier.Case, d *caseData, r *recoverySection) map[string]any {
+		return map[string]any{"V": v, "Case": c, "D": d, "R": r}
+	},
 	"evsec": func(v *view, c *dossier.Case, e *evidenceSection) map[string]any {
 		return map[string]any{"V": v, "Case": c, "Ev": e}
 	},
@@ -244,4 +265,15 @@ type fieldData struct {
 func field(v *view, name, labelKey, typ, value string, required bool) fieldData {
 	return fieldData{ID: "f-" + strings.NewReplacer(".", "-", "_", "-").Replace(name), Name: name,
 		Label: v.M.T(labelKey), Type: typ, Value: value, Err: v.Errors[name], Required: required}
+}
+
+// formField is field for one of several forms on a page: the ID carries the
+// form's name and the error shows only on the form that was sent.
+func formField(v *view, form, name, labelKey, typ, value string, required bool) fieldData {
+	fd := field(v, name, labelKey, typ, value, required)
+	fd.ID = "f-" + form + "-" + strings.NewReplacer(".", "-", "_", "-").Replace(name)
+	if v.ErrForm != form {
+		fd.Err = ""
+	}
+	return fd
 }

@@ -146,6 +146,13 @@ func (f *Front) Register(e *echo.Echo) {
 		post("/bundles/:bid/shares", "web.share.create", f.shareCreate)
 		post("/bundles/:bid/shares/:sid/revoke", "web.share.delete", f.shareRevoke)
 	}
+	if f.cfg.Recovery != nil {
+		get("/dashboard", "web.dashboard", f.dashboardPage)
+		get("/dashboard.csv", "web.dashboard.export", f.dashboardExport)
+		post("/cases/:case_id/payments", "web.payment.create", f.paymentCreate)
+		post("/cases/:case_id/payments/reverse", "web.payment.reverse", f.paymentReverse)
+		post("/cases/:case_id/plans", "web.plan.create", f.planCreate)
+	}
 	if f.cfg.Search != nil {
 		get("/search", "web.search", f.searchPage)
 	}
@@ -156,6 +163,7 @@ func (f *Front) Register(e *echo.Echo) {
 	}
 	get("/admin", "web.admin", f.adminPage)
 	post("/admin/users", "web.user.create", f.adminCreateUser)
+	post("/admin/users/disabled", "web.user.disable", f.adminSetDisabled)
 	post("/admin/grants", "web.grant.create", f.grantCreate)
 	post("/admin/grants/revoke", "web.grant.delete", f.grantRevoke)
 }
