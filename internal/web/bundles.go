@@ -215,6 +215,10 @@ func (f *Front) bundleShowWith(c echo.Context, status int, ns *bundle.NewShare, 
 		if d.Shares, err = f.cfg.Bundles.Shares(ctx, a, b.ID); err != nil {
 			return err
 		}
+	} else if formErr != nil {
+		// The share form was sent by someone who may not use it: the
+		// policy's refusal, not the form's field errors.
+		return policy.Can(a, policy.ShareManage, b.CaseID)
 	}
 	dossier.Note(ctx, b.CaseID, "bundle", b.ID)
 	v := f.newView(c, "bundles.title", d)

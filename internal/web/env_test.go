@@ -41,6 +41,7 @@ type env struct {
 	acc   *account.Service
 	cases *casefile.Service
 	rec   *recovery.Service
+	api   *httpapi.Server
 	srv   *httptest.Server
 	admin *dossier.Actor
 }
@@ -93,7 +94,7 @@ func newEnv(t *testing.T, secure bool) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, store: store, audit: al, acc: acc, cases: cases, rec: rec, srv: srv, admin: &dossier.Actor{User: adminUser}}
+	return &env{t: t, store: store, audit: al, acc: acc, cases: cases, rec: rec, api: api, srv: srv, admin: &dossier.Actor{User: adminUser}}
 }
 
 // user creates a user with the given role.
