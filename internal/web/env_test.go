@@ -10,6 +10,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -31,6 +32,23 @@ import (
 )
 
 const adminPassword = "correct horse battery"
+
+// bundleWork is the bundle services' work directory, one for the whole test
+// process: pdfcpu keeps its configuration and installed fonts in package
+// globals set up once, under the first service's WorkDir, so a per-test
+// directory would be gone by the second test that builds a bundle.
+var bundleWork string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "dossier-web-bundle-")
+	if err != nil {
+		panic(err)
+	}
+	bundleWork = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
 
 // env is the API and the web front on one echo instance over a real
 // SQLite store, as cmd/dossier wires them.
@@ -77,7 +95,7 @@ func newEnv(t *testing.T, secure bool) *env {
 	}
 	docs := &document.Service{Engine: engine, Store: store, Blobs: blobs, Now: time.Now}
 	bundles, err := bundle.New(bundle.Config{Cases: store, Evidence: store, Documents: store, Bundles: store,
-		Blobs: blobs, WorkDir: t.TempDir(), BaseURL: "http://dossier.test"})
+		Blobs: blobs, WorkDir: bundleWork, BaseURL: "http://dossier.test"})
 	if err != nil {
 		t.Fatal(err)
 	}
