@@ -182,6 +182,26 @@ func TestBrowserJourney(t *testing.T) {
 		t.Log("documents not wired: skipped the lawyer's letter")
 	}
 
+	// A payment and an installment plan already in default, then the
+	// dashboard that counts them.
+	day := func(n int) string { return time.Now().AddDate(0, 0, n).Format("2006-01-02") }
+	j.do("payment", chromedp.Navigate(base+caseURL), chromedp.WaitVisible(chromedp.CSS("#payment-form")),
+		chromedp.SetValue(chromedp.CSS("#f-pay-amount"), "2000.00"), chromedp.SetValue(chromedp.CSS("#f-pay-reference"), "FLOW-0042"),
+		clickNav("#payment-submit"))
+	j.do("plan", chromedp.WaitVisible(chromedp.CSS("#plan-form")),
+		chromedp.SetValue(chromedp.CSS("#f-plan-total"), "9000.00"), chromedp.SetValue(chromedp.CSS("#f-plan-installments"), "3"),
+		chromedp.SetValue(chromedp.CSS("#f-plan-agreed-on"), day(-70)), chromedp.SetValue(chromedp.CSS("#f-plan-first-due-date"), day(-60)),
+		clickNav("#plan-submit"), chromedp.WaitVisible(chromedp.CSS(".badge.s-missed")))
+	if n := j.eval(`String(document.querySelectorAll("#payments-table tbody tr").length)`); n != "1" {
+		t.Errorf("ledger shows %s rows, want 1", n)
+	}
+	j.shot("case-recovery")
+	j.do("dashboard", clickNav(`nav a[href="/dashboard"]`), chromedp.WaitVisible(chromedp.CSS("#by-bucket")))
+	if n := j.text("#defaulted-plans"); n != "1" {
+		t.Errorf("dashboard counts %q defaulted plans", n)
+	}
+	j.shot("dashboard")
+
 	// The case page on a tablet, and in English.
 	j.do("tablet", chromedp.EmulateViewport(820, 1180), chromedp.Navigate(base+caseURL), chromedp.WaitVisible(chromedp.CSS("#stage-now")))
 	j.shot("case-tablet")
