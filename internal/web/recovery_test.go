@@ -96,7 +96,7 @@ func TestCasePaymentsAndPlans(t *testing.T) {
 		t.Fatalf("ledger %v %v", pays, err)
 	}
 	page = b.get("/cases/" + c.ID)
-	mustContain(t, "ledger", page.Body, "&lt;b&gt;FLOW-1&lt;/b&gt;", `href="/evidence/`+receipt+`"`, `name="reverses" value="`+pays[0].ID+`"`)
+	mustContain(t, "ledger", page.Body, "&lt;b&gt;FLOW-1&lt;/b&gt;", `href="/evidence/`+receipt+`"`, `name="reverses" value="`+pays[0].ID+`"><input type="hidden" name="amount" value="1000.00">`)
 
 	t.Run("ErrReverseWithoutReason", func(t *testing.T) {
 		p := b.post("/cases/"+c.ID+"/payments/reverse", url.Values{"csrf": {tok}, "reverses": {pays[0].ID}, "amount": {"1000.00"}})
