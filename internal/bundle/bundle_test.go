@@ -458,3 +458,27 @@ func TestPDFThatBreaksStamping(t *testing.T) {
 			b.Items[0].Merged, b.Items[1].Merged, b.Items[2].Merged)
 	}
 }
+
+// TestWorkDirGone: pdfcpu's settings are process-wide; a service whose work
+// directory differs from the one they were installed in, after that one was
+// removed, must set them up again rather than fail.
+func TestWorkDirGone(t *testing.T) {
+	ctx := context.Background()
+	for i := 0; i < 2; i++ {
+		f := newFixture(t, "", diskStore(t))
+		dir := t.TempDir()
+		svc, err := bundle.New(bundle.Config{Cases: f.store, Evidence: f.store, Documents: f.store, Bundles: f.store,
+			Blobs: f.blobs, Font: loadFont(t), WorkDir: dir, BaseURL: "https://dossier.example.com/"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev := f.add(t, "statement", "对账单", "s.txt", "text/plain", []byte("尚欠货款"), nil)
+		if _, err := svc.Create(ctx, admin, f.c.ID, &dossier.BundleRequest{Title: "卷宗",
+			Items: []dossier.BundleRequestItem{{EvidenceID: ev.ID, Purpose: "证明欠款"}}}); err != nil {
+			t.Fatalf("round %d: %v", i, err)
+		}
+		if err := os.RemoveAll(dir); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -23,8 +23,9 @@ import (
 const stampFont = "WenQuanYiMicroHei"
 
 var (
-	pdfcpuOnce sync.Once
-	pdfcpuErr  error
+	// pdfcpuDir is where pdfcpu's configuration and the stamp font were
+	// last installed; pdfMu guards it.
+	pdfcpuDir string
 	// pdfMu serialises PDF builds in the process: pdfcpu keeps its
 	// configuration and fonts in package globals.
 	pdfMu sync.Mutex
@@ -32,22 +33,28 @@ var (
 
 // setupPDFCPU points pdfcpu's configuration directory into workDir and
 // installs the CJK font for the page stamps. pdfcpu keeps both in package
-// globals, so it happens once per process.
+// globals, so this happens once per process — and again whenever the
+// directory it used has gone (another service's work dir, cleaned up).
+// The caller holds pdfMu.
 func (s *Service) setupPDFCPU() error {
-	pdfcpuOnce.Do(func() {
-		dir := filepath.Join(s.cfg.WorkDir, "pdfcpu-config")
-		if pdfcpuErr = model.EnsureDefaultConfigAt(dir, false); pdfcpuErr != nil {
-			return
+	if pdfcpuDir != "" {
+		if _, err := os.Stat(filepath.Join(pdfcpuDir, "wqy-microhei.ttf")); err == nil {
+			return nil
 		}
-		ttf := filepath.Join(dir, "wqy-microhei.ttf")
-		if pdfcpuErr = os.WriteFile(ttf, s.cfg.Font.TTF, 0o600); pdfcpuErr != nil {
-			return
-		}
-		pdfcpuErr = api.InstallFonts([]string{ttf})
-	})
-	if pdfcpuErr != nil {
-		return fmt.Errorf("bundle: pdfcpu setup: %w", pdfcpuErr)
 	}
+	dir := filepath.Join(s.cfg.WorkDir, "pdfcpu-config")
+	err := model.EnsureDefaultConfigAt(dir, false)
+	ttf := filepath.Join(dir, "wqy-microhei.ttf")
+	if err == nil {
+		err = os.WriteFile(ttf, s.cfg.Font.TTF, 0o600)
+	}
+	if err == nil {
+		err = api.InstallFonts([]string{ttf})
+	}
+	if err != nil {
+		return fmt.Errorf("bundle: pdfcpu setup: %w", err)
+	}
+	pdfcpuDir = dir
 	return nil
 }
 
