@@ -196,6 +196,7 @@ func (s *Service) SetPassword(ctx context.Context, username, password string) er
 }
 
 // SetDisabled disables or enables a user; disabling revokes its tokens.
+// Operators call it from the command line; requests go through Disable.
 func (s *Service) SetDisabled(ctx context.Context, username string, disabled bool) error {
 	u, err := s.Store.UserByName(ctx, username)
 	if err != nil {
@@ -209,6 +210,22 @@ func (s *Service) SetDisabled(ctx context.Context, username string, disabled boo
 		return s.Store.RevokeUserTokens(ctx, u.ID, s.Now())
 	}
 	return nil
+}
+
+// Disable disables or enables a user on behalf of an admin. An admin may
+// not disable itself (the last way in could be lost that way).
+func (s *Service) Disable(ctx context.Context, a *dossier.Actor, username string, disabled bool) error {
+	if err := policy.Can(a, policy.UserManage, ""); err != nil {
+		return err
+	}
+	if disabled && a.User.Username == username {
+		return &dossier.Error{Code: dossier.EINVALID, Message: "invalid fields",
+			Fields: []dossier.FieldError{{Field: "username", Message: "you cannot disable your own account"}}}
+	}
+	if u, err := s.Store.UserByName(ctx, username); err == nil {
+		dossier.Note(ctx, "", "user", u.ID)
+	}
+	return s.SetDisabled(ctx, username, disabled)
 }
 
 // SetLang stores the caller's preferred language.

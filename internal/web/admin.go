@@ -10,7 +10,6 @@ import (
 	"github.com/dossier/dossier/internal/account"
 	"github.com/dossier/dossier/internal/casefile"
 	"github.com/dossier/dossier/internal/dossier"
-	"github.com/dossier/dossier/internal/policy"
 )
 
 type userRow struct {
@@ -122,19 +121,14 @@ func (f *Front) grantRevoke(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/admin?ok=revoke")
 }
 
-// adminSetDisabled disables or enables a user. account.SetDisabled takes no
-// actor (it serves the command line too), so the policy is asked here first,
-// the same decision account.Users and CreateUser make.
+// adminSetDisabled disables or enables a user.
 func (f *Front) adminSetDisabled(c echo.Context) error {
 	a, err := needActor(c)
 	if err != nil {
 		return err
 	}
-	if err := policy.Can(a, policy.UserManage, ""); err != nil {
-		return err
-	}
 	disabled := c.FormValue("disabled") == "true"
-	if err := f.cfg.Accounts.SetDisabled(c.Request().Context(), c.FormValue("username"), disabled); err != nil {
+	if err := f.cfg.Accounts.Disable(c.Request().Context(), a, c.FormValue("username"), disabled); err != nil {
 		return err
 	}
 	ok := "enabled"
