@@ -15,6 +15,7 @@ import (
 	"github.com/dossier/dossier/internal/account"
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/policy"
+	"github.com/dossier/dossier/internal/render"
 )
 
 // ShareInput is a request for a share link.
@@ -215,20 +216,8 @@ func WriteLanding(w io.Writer, sh *Shared, downloadURL string) error {
 	}
 	return landing.Execute(w, map[string]any{
 		"CaseNumber": sh.Case.Number, "CaseTitle": sh.Case.Title, "Title": sh.Bundle.Title,
-		"Items": len(sh.Bundle.Items), "Size": humanSize(size),
+		"Items": len(sh.Bundle.Items), "Size": render.Bytes(size),
 		"Expires": sh.Share.ExpiresAt.In(china).Format("2006-01-02 15:04") + " (UTC+8)",
 		"Left":    left, "Download": downloadURL, "Note": sh.Share.Note,
 	})
-}
-
-func humanSize(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }

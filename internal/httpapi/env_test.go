@@ -119,18 +119,7 @@ func (e *env) do(method, path, token string, body any) *response {
 // doAccept is do with an Accept header and no body.
 func (e *env) doAccept(method, path, token, accept string) *response {
 	e.t.Helper()
-	req, _ := http.NewRequest(method, e.srv.URL+path, nil)
-	req.Header.Set("Accept", accept)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return &response{Status: res.StatusCode, Header: res.Header, Body: b}
+	return e.send(method, path, token, "", nil, map[string]string{"Accept": accept})
 }
 
 func (e *env) login(user, pw string) string {

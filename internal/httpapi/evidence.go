@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bufio"
+	"context"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -43,28 +44,20 @@ func (s *Server) multipartBody(c echo.Context, v *evidence.Vault) (*multipart.Re
 }
 
 func (s *Server) uploadEvidence(c echo.Context) error {
-	v, err := s.vault()
-	if err != nil {
-		return err
-	}
-	if err := needActor(c); err != nil {
-		return err
-	}
-	mr, err := s.multipartBody(c, v)
-	if err != nil {
-		return err
-	}
-	out, created, err := v.Ingest(c.Request().Context(), actor(c), c.Param("case_id"), mr)
-	if err != nil {
-		return err
-	}
-	if created {
-		return writeJSON(c, http.StatusCreated, out)
-	}
-	return writeJSON(c, http.StatusOK, out)
+	return s.ingest(c, func(v *evidence.Vault, ctx context.Context, a *dossier.Actor, mr *multipart.Reader) (*dossier.Evidence, bool, error) {
+		return v.Ingest(ctx, a, c.Param("case_id"), mr)
+	})
 }
 
 func (s *Server) addEvidenceVersion(c echo.Context) error {
+	return s.ingest(c, func(v *evidence.Vault, ctx context.Context, a *dossier.Actor, mr *multipart.Reader) (*dossier.Evidence, bool, error) {
+		return v.AddVersion(ctx, a, c.Param("evidence_id"), mr)
+	})
+}
+
+// ingest streams a multipart upload into the vault: 201 when something new
+// was stored, 200 when the bytes were already there.
+func (s *Server) ingest(c echo.Context, store func(*evidence.Vault, context.Context, *dossier.Actor, *multipart.Reader) (*dossier.Evidence, bool, error)) error {
 	v, err := s.vault()
 	if err != nil {
 		return err
@@ -76,7 +69,7 @@ func (s *Server) addEvidenceVersion(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, created, err := v.AddVersion(c.Request().Context(), actor(c), c.Param("evidence_id"), mr)
+	out, created, err := store(v, c.Request().Context(), actor(c), mr)
 	if err != nil {
 		return err
 	}

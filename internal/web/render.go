@@ -14,6 +14,7 @@ import (
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/httpapi"
 	"github.com/dossier/dossier/internal/policy"
+	"github.com/dossier/dossier/internal/render"
 )
 
 // view is what every template receives: the layout's needs plus the page's
@@ -198,7 +199,7 @@ var funcs = template.FuncMap{
 		}
 		return d.String()
 	},
-	"bytes": humanBytes,
+	"bytes": render.Bytes,
 	"add":   func(a, b int) int { return a + b },
 	"query": func(pairs ...string) template.URL {
 		q := url.Values{}
@@ -236,18 +237,6 @@ var funcs = template.FuncMap{
 	"evsec": func(v *view, c *dossier.Case, e *evidenceSection) map[string]any {
 		return map[string]any{"V": v, "Case": c, "Ev": e}
 	},
-}
-
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }
 
 // statusOf is the status the one error table gives err.
