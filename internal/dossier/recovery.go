@@ -71,7 +71,7 @@ func (p *Payment) Validate() error {
 		ok = ok || m == p.Method
 	}
 	if !ok {
-		f.Add("method", "must be one of "+strings.Join(PaymentMethods, ", "))
+		f.Add("method", "must be one of %s", strings.Join(PaymentMethods, ", "))
 	}
 	if utf8.RuneCountInString(p.Reference) > 200 {
 		f.Add("reference", "must be at most 200 characters")
