@@ -47,7 +47,7 @@ func TestDataDescriptorPath(t *testing.T) {
 }
 
 // TestZIP64 streams a bundle holding a 4.1 GiB original and checks it with
-// unzip -t. Slow (about a minute, 8 GiB of disk): DOSSIER_TEST_ZIP64=1.
+// unzip -t. Slow (about a minute, 8 GiB of disk): skipped with -short.
 func TestZIP64(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: skips streaming a 4.1 GiB original (make test runs it)")
