@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -17,6 +18,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	miniogo "github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
 )
 
 // Require skips tb with reason, or fails it when the comma-separated
@@ -170,6 +174,13 @@ func runMinIO(bin, dir, addr, console string) (*MinIOServer, error) {
 		stop()
 		return nil, fmt.Errorf("minio on %s: %w; output:\n%s", addr, err, out.String())
 	}
+	// Live is not ready: IAM initialises after the health endpoints answer,
+	// and until then requests fail with "Server not initialized yet". Wait
+	// for a real signed request to succeed.
+	if err := waitServing(srv, done); err != nil {
+		stop()
+		return nil, fmt.Errorf("minio on %s: %w; output:\n%s", addr, err, out.String())
+	}
 	atStop(stop)
 	return srv, nil
 }
@@ -194,6 +205,32 @@ func startChild(cmd *exec.Cmd) (done chan struct{}, err error) {
 		close(done)
 	}()
 	return done, <-started
+}
+
+// waitServing lists buckets with the server's credentials until it works.
+func waitServing(srv *MinIOServer, exited <-chan struct{}) error {
+	client, err := miniogo.New(srv.Endpoint, &miniogo.Options{Creds: credentials.NewStaticV4(srv.AccessKey, srv.SecretKey, "")})
+	if err != nil {
+		return err
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		select {
+		case <-exited:
+			return errors.New("server exited during start-up")
+		default:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err := client.ListBuckets(ctx)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("not serving after 60s: %w", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // waitLive polls MinIO's liveness endpoint; a cold start takes a few seconds
