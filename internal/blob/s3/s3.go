@@ -93,7 +93,17 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	if s.partSize == 0 {
 		s.partSize = DefaultPartSize
 	}
+	// A MinIO that has just started answers "not initialized" for a while
+	// (IAM loads after the listener): wait for it rather than fail start-up.
 	exists, err := c.BucketExists(ctx, cfg.Bucket)
+	for wait := time.Now().Add(30 * time.Second); code(err) == "XMinioServerNotInitialized" && time.Now().Before(wait); {
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("s3: bucket %s: %w", cfg.Bucket, ctx.Err())
+		case <-time.After(200 * time.Millisecond):
+		}
+		exists, err = c.BucketExists(ctx, cfg.Bucket)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("s3: bucket %s: %w", cfg.Bucket, err)
 	}
