@@ -93,6 +93,16 @@ type Index struct {
 	idx       bleve.Index
 	dir       string
 	batchSize int
+	// searching admits one query per core at a time. Eight clients on two
+	// cores otherwise time-slice every query to four times its service
+	// time and keep eight queries' garbage live at once, and the extra GC
+	// cycles land on the slowest percentile (measured in docs/benchmarks.md).
+	searching chan struct{}
+}
+
+func newIndex(idx bleve.Index, dir string) *Index {
+	return &Index{idx: idx, dir: dir, batchSize: defaultBatchSize,
+		searching: make(chan struct{}, runtime.GOMAXPROCS(0))}
 }
 
 const (
@@ -128,7 +138,7 @@ func Open(dir string) (ix *Index, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: open %s: %w: %v", dir, ErrCorrupt, err)
 	}
-	ix = &Index{idx: idx, dir: dir, batchSize: defaultBatchSize}
+	ix = newIndex(idx, dir)
 	v, err := idx.GetInternal([]byte(schemaKey))
 	if err == nil && string(v) != schemaVersion {
 		err = fmt.Errorf("schema %q, want %q", v, schemaVersion)
@@ -162,7 +172,7 @@ func create(dir string) (*Index, error) {
 		_ = idx.Close()
 		return nil, fmt.Errorf("search: create %s: %w", dir, err)
 	}
-	return &Index{idx: idx, dir: dir, batchSize: defaultBatchSize}, nil
+	return newIndex(idx, dir), nil
 }
 
 // Check reads the index's document count and runs a query over it, so that

@@ -130,6 +130,12 @@ func (ix *Index) Search(ctx context.Context, q Query, visibleCaseIDs []string) (
 		req.SortBy([]string{"-_score"})
 	}
 
+	select {
+	case ix.searching <- struct{}{}:
+		defer func() { <-ix.searching }()
+	case <-ctx.Done():
+		return nil, fmt.Errorf("search: %w", ctx.Err())
+	}
 	res, err := ix.idx.SearchInContext(ctx, req)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -383,3 +383,28 @@ func TestOpenCorrupt(t *testing.T) {
 		})
 	}
 }
+
+// TestSearchAdmission checks that a query waiting for a free core gives up
+// when its request is cancelled, and runs once a core is free again.
+func TestSearchAdmission(t *testing.T) {
+	ix := mustFixture(t)
+	for range cap(ix.searching) {
+		ix.searching <- struct{}{}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := ix.Search(ctx, Query{Q: "货款"}, nil)
+	for range cap(ix.searching) {
+		<-ix.searching
+	}
+	t.Run("ErrCancelled", func(t *testing.T) {
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("Search with all cores busy and a cancelled context: %v, want context.Canceled", err)
+		}
+	})
+	t.Run("OK", func(t *testing.T) {
+		if r := mustSearch(t, ix, Query{Q: "货款"}, nil); r.Total == 0 {
+			t.Fatal("no hits for 货款 once a core is free")
+		}
+	})
+}
