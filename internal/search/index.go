@@ -9,6 +9,7 @@
 package search
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/dossier/dossier/internal/dossier"
@@ -173,6 +175,26 @@ func create(dir string) (*Index, error) {
 		return nil, fmt.Errorf("search: create %s: %w", dir, err)
 	}
 	return newIndex(idx, dir), nil
+}
+
+// Compact merges the index into a single segment. Queries then look each
+// term up once instead of once per segment: on 20,000 documents, 9 settled
+// segments against 1 (see docs/benchmarks.md). Call it after a bulk load such
+// as `dossier reindex`; it is safe while queries run, and a failed or
+// cancelled merge leaves the index as it was.
+func (ix *Index) Compact(ctx context.Context) error {
+	adv, err := ix.idx.Advanced()
+	if err != nil {
+		return fmt.Errorf("search: compact: %w", err)
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return fmt.Errorf("search: compact: index type %T cannot merge", adv)
+	}
+	if err := s.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions); err != nil {
+		return fmt.Errorf("search: compact: %w", err)
+	}
+	return nil
 }
 
 // Check reads the index's document count and runs a query over it, so that

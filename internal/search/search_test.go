@@ -408,3 +408,31 @@ func TestSearchAdmission(t *testing.T) {
 		}
 	})
 }
+
+// TestCompact checks that merging to one segment keeps every answer.
+func TestCompact(t *testing.T) {
+	ix := mustOpen(t)
+	for _, d := range fixtureDocs {
+		if err := ix.Index(d); err != nil { // one segment per batch
+			t.Fatalf("Index: %v", err)
+		}
+	}
+	before := map[string][]string{}
+	for _, tc := range fixtureQueries {
+		before[tc.q] = ids(mustSearch(t, ix, Query{Q: tc.q}, nil))
+	}
+	if err := ix.Compact(context.Background()); err != nil {
+		t.Fatalf("Compact: %v", err)
+	}
+	if n := segments(ix); n != 1 {
+		t.Errorf("%d segments after Compact, want 1", n)
+	}
+	for _, tc := range fixtureQueries {
+		got := ids(mustSearch(t, ix, Query{Q: tc.q}, nil))
+		slices.Sort(got)
+		want := slices.Sorted(slices.Values(before[tc.q]))
+		if !slices.Equal(got, want) {
+			t.Errorf("%q: %v after Compact, %v before", tc.q, got, want)
+		}
+	}
+}
