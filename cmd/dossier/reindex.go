@@ -46,6 +46,11 @@ func runReindex(ctx context.Context, cfg *Config, args []string, _ io.Reader, st
 		fmt.Fprintf(stderr, "\rindexed %d items (%d failed)", done, failed)
 	})
 	fmt.Fprintln(stderr)
+	if err == nil {
+		// A bulk load leaves many segments; one merged index answers faster.
+		fmt.Fprintln(stderr, "compacting the index")
+		err = ix.Compact(ctx)
+	}
 	if cerr := ix.Close(); err == nil {
 		err = cerr
 	}
