@@ -18,10 +18,10 @@ import (
 
 func benchBackends(b *testing.B, fn func(b *testing.B, db *sqlstore.DB)) {
 	b.Run("sqlite", func(b *testing.B) {
-		fn(b, MustOpen(b, filepath.Join(b.TempDir(), "meta.db")))
+		fn(b, testenv.OpenStore(b, filepath.Join(b.TempDir(), "meta.db")))
 	})
 	b.Run("postgres", func(b *testing.B) {
-		fn(b, MustOpen(b, testenv.Postgres(b)))
+		fn(b, testenv.OpenStore(b, testenv.Postgres(b)))
 	})
 }
 

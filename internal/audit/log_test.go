@@ -18,26 +18,6 @@ import (
 	"github.com/dossier/dossier/internal/testenv"
 )
 
-// backends runs fn once per metadata backend, each on a fresh database.
-func backends(t *testing.T, fn func(t *testing.T, db *sqlstore.DB)) {
-	t.Run("sqlite", func(t *testing.T) {
-		fn(t, MustOpen(t, filepath.Join(t.TempDir(), "meta.db")))
-	})
-	t.Run("postgres", func(t *testing.T) {
-		fn(t, MustOpen(t, testenv.Postgres(t)))
-	})
-}
-
-func MustOpen(tb testing.TB, url string) *sqlstore.DB {
-	tb.Helper()
-	db, err := sqlstore.Open(context.Background(), url)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}
-
 func MustLog(tb testing.TB, store dossier.AuditStore, keyPath string, opts audit.Options) *audit.Log {
 	tb.Helper()
 	if opts.Logger == nil {
@@ -136,7 +116,7 @@ func (tp tamper) swap(a, b int64) {
 }
 
 func TestLog(t *testing.T) {
-	backends(t, func(t *testing.T, db *sqlstore.DB) {
+	testenv.Stores(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		keyPath := filepath.Join(t.TempDir(), "audit.key")
 		l := MustLog(t, db, keyPath, audit.Options{CheckpointEvery: 100, BatchSize: 64})
@@ -364,7 +344,7 @@ func (s failingStore) AppendEvents(ctx context.Context, evs []*dossier.Event) er
 
 func TestLogStoreErrors(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t, filepath.Join(t.TempDir(), "meta.db"))
+	db := testenv.OpenStore(t, filepath.Join(t.TempDir(), "meta.db"))
 	t.Run("OK/retried", func(t *testing.T) {
 		var mu sync.Mutex
 		fails := 3
@@ -435,7 +415,7 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 func TestLogTwoWriters(t *testing.T) {
 	// A server and a `dossier user` command share one chain: ECONFLICT makes
 	// a writer re-read the head and re-chain, so both end up in one chain.
-	backends(t, func(t *testing.T, db *sqlstore.DB) {
+	testenv.Stores(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		key := filepath.Join(t.TempDir(), "audit.key")
 		a := MustLog(t, db, key, audit.Options{BatchSize: 20, MaxBackoff: 20 * time.Millisecond})
@@ -456,7 +436,7 @@ func TestLogTwoWriters(t *testing.T) {
 }
 
 func TestLogSanitizes(t *testing.T) {
-	backends(t, func(t *testing.T, db *sqlstore.DB) {
+	testenv.Stores(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		l := MustLog(t, db, filepath.Join(t.TempDir(), "k"), audit.Options{})
 		e := event("x", 1)

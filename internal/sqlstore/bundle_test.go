@@ -9,10 +9,11 @@ import (
 
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/sqlstore"
+	"github.com/dossier/dossier/internal/testenv"
 )
 
 func TestBundles(t *testing.T) {
-	backends(t, func(t *testing.T, db *sqlstore.DB) {
+	testenv.Stores(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		c := newCase("2026-BD-0001", dossier.NewDate(2026, 1, 1))
 		if err := db.CreateCase(ctx, c); err != nil {

@@ -7,12 +7,13 @@ import (
 
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/sqlstore"
+	"github.com/dossier/dossier/internal/testenv"
 )
 
 // EvidenceByBlob finds every item using a blob through any of its versions,
 // across cases and including tombstoned items: storage locks depend on all.
 func TestEvidenceByBlob(t *testing.T) {
-	backends(t, func(t *testing.T, db *sqlstore.DB) {
+	testenv.Stores(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		c1, c2 := newCase("B-1", dossier.NewDate(2026, 1, 1)), newCase("B-2", dossier.NewDate(2026, 1, 1))
 		for _, c := range []*dossier.Case{c1, c2} {

@@ -7,10 +7,11 @@ import (
 
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/sqlstore"
+	"github.com/dossier/dossier/internal/testenv"
 )
 
 func TestRecovery(t *testing.T) {
-	backends(t, func(t *testing.T, db *sqlstore.DB) {
+	testenv.Stores(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 		c := newCase("R-1", dossier.NewDate(2026, 1, 1))

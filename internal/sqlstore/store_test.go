@@ -2,7 +2,6 @@ package sqlstore_test
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -11,26 +10,6 @@ import (
 	"github.com/dossier/dossier/internal/sqlstore"
 	"github.com/dossier/dossier/internal/testenv"
 )
-
-// backends runs fn once per metadata backend, each on a fresh database.
-func backends(t *testing.T, fn func(t *testing.T, db *sqlstore.DB)) {
-	t.Run("sqlite", func(t *testing.T) {
-		fn(t, MustOpen(t, filepath.Join(t.TempDir(), "meta.db")))
-	})
-	t.Run("postgres", func(t *testing.T) {
-		fn(t, MustOpen(t, testenv.Postgres(t)))
-	})
-}
-
-func MustOpen(tb testing.TB, url string) *sqlstore.DB {
-	tb.Helper()
-	db, err := sqlstore.Open(context.Background(), url)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}
 
 func newCase(number string, due dossier.Date) *dossier.Case {
 	now := time.Now().UTC()
@@ -42,7 +21,7 @@ func newCase(number string, due dossier.Date) *dossier.Case {
 }
 
 func TestCases(t *testing.T) {
-	backends(t, func(t *testing.T, db *sqlstore.DB) {
+	testenv.Stores(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		today := dossier.NewDate(2026, 11, 25)
 		c := newCase("2026-HZ-0001", today.AddDays(-95))
@@ -154,7 +133,7 @@ func TestCases(t *testing.T) {
 }
 
 func TestUsersTokensGrants(t *testing.T) {
-	backends(t, func(t *testing.T, db *sqlstore.DB) {
+	testenv.Stores(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		u := &dossier.User{Username: "lawfirm", Role: dossier.RoleExternal, PasswordHash: "x", CreatedAt: time.Now()}
 		if err := db.CreateUser(ctx, u); err != nil {
@@ -204,7 +183,7 @@ func TestUsersTokensGrants(t *testing.T) {
 }
 
 func TestEvidence(t *testing.T) {
-	backends(t, func(t *testing.T, db *sqlstore.DB) {
+	testenv.Stores(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		c := newCase("E-1", dossier.NewDate(2026, 1, 1))
 		if err := db.CreateCase(ctx, c); err != nil {
@@ -265,7 +244,7 @@ func TestEvidence(t *testing.T) {
 }
 
 func TestAuditAppendOnly(t *testing.T) {
-	backends(t, func(t *testing.T, db *sqlstore.DB) {
+	testenv.Stores(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		evs := []*dossier.Event{{Seq: 1, At: time.Now(), Actor: "admin", Action: "login", Hash: "h1"},
 			{Seq: 2, At: time.Now(), Actor: "admin", Action: "case.read", PrevHash: "h1", Hash: "h2", Detail: "Hello"}}
@@ -293,7 +272,7 @@ func TestAuditAppendOnly(t *testing.T) {
 }
 
 func TestDocuments(t *testing.T) {
-	backends(t, func(t *testing.T, db *sqlstore.DB) {
+	testenv.Stores(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		c := newCase("D-1", dossier.NewDate(2026, 1, 1))
 		if err := db.CreateCase(ctx, c); err != nil {
