@@ -13,59 +13,46 @@ import (
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/httpapi"
 	"github.com/dossier/dossier/internal/policy"
+	"github.com/dossier/dossier/internal/policy/policytest"
 )
-
-// access says who may call a route.
-type access struct {
-	kind string        // "public", "auth" (any signed-in user), "case" or "global" (a policy action)
-	act  policy.Action // for "case" and "global"
-}
-
-var (
-	public = access{kind: "public"}
-	signed = access{kind: "auth"}
-)
-
-func onCase(a policy.Action) access   { return access{kind: "case", act: a} }
-func globally(a policy.Action) access { return access{kind: "global", act: a} }
 
 // routePolicy is the expected access of every route, by its audit action.
 // A route registered without a row here fails TestRouteRoleCaseMatrix.
-var routePolicy = map[string]access{
-	"health.live": public, "health.ready": public, "health.metrics": public, "api.openapi": public,
-	"auth.login": public, "auth.logout": signed, "user.me": signed, "template.list": signed,
-	"case.list": signed,
+var routePolicy = map[string]policytest.Access{
+	"health.live": policytest.Public, "health.ready": policytest.Public, "health.metrics": policytest.Public, "api.openapi": policytest.Public,
+	"auth.login": policytest.Public, "auth.logout": policytest.Signed, "user.me": policytest.Signed, "template.list": policytest.Signed,
+	"case.list": policytest.Signed,
 
-	"user.list": globally(policy.UserManage), "user.create": globally(policy.UserManage),
-	"case.create": globally(policy.CaseCreate), "search.run": globally(policy.SearchRun),
-	"audit.list": globally(policy.AuditRead), "audit.verify": globally(policy.AuditRead),
-	"audit.checkpoints": globally(policy.AuditRead),
+	"user.list": policytest.Globally(policy.UserManage), "user.create": policytest.Globally(policy.UserManage),
+	"case.create": policytest.Globally(policy.CaseCreate), "search.run": policytest.Globally(policy.SearchRun),
+	"audit.list": policytest.Globally(policy.AuditRead), "audit.verify": policytest.Globally(policy.AuditRead),
+	"audit.checkpoints": policytest.Globally(policy.AuditRead),
 
-	"grant.create": onCase(policy.CaseGrant), "grant.delete": onCase(policy.CaseGrant),
-	"case.read": onCase(policy.CaseRead), "case.update": onCase(policy.CaseUpdate),
-	"communication.create": onCase(policy.RecoveryWrite), "communication.list": onCase(policy.RecoveryRead),
+	"grant.create": policytest.OnCase(policy.CaseGrant), "grant.delete": policytest.OnCase(policy.CaseGrant),
+	"case.read": policytest.OnCase(policy.CaseRead), "case.update": policytest.OnCase(policy.CaseUpdate),
+	"communication.create": policytest.OnCase(policy.RecoveryWrite), "communication.list": policytest.OnCase(policy.RecoveryRead),
 
-	"evidence.upload": onCase(policy.EvidenceWrite), "evidence.upload_version": onCase(policy.EvidenceWrite),
-	"evidence.list": onCase(policy.EvidenceRead), "evidence.read": onCase(policy.EvidenceRead),
-	"evidence.download": onCase(policy.EvidenceRead), "evidence.versions": onCase(policy.EvidenceRead),
-	"evidence.verify": onCase(policy.EvidenceRead), "evidence.hold": onCase(policy.EvidenceHold),
-	"evidence.delete": onCase(policy.EvidenceDelete),
+	"evidence.upload": policytest.OnCase(policy.EvidenceWrite), "evidence.upload_version": policytest.OnCase(policy.EvidenceWrite),
+	"evidence.list": policytest.OnCase(policy.EvidenceRead), "evidence.read": policytest.OnCase(policy.EvidenceRead),
+	"evidence.download": policytest.OnCase(policy.EvidenceRead), "evidence.versions": policytest.OnCase(policy.EvidenceRead),
+	"evidence.verify": policytest.OnCase(policy.EvidenceRead), "evidence.hold": policytest.OnCase(policy.EvidenceHold),
+	"evidence.delete": policytest.OnCase(policy.EvidenceDelete),
 
-	"document.create": onCase(policy.DocumentCreate), "document.list": onCase(policy.DocumentRead),
-	"document.read": onCase(policy.DocumentRead), "document.download": onCase(policy.DocumentRead),
-	"document.readiness": onCase(policy.DocumentRead),
+	"document.create": policytest.OnCase(policy.DocumentCreate), "document.list": policytest.OnCase(policy.DocumentRead),
+	"document.read": policytest.OnCase(policy.DocumentRead), "document.download": policytest.OnCase(policy.DocumentRead),
+	"document.readiness": policytest.OnCase(policy.DocumentRead),
 
-	"limitation.read": onCase(policy.RecoveryRead), "payment.create": onCase(policy.RecoveryWrite),
-	"payment.list": onCase(policy.RecoveryRead), "plan.create": onCase(policy.RecoveryWrite),
-	"plan.list": onCase(policy.RecoveryRead), "filing.create": onCase(policy.RecoveryWrite),
-	"filing.list": onCase(policy.RecoveryRead), "dashboard.read": globally(policy.DashboardRead),
+	"limitation.read": policytest.OnCase(policy.RecoveryRead), "payment.create": policytest.OnCase(policy.RecoveryWrite),
+	"payment.list": policytest.OnCase(policy.RecoveryRead), "plan.create": policytest.OnCase(policy.RecoveryWrite),
+	"plan.list": policytest.OnCase(policy.RecoveryRead), "filing.create": policytest.OnCase(policy.RecoveryWrite),
+	"filing.list": policytest.OnCase(policy.RecoveryRead), "dashboard.read": policytest.Globally(policy.DashboardRead),
 
-	"bundle.create": onCase(policy.BundleCreate), "bundle.list": onCase(policy.BundleRead),
-	"bundle.read": onCase(policy.BundleRead), "bundle.download": onCase(policy.BundleRead),
-	"share.create": onCase(policy.ShareManage), "share.list": onCase(policy.ShareManage),
-	"share.revoke": onCase(policy.ShareManage),
+	"bundle.create": policytest.OnCase(policy.BundleCreate), "bundle.list": policytest.OnCase(policy.BundleRead),
+	"bundle.read": policytest.OnCase(policy.BundleRead), "bundle.download": policytest.OnCase(policy.BundleRead),
+	"share.create": policytest.OnCase(policy.ShareManage), "share.list": policytest.OnCase(policy.ShareManage),
+	"share.revoke": policytest.OnCase(policy.ShareManage),
 	// Share links are the outside firm's way in without an account.
-	"share.open": public, "share.download": public,
+	"share.open": policytest.Public, "share.download": policytest.Public,
 }
 
 // matrixCase holds the objects of one case that route parameters point at.
@@ -169,7 +156,7 @@ func TestRouteRoleCaseMatrix(t *testing.T) {
 			continue
 		}
 		targets := []matrixCase{granted}
-		if want.kind == "case" {
+		if want.Kind == "case" {
 			targets = append(targets, other)
 		}
 		for _, target := range targets {
@@ -201,17 +188,7 @@ func TestRouteRoleCaseMatrix(t *testing.T) {
 				if rt.action == "grant.delete" {
 					_ = e.store.PutGrant(context.Background(), &dossier.Grant{CaseID: target.id, UserID: bystander, Access: "read", CreatedAt: time.Now()})
 				}
-				var expect error
-				switch want.kind {
-				case "auth":
-					if ro.actor == nil {
-						expect = dossier.Errorf(dossier.EUNAUTHENTICATED, "")
-					}
-				case "case":
-					expect = policy.Can(ro.actor, want.act, target.id)
-				case "global":
-					expect = policy.Can(ro.actor, want.act, "")
-				}
+				expect := want.Expect(ro.actor, target.id)
 				status := e.call(rt.method, path, rt.action, ro.token)
 				checked++
 				label := fmt.Sprintf("%s %s as %s on %s", rt.method, rt.path, ro.name, target.id[len(target.id)-4:])

@@ -13,55 +13,42 @@ import (
 
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/policy"
+	"github.com/dossier/dossier/internal/policy/policytest"
 )
-
-// access says who may use a page route.
-type access struct {
-	kind string        // "public", "login", "auth" (any signed-in user), "case" or "global" (a policy action)
-	act  policy.Action // for "case" and "global"
-}
-
-var (
-	public = access{kind: "public"}
-	signed = access{kind: "auth"}
-)
-
-func onCase(a policy.Action) access   { return access{kind: "case", act: a} }
-func globally(a policy.Action) access { return access{kind: "global", act: a} }
 
 // webPolicy is the expected access of every page route, by its audit
 // action. A route registered without a row here fails TestWebRouteMatrix.
-var webPolicy = map[string]access{
-	"web.static": public, "web.home": public, "web.login.form": public, "web.lang": public,
-	"web.logout": public,
+var webPolicy = map[string]policytest.Access{
+	"web.static": policytest.Public, "web.home": policytest.Public, "web.login.form": policytest.Public, "web.lang": policytest.Public,
+	"web.logout": policytest.Public,
 	// An empty sign-in form is answered by the form itself (401 or 422).
-	"web.login": {kind: "login"},
+	"web.login": policytest.Login,
 
-	"web.case.list": signed,
-	"web.case.new":  globally(policy.CaseCreate), "web.case.create": globally(policy.CaseCreate),
-	"web.search":    globally(policy.SearchRun),
-	"web.dashboard": globally(policy.DashboardRead), "web.dashboard.export": globally(policy.DashboardRead),
-	"web.audit.list": globally(policy.AuditRead), "web.audit.verify": globally(policy.AuditRead),
-	"web.audit.export": globally(policy.AuditRead),
-	"web.admin":        globally(policy.UserManage), "web.user.create": globally(policy.UserManage),
-	"web.user.disable": globally(policy.UserManage),
+	"web.case.list": policytest.Signed,
+	"web.case.new":  policytest.Globally(policy.CaseCreate), "web.case.create": policytest.Globally(policy.CaseCreate),
+	"web.search":    policytest.Globally(policy.SearchRun),
+	"web.dashboard": policytest.Globally(policy.DashboardRead), "web.dashboard.export": policytest.Globally(policy.DashboardRead),
+	"web.audit.list": policytest.Globally(policy.AuditRead), "web.audit.verify": policytest.Globally(policy.AuditRead),
+	"web.audit.export": policytest.Globally(policy.AuditRead),
+	"web.admin":        policytest.Globally(policy.UserManage), "web.user.create": policytest.Globally(policy.UserManage),
+	"web.user.disable": policytest.Globally(policy.UserManage),
 
-	"web.case.read": onCase(policy.CaseRead), "web.case.update": onCase(policy.CaseUpdate),
-	"web.communication.create": onCase(policy.RecoveryWrite),
-	"web.payment.create":       onCase(policy.RecoveryWrite), "web.payment.reverse": onCase(policy.RecoveryWrite),
-	"web.plan.create": onCase(policy.RecoveryWrite),
+	"web.case.read": policytest.OnCase(policy.CaseRead), "web.case.update": policytest.OnCase(policy.CaseUpdate),
+	"web.communication.create": policytest.OnCase(policy.RecoveryWrite),
+	"web.payment.create":       policytest.OnCase(policy.RecoveryWrite), "web.payment.reverse": policytest.OnCase(policy.RecoveryWrite),
+	"web.plan.create": policytest.OnCase(policy.RecoveryWrite),
 
-	"web.evidence.read": onCase(policy.EvidenceRead), "web.evidence.content": onCase(policy.EvidenceRead),
-	"web.evidence.verify": onCase(policy.EvidenceRead), "web.evidence.hold": onCase(policy.EvidenceHold),
+	"web.evidence.read": policytest.OnCase(policy.EvidenceRead), "web.evidence.content": policytest.OnCase(policy.EvidenceRead),
+	"web.evidence.verify": policytest.OnCase(policy.EvidenceRead), "web.evidence.hold": policytest.OnCase(policy.EvidenceHold),
 
-	"web.document.list": onCase(policy.DocumentRead), "web.document.create": onCase(policy.DocumentCreate),
+	"web.document.list": policytest.OnCase(policy.DocumentRead), "web.document.create": policytest.OnCase(policy.DocumentCreate),
 
-	"web.bundle.list": onCase(policy.BundleRead), "web.bundle.create": onCase(policy.BundleCreate),
-	"web.bundle.read": onCase(policy.BundleRead), "web.bundle.download": onCase(policy.BundleRead),
-	"web.share.create": onCase(policy.ShareManage), "web.share.delete": onCase(policy.ShareManage),
+	"web.bundle.list": policytest.OnCase(policy.BundleRead), "web.bundle.create": policytest.OnCase(policy.BundleCreate),
+	"web.bundle.read": policytest.OnCase(policy.BundleRead), "web.bundle.download": policytest.OnCase(policy.BundleRead),
+	"web.share.create": policytest.OnCase(policy.ShareManage), "web.share.delete": policytest.OnCase(policy.ShareManage),
 
 	// The case of a grant comes in the form, not the path.
-	"web.grant.create": onCase(policy.CaseGrant), "web.grant.delete": onCase(policy.CaseGrant),
+	"web.grant.create": policytest.OnCase(policy.CaseGrant), "web.grant.delete": policytest.OnCase(policy.CaseGrant),
 }
 
 // matrixCase holds the objects of one case that route parameters point at.
@@ -155,7 +142,7 @@ func TestWebRouteMatrix(t *testing.T) {
 			continue
 		}
 		targets := []matrixCase{granted}
-		if want.kind == "case" {
+		if want.Kind == "case" {
 			targets = append(targets, other)
 		}
 		for _, target := range targets {
@@ -204,18 +191,8 @@ func TestWebRouteMatrix(t *testing.T) {
 				}
 				checked++
 				label := fmt.Sprintf("%s %s as %s on %s", rt.method, rt.path, ro.name, target.id[len(target.id)-4:])
-				var expect error
-				switch want.kind {
-				case "auth":
-					if ro.actor == nil {
-						expect = dossier.Errorf(dossier.EUNAUTHENTICATED, "")
-					}
-				case "case":
-					expect = policy.Can(ro.actor, want.act, target.id)
-				case "global":
-					expect = policy.Can(ro.actor, want.act, "")
-				}
-				checkAnswer(t, label, want.kind, expect, res)
+				expect := want.Expect(ro.actor, target.id)
+				checkAnswer(t, label, want.Kind, expect, res)
 			}
 		}
 	}
