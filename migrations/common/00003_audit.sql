@@ -1,4 +1,6 @@
 -- +goose Up
+-- The audit trail: hash-chained events and signed checkpoints. Each dialect's
+-- 00009_audit_guard.sql makes both tables append-only in the database itself.
 CREATE TABLE audit_events (
     seq         BIGINT PRIMARY KEY,
     at          TEXT NOT NULL,
@@ -29,23 +31,6 @@ CREATE TABLE audit_checkpoints (
     signature  TEXT NOT NULL
 );
 
--- The trail is append-only. The trigger binds every role, the owner included;
--- REVOKE additionally keeps any other application role from even trying.
--- +goose StatementBegin
-CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'audit trail is append-only (% on %)', TG_OP, TG_TABLE_NAME
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$;
--- +goose StatementEnd
-CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_events
-    FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
-CREATE TRIGGER audit_checkpoints_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_checkpoints
-    FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
-REVOKE UPDATE, DELETE, TRUNCATE ON audit_events, audit_checkpoints FROM PUBLIC;
-
 -- +goose Down
 DROP TABLE audit_checkpoints;
 DROP TABLE audit_events;
-DROP FUNCTION audit_append_only();
