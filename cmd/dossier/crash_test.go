@@ -60,8 +60,17 @@ func uploadFile(url, token, caseID string, data []byte) (int, map[string]any, er
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
 	go func() {
-		_ = mw.WriteField("kind", "recording")
-		fw, _ := mw.CreateFormFile("file", "通话录音.bin")
+		// When the server dies before reading, the pipe is closed under us:
+		// every write then fails and the upload simply ends.
+		if err := mw.WriteField("kind", "recording"); err != nil {
+			pw.CloseWithError(err)
+			return
+		}
+		fw, err := mw.CreateFormFile("file", "通话录音.bin")
+		if err != nil {
+			pw.CloseWithError(err)
+			return
+		}
 		// Written in pieces so the server is mid-stream when it dies.
 		for off := 0; off < len(data); off += 64 << 10 {
 			if _, err := fw.Write(data[off:min(off+64<<10, len(data))]); err != nil {
