@@ -217,7 +217,7 @@ func testCrash(t *testing.T, meta, blobs string) {
 	// The operator's check agrees, and sweeping the crash's orphans keeps
 	// every referenced blob.
 	verify := func(args ...string) (int, string) {
-		cmd := exec.Command(binary(t), append([]string{"verify"}, args...)...)
+		cmd := exec.Command(testenv.DossierBinary(t), append([]string{"verify"}, args...)...)
 		cmd.Env = append(os.Environ(), append(env, "DOSSIER_DATA="+data)...)
 		var out, errb bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errb

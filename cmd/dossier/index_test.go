@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dossier/dossier/internal/testenv"
 )
 
 func getJSON(t *testing.T, u, token string, v any) int {
@@ -91,7 +93,7 @@ func TestIndexMissingOrCorruptIsFixedByReindex(t *testing.T) {
 		p.stop(t)
 	}
 
-	cmd := exec.Command(binary(t), "reindex")
+	cmd := exec.Command(testenv.DossierBinary(t), "reindex")
 	cmd.Env = append(os.Environ(), "DOSSIER_DATA="+data)
 	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "indexed 1 items") {
 		t.Fatalf("dossier reindex: %v\n%s", err, out)

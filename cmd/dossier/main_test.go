@@ -9,42 +9,14 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
-)
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
+	"github.com/dossier/dossier/internal/testenv"
 )
-
-// binary builds the real dossier binary once per test run.
-func binary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "dossier-bin")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "dossier")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = err
-			binPath = string(out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatalf("go build: %v\n%s", buildErr, binPath)
-	}
-	return binPath
-}
 
 // proc is a running dossier serve.
 type proc struct {
@@ -56,7 +28,7 @@ type proc struct {
 
 func start(t *testing.T, dataDir string, extraEnv ...string) *proc {
 	t.Helper()
-	cmd := exec.Command(binary(t), "serve")
+	cmd := exec.Command(testenv.DossierBinary(t), "serve")
 	cmd.Env = append(os.Environ(), "DOSSIER_DATA="+dataDir, "DOSSIER_ADDR=127.0.0.1:0", "DOSSIER_LOG_LEVEL=warn")
 	cmd.Env = append(cmd.Env, extraEnv...)
 	out, err := cmd.StdoutPipe()

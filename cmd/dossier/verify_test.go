@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dossier/dossier/internal/testenv"
 )
 
 // `dossier verify` exits non-zero and names every damaged or missing blob.
@@ -31,7 +33,7 @@ func TestVerifyCommand(t *testing.T) {
 	p.stop(t)
 
 	run := func() (int, string, string) {
-		cmd := exec.Command(binary(t), "verify")
+		cmd := exec.Command(testenv.DossierBinary(t), "verify")
 		cmd.Env = append(os.Environ(), append(env, "DOSSIER_DATA="+data)...)
 		var out, errb bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errb

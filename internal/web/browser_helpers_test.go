@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,34 +24,6 @@ import (
 
 const chromiumPath = "/usr/bin/chromium"
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
-
-// dossierBinary builds the real binary once, so the journey runs the
-// service exactly as `dossier serve` wires it.
-func dossierBinary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "dossier-web-bin")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "dossier")
-		out, err := exec.Command("go", "build", "-o", binPath, "github.com/dossier/dossier/cmd/dossier").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("%v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatalf("go build: %v", buildErr)
-	}
-	return binPath
-}
-
 // serve starts `dossier serve` on a free loopback port with a fresh data
 // directory and returns its base URL.
 func serve(t *testing.T) string {
@@ -63,7 +34,7 @@ func serve(t *testing.T) string {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	cmd := exec.Command(dossierBinary(t), "serve")
+	cmd := exec.Command(testenv.DossierBinary(t), "serve")
 	cmd.Env = append(os.Environ(), "DOSSIER_DATA="+t.TempDir(), "DOSSIER_ADDR="+addr,
 		"DOSSIER_BASE_URL=http://"+addr, "DOSSIER_ADMIN_PASSWORD="+adminPassword, "DOSSIER_LOG_LEVEL=warn",
 		"DATABASE_URL=", "DOSSIER_S3_ENDPOINT=")

@@ -28,6 +28,7 @@ import (
 	"github.com/dossier/dossier/internal/httpapi"
 	"github.com/dossier/dossier/internal/recovery"
 	"github.com/dossier/dossier/internal/sqlstore"
+	"github.com/dossier/dossier/internal/testenv"
 	"github.com/dossier/dossier/internal/web"
 )
 
@@ -47,6 +48,7 @@ func TestMain(m *testing.M) {
 	bundleWork = dir
 	code := m.Run()
 	os.RemoveAll(dir)
+	testenv.Stop() // removes the built binary
 	os.Exit(code)
 }
 
