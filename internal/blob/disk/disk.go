@@ -2,6 +2,7 @@
 // local backend: a blob lives at <root>/<aa>/<bb>/<sha256> and is written to
 // a temp file, size-checked, fsynced, made read-only and only then given its
 // name, so a crash leaves either the whole blob or no blob under that name.
+// Blob bytes bypass the page cache where the filesystem allows (write.go).
 package disk
 
 import (
@@ -21,12 +22,15 @@ import (
 // on the same filesystem and atomic; Walk never looks inside it.
 const tmpDir = "tmp"
 
-// copyBufSize bounds the memory of a Put whatever the blob's size.
+// copyBufSize bounds the memory of hashing a stream whose blob is already
+// stored; writes use write.go's buffers.
 const copyBufSize = 1 << 20
 
 // Store keeps blobs under Root.
 type Store struct {
 	root string
+	// buffered turns direct I/O off (tests of the fallback path).
+	buffered bool
 }
 
 var _ blob.Store = (*Store)(nil)
@@ -84,7 +88,7 @@ func (s *Store) Put(ctx context.Context, r io.Reader, wantSHA256 string) (blob.R
 		}
 	}()
 
-	if _, err := io.CopyBuffer(f, hr, make([]byte, copyBufSize)); err != nil {
+	if _, err := copyToFile(f, hr, !s.buffered); err != nil {
 		return blob.Ref{}, fmt.Errorf("disk: put: %w", err)
 	}
 	ref := hr.Ref()

@@ -26,6 +26,18 @@ func TestContract(t *testing.T) {
 	blobtest.Run(t, func(t *testing.T) blob.Store { return newStore(t) })
 }
 
+// TestContractBuffered runs the contract on the path taken where the
+// filesystem has no direct I/O.
+func TestContractBuffered(t *testing.T) {
+	blobtest.Run(t, func(t *testing.T) blob.Store {
+		s, err := disk.NewBuffered(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
 func TestLayoutReadOnly(t *testing.T) {
 	s := newStore(t)
 	ref, err := s.Put(context.Background(), blobtest.Stream(1, 5000), "")
