@@ -100,11 +100,12 @@ type Index struct {
 	// time and keep eight queries' garbage live at once, and the extra GC
 	// cycles land on the slowest percentile (measured in docs/benchmarks.md).
 	searching chan struct{}
+	facets    *facetCache
 }
 
 func newIndex(idx bleve.Index, dir string) *Index {
 	return &Index{idx: idx, dir: dir, batchSize: defaultBatchSize,
-		searching: make(chan struct{}, runtime.GOMAXPROCS(0))}
+		searching: make(chan struct{}, runtime.GOMAXPROCS(0)), facets: newFacetCache()}
 }
 
 const (

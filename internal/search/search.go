@@ -5,12 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/dossier/dossier/internal/dossier"
@@ -119,8 +121,10 @@ func (ix *Index) Search(ctx context.Context, q Query, visibleCaseIDs []string) (
 
 	req := bleve.NewSearchRequestOptions(b, limit, offset, false)
 	req.Fields = []string{fieldTitle, fieldKind, fieldCaseID, fieldCaseNumber}
-	req.AddFacet("kind", bleve.NewFacetRequest(fieldKind, facetSize))
-	req.AddFacet("case", bleve.NewFacetRequest(fieldCaseID, facetSize))
+	// Facets are counted by a hook on the collector (facets.go), not by
+	// bleve's facet builder.
+	var counter *facetCounter
+	sctx := context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, ix.facetHandler(&counter))
 	// No _id tiebreak: it makes bleve load every match's external ID (10%
 	// of query CPU). Ties keep the index's internal order, which is the same
 	// for every page as long as the index does not change in between.
@@ -136,12 +140,18 @@ func (ix *Index) Search(ctx context.Context, q Query, visibleCaseIDs []string) (
 	case <-ctx.Done():
 		return nil, fmt.Errorf("search: %w", ctx.Err())
 	}
-	res, err := ix.idx.SearchInContext(ctx, req)
+	res, err := ix.idx.SearchInContext(sctx, req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("search: %w", ctx.Err())
 		}
 		return nil, fmt.Errorf("search: %w", err)
+	}
+	if counter == nil {
+		return nil, errors.New("search: the facet hook did not run")
+	}
+	if counter.err != nil {
+		return nil, counter.err
 	}
 	var frags map[string]map[string][]string
 	if textQ != nil && len(res.Hits) > 0 {
@@ -161,15 +171,7 @@ func (ix *Index) Search(ctx context.Context, q Query, visibleCaseIDs []string) (
 			Highlights: highlights(frags[h.ID]),
 		})
 	}
-	for name, fr := range res.Facets {
-		m := out.Facets[name]
-		if m == nil || fr.Terms == nil {
-			continue
-		}
-		for _, t := range fr.Terms.Terms() {
-			m[t.Term] = t.Count
-		}
-	}
+	out.Facets["kind"], out.Facets["case"] = counter.result(facetSize)
 	if next := offset + len(res.Hits); len(res.Hits) > 0 && uint64(next) < res.Total && next < maxOffset {
 		out.Next = encodeCursor(next, q.fingerprint())
 	}
