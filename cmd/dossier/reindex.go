@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/indexer"
 	"github.com/dossier/dossier/internal/search"
 )
@@ -22,6 +23,7 @@ func runReindex(ctx context.Context, cfg *Config, args []string, _ io.Reader, st
 		fmt.Fprintln(stderr, "dossier reindex: takes no arguments")
 		return 2
 	}
+	dossier.SetServerGC()
 	store, err := openStore(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "dossier reindex:", err)

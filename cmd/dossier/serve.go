@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/dossier/dossier/internal/dossier"
 )
 
 func runServe(ctx context.Context, cfg *Config, args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -25,6 +27,7 @@ func runServe(ctx context.Context, cfg *Config, args []string, _ io.Reader, stdo
 // serve runs the service until ctx is cancelled, then drains in-flight
 // requests. onListen, when set, learns the bound address (tests use ":0").
 func serve(ctx context.Context, cfg *Config, stdout, logw io.Writer, onListen func(addr string)) error {
+	gcPercent := dossier.SetServerGC()
 	app, err := wire(ctx, cfg, logw)
 	if err != nil {
 		return err
@@ -43,7 +46,7 @@ func serve(ctx context.Context, cfg *Config, stdout, logw io.Writer, onListen fu
 	}
 	addr := ln.Addr().String()
 	srv := &http.Server{Handler: app.Handler(), ReadHeaderTimeout: 20 * time.Second, IdleTimeout: 2 * time.Minute}
-	app.Log.Info("listening", "addr", addr, "data", cfg.DataDir, "metadata", app.Store.Dialect(), "version", version)
+	app.Log.Info("listening", "addr", addr, "data", cfg.DataDir, "metadata", app.Store.Dialect(), "version", version, "gogc", gcPercent)
 	fmt.Fprintf(stdout, "Dossier is running at http://%s\n", addr)
 	if onListen != nil {
 		onListen(addr)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx" for database/sql
 
+	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/testenv"
 )
 
@@ -151,6 +153,11 @@ func pct(lat []time.Duration, p float64) float64 {
 // the same queries from PostgreSQL with a pg_trgm GIN index over the same
 // text. It runs once whatever b.N is: the figures are the metrics.
 func BenchmarkSearch(b *testing.B) {
+	// The collector runs as it does in `dossier serve`.
+	prevGC := debug.SetGCPercent(100)
+	debug.SetGCPercent(prevGC)
+	gcPercent := dossier.SetServerGC()
+	defer debug.SetGCPercent(prevGC)
 	n := benchDocCount(b)
 	docs := genDocs(n)
 	mix := benchMix(docs)
@@ -224,8 +231,8 @@ func BenchmarkSearch(b *testing.B) {
 	b.ReportMetric(float64(n)/indexCPU.Seconds(), "index-docs/cpu-s")
 	b.ReportMetric(pct(bl, 0.5), "bleve-p50-ms")
 	b.ReportMetric(pct(bl, 0.99), "bleve-p99-ms")
-	report("machine: %d CPUs, load average %s before indexing, %s before the concurrent queries (other processes share the cores)",
-		runtime.NumCPU(), load0, loadQ)
+	report("machine: %d CPUs, load average %s before indexing, %s before the concurrent queries (other processes share the cores); GOGC %d as in dossier serve",
+		runtime.NumCPU(), load0, loadQ, gcPercent)
 	report("bleve: %d docs in %s = %.0f docs/s (%.0f docs per CPU-second)",
 		n, indexDur.Round(time.Millisecond), docsPerSec, float64(n)/indexCPU.Seconds())
 	report("bleve: 1 client %d queries: p50 %.2f ms p99 %.2f ms; %d clients %d queries: p50 %.2f ms p99 %.2f ms",
