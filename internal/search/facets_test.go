@@ -14,7 +14,7 @@ import (
 func bleveFacets(t *testing.T, ix *Index, q Query, visible []string) (map[string]int, map[string]int, uint64) {
 	t.Helper()
 	an := ix.idx.Mapping().AnalyzerNamed(TextAnalyzer)
-	textQ, err := buildTextQuery(q.Q, an)
+	textQ, err := buildTextQuery(q.Q, an, true)
 	if err != nil {
 		t.Fatal(err)
 	}

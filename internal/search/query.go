@@ -86,7 +86,10 @@ var searchFields = []struct {
 // (all its bigrams, adjacent) instead of any one bigram, and every term is
 // required (AND). Terms that analyse to nothing (punctuation) are dropped.
 // It returns nil, nil for a blank q (match everything visible).
-func buildTextQuery(q string, an analysis.Analyzer) (query.Query, error) {
+//
+// The main pass uses phraseQuery (phrase.go); forHighlight builds bleve's
+// MatchPhraseQuery instead, whose hits carry the phrase's locations.
+func buildTextQuery(q string, an analysis.Analyzer, forHighlight bool) (query.Query, error) {
 	if strings.TrimSpace(q) == "" {
 		return nil, nil
 	}
@@ -117,12 +120,14 @@ func buildTextQuery(q string, an analysis.Analyzer) (query.Query, error) {
 				tq.SetField(f.name)
 				tq.SetBoost(f.boost)
 				q = tq
-			} else {
+			} else if forHighlight {
 				p := query.NewMatchPhraseQuery(t.text)
 				p.SetField(f.name)
 				p.Analyzer = TextAnalyzer
 				p.SetBoost(f.boost)
 				q = p
+			} else {
+				q = newPhraseQuery(toks, f.name, f.boost)
 			}
 			fq = append(fq, q)
 		}

@@ -77,7 +77,7 @@ func (ix *Index) Search(ctx context.Context, q Query, visibleCaseIDs []string) (
 	if an == nil {
 		return nil, fmt.Errorf("search: analyzer %s missing", TextAnalyzer)
 	}
-	textQ, err := buildTextQuery(q.Q, an)
+	textQ, err := buildTextQuery(q.Q, an, false)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +155,11 @@ func (ix *Index) Search(ctx context.Context, q Query, visibleCaseIDs []string) (
 	}
 	var frags map[string]map[string][]string
 	if textQ != nil && len(res.Hits) > 0 {
-		if frags, err = ix.highlight(ctx, textQ, res); err != nil {
+		hlQ, err := buildTextQuery(q.Q, an, true)
+		if err != nil {
+			return nil, err
+		}
+		if frags, err = ix.highlight(ctx, hlQ, res); err != nil {
 			return nil, err
 		}
 	}
