@@ -96,7 +96,7 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 		closeAll()
 		return nil, fmt.Errorf("search: phrase: %w", err)
 	}
-	s := &phraseSearcher{must: must, slots: q.slots}
+	s := newPhraseSearcher(must, q.slots)
 	// As bleve's PhraseSearcher: normalise once here; an enclosing
 	// disjunction or boolean searcher normalises again through SetQueryNorm.
 	must.SetQueryNorm(1 / math.Sqrt(must.Weight()))
@@ -105,10 +105,33 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 
 // phraseSearcher is the searcher of a phraseQuery.
 type phraseSearcher struct {
-	must  search.Searcher
-	slots [][]string
-	// scratch, reused from hit to hit
-	byTerm map[string][]loc
+	must search.Searcher
+	// terms are the phrase's distinct terms; slots[i] lists the indexes in
+	// terms of the terms slot i accepts (none: any term).
+	terms []string
+	slots [][]int
+	// locs[i] are the candidate's occurrences of terms[i], reused from hit
+	// to hit.
+	locs [][]loc
+}
+
+func newPhraseSearcher(must search.Searcher, slots [][]string) *phraseSearcher {
+	s := &phraseSearcher{must: must, slots: make([][]int, len(slots))}
+	for i, slot := range slots {
+		for _, t := range slot {
+			if t == "" {
+				continue
+			}
+			j := slices.Index(s.terms, t)
+			if j < 0 {
+				j = len(s.terms)
+				s.terms = append(s.terms, t)
+			}
+			s.slots[i] = append(s.slots[i], j)
+		}
+	}
+	s.locs = make([][]loc, len(s.terms))
+	return s
 }
 
 // loc is one occurrence of a term: its array element (for multi-valued
@@ -163,30 +186,29 @@ func (s *phraseSearcher) Advance(ctx *search.SearchContext, id index.IndexIntern
 // positions of one array element, and drops its locations: the main pass
 // does not highlight, and the collector would otherwise build maps of them.
 func (s *phraseSearcher) matches(dm *search.DocumentMatch) bool {
-	if s.byTerm == nil {
-		s.byTerm = make(map[string][]loc, len(s.slots))
-	}
-	for t, l := range s.byTerm {
-		s.byTerm[t] = l[:0]
+	for i := range s.locs {
+		s.locs[i] = s.locs[i][:0]
 	}
 	for _, ftl := range dm.FieldTermLocations {
+		i := slices.Index(s.terms, ftl.Term)
+		if i < 0 {
+			continue
+		}
 		var elem uint64
 		if ap := ftl.Location.ArrayPositions; len(ap) > 0 {
 			// The mapping has no nested arrays: one array position at most.
 			elem = ap[0] + 1
 		}
-		s.byTerm[ftl.Term] = append(s.byTerm[ftl.Term], loc{elem, ftl.Location.Pos})
+		s.locs[i] = append(s.locs[i], loc{elem, ftl.Location.Pos})
 	}
 	dm.FieldTermLocations = dm.FieldTermLocations[:0]
-	for t, l := range s.byTerm {
+	for _, l := range s.locs {
 		if !slices.IsSortedFunc(l, cmpLoc) {
 			slices.SortFunc(l, cmpLoc)
-			s.byTerm[t] = l
 		}
 	}
-	first := s.slots[0]
-	for _, t := range first {
-		for _, start := range s.byTerm[t] {
+	for _, t := range s.slots[0] {
+		for _, start := range s.locs[t] {
 			if s.phraseAt(start) {
 				return true
 			}
@@ -199,13 +221,13 @@ func (s *phraseSearcher) matches(dm *search.DocumentMatch) bool {
 // position that follows start's by the slot's offset.
 func (s *phraseSearcher) phraseAt(start loc) bool {
 	for i, slot := range s.slots[1:] {
-		if len(slot) == 0 || (len(slot) == 1 && slot[0] == "") {
+		if len(slot) == 0 {
 			continue
 		}
 		want := loc{start.elem, start.pos + uint64(i+1)}
 		found := false
 		for _, t := range slot {
-			if _, ok := slices.BinarySearchFunc(s.byTerm[t], want, cmpLoc); ok {
+			if _, ok := slices.BinarySearchFunc(s.locs[t], want, cmpLoc); ok {
 				found = true
 				break
 			}

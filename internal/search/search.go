@@ -120,7 +120,11 @@ func (ix *Index) Search(ctx context.Context, q Query, visibleCaseIDs []string) (
 	}
 
 	req := bleve.NewSearchRequestOptions(b, limit, offset, false)
-	req.Fields = []string{fieldTitle, fieldKind, fieldCaseID, fieldCaseNumber}
+	if textQ == nil {
+		// Nothing to highlight: the stored fields come with the hits.
+		// Otherwise the highlight pass loads them, once per page hit.
+		req.Fields = hitFields
+	}
 	// Facets are counted by a hook on the collector (facets.go), not by
 	// bleve's facet builder.
 	var counter *facetCounter
@@ -153,13 +157,12 @@ func (ix *Index) Search(ctx context.Context, q Query, visibleCaseIDs []string) (
 	if counter.err != nil {
 		return nil, counter.err
 	}
-	var frags map[string]map[string][]string
 	if textQ != nil && len(res.Hits) > 0 {
 		hlQ, err := buildTextQuery(q.Q, an, true)
 		if err != nil {
 			return nil, err
 		}
-		if frags, err = ix.highlight(ctx, hlQ, res); err != nil {
+		if err := ix.highlight(ctx, hlQ, res.Hits); err != nil {
 			return nil, err
 		}
 	}
@@ -172,7 +175,7 @@ func (ix *Index) Search(ctx context.Context, q Query, visibleCaseIDs []string) (
 			Title:      str(h.Fields[fieldTitle]),
 			Kind:       str(h.Fields[fieldKind]),
 			Score:      h.Score,
-			Highlights: highlights(frags[h.ID]),
+			Highlights: highlights(h.Fragments),
 		})
 	}
 	out.Facets["kind"], out.Facets["case"] = counter.result(facetSize)
@@ -182,28 +185,60 @@ func (ix *Index) Search(ctx context.Context, q Query, visibleCaseIDs []string) (
 	return out, nil
 }
 
-// highlight fetches the fragments of one page's hits. Asking for
-// highlights in the main search would make bleve collect term locations for
-// every match (tens of thousands for a common word), not just this page, so
-// a second search restricted to the page's IDs does it.
-func (ix *Index) highlight(ctx context.Context, textQ query.Query, res *bleve.SearchResult) (map[string]map[string][]string, error) {
-	ids := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
+// hitFields are the stored fields a Hit shows.
+var hitFields = []string{fieldTitle, fieldKind, fieldCaseID, fieldCaseNumber}
+
+// highlight fills the page's hits with their stored fields and highlighted
+// fragments. Asking for highlights in the main search would make bleve
+// collect term locations for every match (tens of thousands for a common
+// word), not just this page, so a second search restricted to the page's
+// IDs does it, loading each page hit's stored document once. A hit that
+// this pass no longer finds (deleted or replaced in between) still gets its
+// fields, without highlights.
+func (ix *Index) highlight(ctx context.Context, textQ query.Query, hits search.DocumentMatchCollection) error {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
 		ids[i] = h.ID
 	}
 	q := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), textQ})
 	req := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
 	req.Highlight = bleve.NewHighlightWithStyle("html")
 	req.Highlight.Fields = []string{fieldTitle, fieldText}
+	req.Fields = hitFields
 	hl, err := ix.idx.SearchInContext(ctx, req)
 	if err != nil {
-		return nil, fmt.Errorf("search: highlight: %w", err)
+		return fmt.Errorf("search: highlight: %w", err)
 	}
-	out := make(map[string]map[string][]string, len(hl.Hits))
+	byID := make(map[string]*search.DocumentMatch, len(hl.Hits))
 	for _, h := range hl.Hits {
-		out[h.ID] = h.Fragments
+		byID[h.ID] = h
 	}
-	return out, nil
+	var missing []string
+	for _, h := range hits {
+		if m := byID[h.ID]; m != nil {
+			h.Fields, h.Fragments = m.Fields, m.Fragments
+		} else {
+			missing = append(missing, h.ID)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	req = bleve.NewSearchRequestOptions(query.NewDocIDQuery(missing), len(missing), 0, false)
+	req.Fields = hitFields
+	res, err := ix.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return fmt.Errorf("search: stored fields: %w", err)
+	}
+	for _, m := range res.Hits {
+		byID[m.ID] = m
+	}
+	for _, h := range hits {
+		if m := byID[h.ID]; m != nil && h.Fields == nil {
+			h.Fields = m.Fields
+		}
+	}
+	return nil
 }
 
 func termQuery(field, v string) query.Query {

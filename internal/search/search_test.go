@@ -8,7 +8,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/search"
 
 	"github.com/dossier/dossier/internal/dossier"
 )
@@ -434,5 +437,41 @@ func TestCompact(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("%q: %v after Compact, %v before", tc.q, got, want)
 		}
+	}
+}
+
+// A page hit that the highlight pass no longer finds (changed between the
+// two passes; simulated here by a hit that does not match the query) keeps
+// its stored fields and gets no highlights.
+func TestHighlightKeepsFieldsOfVanishedHits(t *testing.T) {
+	ix, err := Open(t.TempDir() + "/idx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := ix.Index(
+		Doc{EvidenceID: "a", CaseID: "c1", CaseNumber: "(2026)沪01民初1号", Kind: "letter", Title: "律师函", Text: "请于七日内付款", CreatedAt: now},
+		Doc{EvidenceID: "b", CaseID: "c2", CaseNumber: "(2026)沪01民初2号", Kind: "invoice", Title: "发票", Text: "增值税专用发票", CreatedAt: now},
+	); err != nil {
+		t.Fatal(err)
+	}
+	an := ix.idx.Mapping().AnalyzerNamed(TextAnalyzer)
+	hlQ, err := buildTextQuery("付款", an, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits := search.DocumentMatchCollection{{ID: "a"}, {ID: "b"}}
+	if err := ix.highlight(context.Background(), hlQ, hits); err != nil {
+		t.Fatal(err)
+	}
+	if got := str(hits[0].Fields[fieldTitle]); got != "律师函" || len(highlights(hits[0].Fragments)) == 0 {
+		t.Errorf("matching hit: title %q, fragments %v", got, hits[0].Fragments)
+	}
+	if got := str(hits[1].Fields[fieldKind]); got != "invoice" || str(hits[1].Fields[fieldCaseNumber]) != "(2026)沪01民初2号" {
+		t.Errorf("vanished hit lost its fields: %v", hits[1].Fields)
+	}
+	if len(highlights(hits[1].Fragments)) != 0 {
+		t.Errorf("vanished hit highlighted: %v", hits[1].Fragments)
 	}
 }
