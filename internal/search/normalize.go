@@ -1,7 +1,6 @@
 package search
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -211,18 +210,35 @@ func amountTokens(text string) []string {
 	return out
 }
 
-// idRE matches an 18-character resident ID number or unified social credit
-// code (digits and capitals; ID numbers may end in X).
-var idRE = regexp.MustCompile(`(?:^|[^0-9A-Za-z])([0-9][0-9A-Z]{16}[0-9A-Z])(?:$|[^0-9A-Za-z])`)
-
-// idTokens returns the canonical tokens of the ID numbers and credit codes
-// in text: they match only whole, never by a part.
+// idTokens returns the canonical tokens of the 18-character resident ID
+// numbers and unified social credit codes in text (a digit, then digits and
+// letters, upper-cased; ID numbers may end in X): every maximal run of
+// exactly 18 ASCII letters and digits that starts with a digit. They match
+// only whole, never by a part. A byte scan, not a regular expression: it
+// runs over every indexed text (the regexp was 3.5% of indexing CPU) and
+// also finds IDs separated by a single space, which the regexp's
+// boundary groups consumed.
 func idTokens(text string) []string {
 	var out []string
-	for _, m := range idRE.FindAllStringSubmatch(strings.ToUpper(text), -1) {
-		out = append(out, "id"+m[1])
+	for i := 0; i < len(text); {
+		if !isASCIIAlnum(text[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(text) && isASCIIAlnum(text[j]) {
+			j++
+		}
+		if j-i == 18 && text[i] >= '0' && text[i] <= '9' {
+			out = append(out, "id"+strings.ToUpper(text[i:j]))
+		}
+		i = j
 	}
 	return out
+}
+
+func isASCIIAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
 }
 
 // normTokens is everything the norm field gets for a text.

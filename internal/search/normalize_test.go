@@ -54,3 +54,22 @@ func TestAmountTokens(t *testing.T) {
 		t.Errorf("amount listed %d times", n)
 	}
 }
+
+func TestIDTokens(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"身份证号11010519491231002x，信用代码91310000MA1FL8XQ3K。", []string{"id11010519491231002X", "id91310000MA1FL8XQ3K"}},
+		// Separated by one space: both (the old regexp found only the first).
+		{"11010519491231002X 91310000MA1FL8XQ3K", []string{"id11010519491231002X", "id91310000MA1FL8XQ3K"}},
+		// 17 and 19 characters, a letter first, part of a longer word: none.
+		{"1101051949123100 110105194912310021X A1010519491231002X x11010519491231002X", nil},
+		{"", nil},
+	}
+	for _, tt := range tests {
+		if got := idTokens(tt.text); !slices.Equal(got, tt.want) {
+			t.Errorf("idTokens(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
