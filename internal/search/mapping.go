@@ -78,7 +78,7 @@ func foldDigits(s string) string {
 func isWideDigit(r rune) bool { return r >= '０' && r <= '９' }
 
 func textAnalysisChain() []string {
-	return []string{cjk.WidthName, lowercase.Name, cjk.BigramName, en.PossessiveName, en.SnowballStemmerName}
+	return []string{cjk.WidthName, lowercase.Name, cjk.BigramName, en.PossessiveName, latinStemmerName}
 }
 
 // newMapping builds the index mapping. Long text skips the _all field and
