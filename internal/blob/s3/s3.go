@@ -163,6 +163,12 @@ func (s *Store) Put(ctx context.Context, r io.Reader, wantSHA256 string) (blob.R
 		// The service checks each part against its SHA-256, so bytes
 		// damaged on the way are refused rather than stored.
 		Checksum: minio.ChecksumSHA256,
+		// That signed per-part checksum already binds the bytes to the
+		// request, so the payload is not signed a second time. Over plain
+		// HTTP minio-go would otherwise sign every 64 KiB chunk (aws-chunked),
+		// hashing each part twice and allocating ~160 MB of HMAC state per
+		// GiB; over TLS it sends unsigned payloads already.
+		DisableContentSha256: true,
 	})
 	if err != nil {
 		// minio-go aborts its multipart upload on failure; any part left by
