@@ -29,7 +29,10 @@ func (s latinStemmer) Filter(input analysis.TokenStream) analysis.TokenStream {
 }
 
 func init() {
-	registry.RegisterTokenFilter(latinStemmerName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+	err := registry.RegisterTokenFilter(latinStemmerName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
 		return latinStemmer{en.NewEnglishStemmerFilter()}, nil
 	})
+	if err != nil {
+		panic(err) // a second filter by this name: a programming error
+	}
 }
