@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"sync"
 
@@ -41,7 +40,7 @@ type stored struct {
 // readForm walks the multipart parts: known text fields are read (bounded),
 // the part named "file" is handed to onFile with the fields seen so far, and
 // anything else is refused with 422 naming it.
-func (v *Vault) readForm(mr *multipart.Reader, allowed map[string]int, onFile func(*multipart.Part, map[string]string) error) (map[string]string, error) {
+func (v *Vault) readForm(mr *FormReader, allowed map[string]int, onFile func(*FormPart, map[string]string) error) (map[string]string, error) {
 	fields := map[string]string{}
 	files := 0
 	for {
@@ -113,9 +112,10 @@ func (s *source) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// filler gathers the small reads a multipart part yields (at most 4 KiB
-// each) into chunks of at least fillChunk bytes, so the blob store writes
-// and hashes in large blocks instead of thousands of small ones.
+// filler gathers a part's reads, each as large as what the connection had
+// delivered at the time, into chunks of at least fillChunk bytes, so the
+// blob store writes and hashes in large blocks and the readahead hands
+// over few of them.
 type filler struct{ r io.Reader }
 
 const fillChunk = 256 << 10
@@ -212,7 +212,7 @@ func (ra *readahead) Close() {
 // storeFile streams one file part into the blob store. The first bytes are
 // peeked for the media type and stitched back in front of the rest, and an
 // audio probe watches the stream go by: the file is read exactly once.
-func (v *Vault) storeFile(ctx context.Context, p *multipart.Part) (*stored, error) {
+func (v *Vault) storeFile(ctx context.Context, p *FormPart) (*stored, error) {
 	ra := newReadahead(filler{p}, readaheadBufs, readaheadSize)
 	defer ra.Close() // the part must be idle before the next NextPart
 	src := &source{r: ra, max: v.maxUpload()}

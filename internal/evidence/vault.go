@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"mime/multipart"
 	"strings"
 	"time"
 
@@ -101,12 +100,12 @@ func (v *Vault) caseFor(ctx context.Context, a *dossier.Actor, act policy.Action
 // Ingest reads a multipart upload (part "file" plus text fields, in any
 // order) into a new item of the case. created is false when the case already
 // holds a live item with the same bytes; that item is returned unchanged.
-func (v *Vault) Ingest(ctx context.Context, a *dossier.Actor, caseID string, mr *multipart.Reader) (e *dossier.Evidence, created bool, err error) {
+func (v *Vault) Ingest(ctx context.Context, a *dossier.Actor, caseID string, mr *FormReader) (e *dossier.Evidence, created bool, err error) {
 	if err := v.caseFor(ctx, a, policy.EvidenceWrite, caseID); err != nil {
 		return nil, false, err
 	}
 	var f *stored
-	fields, err := v.readForm(mr, uploadFields, func(p *multipart.Part, seen map[string]string) error {
+	fields, err := v.readForm(mr, uploadFields, func(p *FormPart, seen map[string]string) error {
 		// Refuse a bad kind before storing anything when it came first.
 		if k, ok := seen["kind"]; ok && !dossier.EvidenceKind(k).Valid() {
 			return kindError()
@@ -215,7 +214,7 @@ func parseTime(s string) (*time.Time, error) {
 // AddVersion stores new bytes as the next version of an item; the previous
 // versions stay readable. Uploading the current bytes again changes nothing
 // and answers created=false.
-func (v *Vault) AddVersion(ctx context.Context, a *dossier.Actor, id string, mr *multipart.Reader) (*dossier.Evidence, bool, error) {
+func (v *Vault) AddVersion(ctx context.Context, a *dossier.Actor, id string, mr *FormReader) (*dossier.Evidence, bool, error) {
 	e, err := v.item(ctx, a, policy.EvidenceWrite, id)
 	if err != nil {
 		return nil, false, err
@@ -224,7 +223,7 @@ func (v *Vault) AddVersion(ctx context.Context, a *dossier.Actor, id string, mr 
 		return nil, false, dossier.Errorf(dossier.ECONFLICT, "the item is deleted; upload it as a new item")
 	}
 	var f *stored
-	fields, err := v.readForm(mr, versionFields, func(p *multipart.Part, _ map[string]string) error {
+	fields, err := v.readForm(mr, versionFields, func(p *FormPart, _ map[string]string) error {
 		var err error
 		f, err = v.storeFile(ctx, p)
 		return err

@@ -55,14 +55,14 @@ func newFixture(t *testing.T, meta string) *fixture {
 	return &fixture{vault: &evidence.Vault{Store: db, Blobs: blobs}, store: db, blobs: blobs, admin: admin, caseID: c.ID}
 }
 
-func form(t *testing.T, kind, name string, data []byte) *multipart.Reader {
+func form(t *testing.T, kind, name string, data []byte) *evidence.FormReader {
 	var b bytes.Buffer
 	w := multipart.NewWriter(&b)
 	_ = w.WriteField("kind", kind)
 	fw, _ := w.CreateFormFile("file", name)
 	_, _ = fw.Write(data)
 	_ = w.Close()
-	return multipart.NewReader(&b, w.Boundary())
+	return evidence.NewFormReader(&b, w.Boundary())
 }
 
 func random(n int) []byte {

@@ -1,0 +1,378 @@
+package evidence
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/quotedprintable"
+	"net/textproto"
+	"path/filepath"
+	"strings"
+)
+
+// FormReader reads a multipart/form-data body (RFC 7578, framed as in
+// RFC 2046 §5.1.1) one part at a time, as mime/multipart.Reader does, with
+// the same leniency: a preamble is skipped, the line ending is taken from
+// the first boundary line (CRLF, or LF from sloppy clients), and a
+// boundary-like string inside a part ends it only when "--", blanks or a
+// line break follow it.
+//
+// It exists for throughput. mime/multipart peeks through a fixed 4 KiB
+// buffer, so a 1 GiB file part costs 262,144 reads, each copying 4 KiB out
+// of one buffer into another. FormReader receives into one large buffer,
+// scans it for the delimiter once, and hands a part's bytes out in blocks
+// as large as the caller asks for: one copy between the socket and the
+// caller. Memory stays bounded by formBufSize whatever the body holds.
+type FormReader struct {
+	src   *stickyReader
+	br    *bufio.Reader
+	dash  []byte // "--" + boundary
+	nl    []byte // the line ending: "\r\n" until the first boundary line says "\n"
+	delim []byte // nl + dash: where a part's body ends
+	part  *FormPart
+	parts int
+	done  bool
+	// clear counts the bytes at the head of br known to be body (no
+	// delimiter starts in them); atDelim says a confirmed delimiter follows
+	// them, and delimSkip how much of it the part consumes (its line
+	// break). They save rescanning the buffer on every small Read.
+	clear     int
+	atDelim   bool
+	delimSkip int
+}
+
+// formBufSize is the receive buffer of one upload: reads from the
+// connection are this large at most.
+const formBufSize = 1 << 20
+
+// maxPartHeader bounds one part's header block. The form's parts are a
+// file and short text fields; a larger header is not a form we accept.
+const maxPartHeader = 16 << 10
+
+// NewFormReader reads the form in r, whose parts are separated by boundary
+// (the Content-Type's boundary parameter).
+func NewFormReader(r io.Reader, boundary string) *FormReader {
+	return newFormReaderSize(r, boundary, formBufSize)
+}
+
+func newFormReaderSize(r io.Reader, boundary string, size int) *FormReader {
+	fr := &FormReader{src: &stickyReader{r: r}, dash: []byte("--" + boundary), nl: []byte("\r\n")}
+	fr.delim = append(append([]byte{}, fr.nl...), fr.dash...)
+	fr.br = bufio.NewReaderSize(fr.src, max(size, 2*len(fr.delim)+16))
+	return fr
+}
+
+// errForm is a body that is not a well-formed multipart form.
+var errForm = errors.New("multipart: malformed form")
+
+// NextPart returns the next part, or io.EOF after the closing boundary.
+// Whatever the caller left unread of the previous part is skipped. A body
+// that ends before the closing boundary is io.ErrUnexpectedEOF; an error of
+// the underlying reader (such as *http.MaxBytesError) is returned as is.
+func (fr *FormReader) NextPart() (*FormPart, error) {
+	if fr.done {
+		return nil, io.EOF
+	}
+	if fr.part != nil {
+		if _, err := io.Copy(io.Discard, fr.part.body); err != nil {
+			return nil, err
+		}
+		fr.part = nil
+	}
+	for {
+		line, err := fr.readLine()
+		if fr.isFinal(line) {
+			fr.done = true
+			return nil, io.EOF
+		}
+		if fr.isBoundary(line) {
+			break
+		}
+		if err != nil {
+			return nil, fr.readErr(err)
+		}
+		if fr.parts == 0 {
+			continue // the preamble, which the RFC says to ignore
+		}
+		return nil, fmt.Errorf("%w: expected a boundary line, got %q", errForm, truncate(line))
+	}
+	hdr, err := fr.readHeader()
+	if err != nil {
+		return nil, err
+	}
+	fr.parts++
+	p := &FormPart{Header: hdr}
+	p.body = &partBody{fr: fr}
+	p.r = p.body
+	// As mime/multipart: quoted-printable parts are decoded, and the
+	// header no longer claims an encoding the bytes do not have.
+	if strings.EqualFold(hdr.Get("Content-Transfer-Encoding"), "quoted-printable") {
+		hdr.Del("Content-Transfer-Encoding")
+		p.r = quotedprintable.NewReader(p.body)
+	}
+	fr.part = p
+	return p, nil
+}
+
+// readLine returns the next line including its ending. Lines longer than
+// the buffer are malformed (a boundary line is at most 74 bytes).
+func (fr *FormReader) readLine() ([]byte, error) {
+	line, err := fr.br.ReadSlice('\n')
+	if errors.Is(err, bufio.ErrBufferFull) {
+		return nil, fmt.Errorf("%w: line longer than %d bytes", errForm, fr.br.Size())
+	}
+	if err == io.EOF && fr.src.err != nil {
+		err = fr.src.err
+	}
+	return line, err
+}
+
+func (fr *FormReader) readErr(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+// isBoundary reports a "--boundary" line that opens a part. The first one
+// fixes the form's line ending.
+func (fr *FormReader) isBoundary(line []byte) bool {
+	rest, ok := bytes.CutPrefix(line, fr.dash)
+	if !ok {
+		return false
+	}
+	rest = bytes.TrimLeft(rest, " \t")
+	if fr.parts == 0 && len(rest) == 1 && rest[0] == '\n' {
+		fr.nl = fr.nl[1:]
+		fr.delim = fr.delim[1:]
+	}
+	return bytes.Equal(rest, fr.nl)
+}
+
+// isFinal reports the closing "--boundary--" line (its line ending may be
+// missing at the end of the body).
+func (fr *FormReader) isFinal(line []byte) bool {
+	rest, ok := bytes.CutPrefix(line, fr.dash)
+	if !ok {
+		return false
+	}
+	rest, ok = bytes.CutPrefix(rest, []byte("--"))
+	if !ok {
+		return false
+	}
+	rest = bytes.TrimLeft(rest, " \t")
+	return len(rest) == 0 || bytes.Equal(rest, fr.nl)
+}
+
+// readHeader reads a part's header block, up to and including the empty
+// line that ends it, within maxPartHeader bytes.
+func (fr *FormReader) readHeader() (textproto.MIMEHeader, error) {
+	var block []byte
+	for {
+		line, err := fr.readLine()
+		if err != nil {
+			return nil, fr.readErr(err)
+		}
+		if len(block)+len(line) > maxPartHeader {
+			return nil, fmt.Errorf("%w: part header larger than %d bytes", errForm, maxPartHeader)
+		}
+		block = append(block, line...)
+		if len(bytes.TrimRight(line, "\r\n")) == 0 {
+			break
+		}
+	}
+	hdr, err := textproto.NewReader(bufio.NewReader(bytes.NewReader(block))).ReadMIMEHeader()
+	if err != nil {
+		return nil, fmt.Errorf("%w: part header: %v", errForm, err)
+	}
+	return hdr, nil
+}
+
+// FormPart is one part of a form. Read returns its body (decoded when the
+// part is quoted-printable), io.EOF at its end.
+type FormPart struct {
+	Header textproto.MIMEHeader
+	body   *partBody
+	r      io.Reader
+}
+
+func (p *FormPart) Read(b []byte) (int, error) { return p.r.Read(b) }
+
+// FormName is the part's form field name ("" unless its disposition is
+// form-data), as mime/multipart.Part.FormName.
+func (p *FormPart) FormName() string {
+	d, params, err := mime.ParseMediaType(p.Header.Get("Content-Disposition"))
+	if err != nil || d != "form-data" {
+		return ""
+	}
+	return params["name"]
+}
+
+// FileName is the base name of the part's filename parameter (RFC 7578
+// §4.2: directories are not to be used), as mime/multipart.Part.FileName.
+func (p *FormPart) FileName() string {
+	_, params, err := mime.ParseMediaType(p.Header.Get("Content-Disposition"))
+	if err != nil || params["filename"] == "" {
+		return ""
+	}
+	return filepath.Base(params["filename"])
+}
+
+// partBody reads a part's raw bytes up to the delimiter that ends it.
+type partBody struct {
+	fr      *FormReader
+	eof     bool
+	started bool // past the body's first bytes (see scan)
+}
+
+func (p *partBody) Read(b []byte) (int, error) {
+	if p.eof {
+		return 0, io.EOF
+	}
+	fr := p.fr
+	for {
+		if fr.clear == 0 && !fr.atDelim {
+			p.started = fr.scan(!p.started)
+		}
+		if fr.clear > 0 {
+			if len(b) == 0 {
+				return 0, nil
+			}
+			buf, _ := fr.br.Peek(min(fr.clear, len(b)))
+			n := copy(b, buf)
+			_, _ = fr.br.Discard(n)
+			fr.clear -= n
+			return n, nil
+		}
+		if fr.atDelim {
+			// Leave the reader on the "--boundary" line for NextPart.
+			_, _ = fr.br.Discard(fr.delimSkip)
+			fr.atDelim, p.eof = false, true
+			return 0, io.EOF
+		}
+		if fr.src.err != nil {
+			// The body ended (or broke) inside the part.
+			return 0, fr.readErr(fr.src.err)
+		}
+		// Too little is buffered to tell body from delimiter: receive more
+		// (one read of what the connection has).
+		_, _ = fr.br.Peek(fr.br.Buffered() + 1)
+	}
+}
+
+// scan looks for the part's end in what is buffered and sets clear and
+// atDelim: clear is the body before the delimiter, or before a tail that
+// may be the start of one and needs more bytes to tell. At the start of a
+// body, the "--boundary" line may follow the header block directly (an
+// empty part whose line break is the header's blank line), as
+// mime/multipart allows. scan reports whether it got past that start.
+func (fr *FormReader) scan(start bool) (started bool) {
+	buf, _ := fr.br.Peek(fr.br.Buffered())
+	atEOF := fr.src.err != nil
+	fr.delimSkip = len(fr.nl)
+	if start {
+		if len(buf) < len(fr.dash) {
+			if !atEOF && bytes.HasPrefix(fr.dash, buf) {
+				fr.clear = 0
+				return false
+			}
+		} else if bytes.HasPrefix(buf, fr.dash) {
+			switch delimiterEnds(buf[len(fr.dash):], atEOF) {
+			case 1:
+				fr.clear, fr.atDelim, fr.delimSkip = 0, true, 0
+				return true
+			case 0:
+				fr.clear = 0
+				return false
+			}
+		}
+	}
+	fr.scanDelim(buf, atEOF)
+	return true
+}
+
+func (fr *FormReader) scanDelim(buf []byte, atEOF bool) {
+	off := 0
+	for {
+		i := bytes.Index(buf[off:], fr.delim)
+		if i < 0 {
+			break
+		}
+		i += off
+		switch delimiterEnds(buf[i+len(fr.delim):], atEOF) {
+		case 1:
+			fr.clear, fr.atDelim = i, true
+			return
+		case 0:
+			fr.clear = i
+			return
+		}
+		off = i + 1 // "--boundary" followed by more text is body
+	}
+	if atEOF {
+		fr.clear = len(buf)
+		return
+	}
+	for j := max(off, len(buf)-len(fr.delim)+1); j < len(buf); j++ {
+		if buf[j] == fr.delim[0] && bytes.HasPrefix(fr.delim, buf[j:]) {
+			fr.clear = j
+			return
+		}
+	}
+	fr.clear = len(buf)
+}
+
+// delimiterEnds decides whether a delimiter followed by rest ends the part
+// (1), does not (-1), or needs more bytes to tell (0). As in mime/multipart,
+// "--", a blank or a line break must follow; at the end of the body the
+// delimiter alone counts (the missing closing line is reported later).
+func delimiterEnds(rest []byte, atEOF bool) int {
+	if len(rest) == 0 {
+		if atEOF {
+			return 1
+		}
+		return 0
+	}
+	switch rest[0] {
+	case ' ', '\t', '\r', '\n':
+		return 1
+	case '-':
+		if len(rest) == 1 {
+			if atEOF {
+				return -1
+			}
+			return 0
+		}
+		if rest[1] == '-' {
+			return 1
+		}
+	}
+	return -1
+}
+
+// stickyReader remembers the first error of r and returns it from then on,
+// so that bufio's habit of reporting an error once cannot hide the end of
+// the body.
+type stickyReader struct {
+	r   io.Reader
+	err error
+}
+
+func (s *stickyReader) Read(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	n, err := s.r.Read(p)
+	s.err = err
+	return n, err
+}
+
+func truncate(b []byte) []byte {
+	if len(b) > 80 {
+		return b[:80]
+	}
+	return b
+}
