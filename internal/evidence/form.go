@@ -258,8 +258,11 @@ func (p *partBody) Read(b []byte) (int, error) {
 			return 0, fr.readErr(fr.src.err)
 		}
 		// Too little is buffered to tell body from delimiter: receive more
-		// (one read of what the connection has).
-		_, _ = fr.br.Peek(fr.br.Buffered() + 1)
+		// (one read of what the connection has). An error bufio makes up
+		// itself (a reader that keeps returning nothing) ends the part too.
+		if _, err := fr.br.Peek(fr.br.Buffered() + 1); err != nil && fr.src.err == nil {
+			fr.src.err = err
+		}
 	}
 }
 

@@ -29,33 +29,34 @@ type parsed struct {
 // parseStd reads body with mime/multipart, the reference FormReader must
 // agree with.
 func parseStd(body []byte, boundary string) parsed {
-	var out parsed
 	mr := multipart.NewReader(bytes.NewReader(body), boundary)
-	for {
+	return collect(func() (io.Reader, parsedPart, error) {
 		p, err := mr.NextPart()
-		if err == io.EOF {
-			return out
-		}
 		if err != nil {
-			out.err = err
-			return out
+			return nil, parsedPart{}, err
 		}
-		b, err := io.ReadAll(p)
-		out.parts = append(out.parts, parsedPart{p.FormName(), p.FileName(), p.Header, string(b)})
-		if err != nil {
-			out.err = err
-			return out
-		}
-	}
+		return p, parsedPart{name: p.FormName(), file: p.FileName(), header: p.Header}, nil
+	})
 }
 
 // parseForm reads body with FormReader through r (which may split reads
 // anywhere) and a receive buffer of bufSize.
 func parseForm(r io.Reader, boundary string, bufSize int) parsed {
-	var out parsed
 	fr := newFormReaderSize(r, boundary, bufSize)
-	for {
+	return collect(func() (io.Reader, parsedPart, error) {
 		p, err := fr.NextPart()
+		if err != nil {
+			return nil, parsedPart{}, err
+		}
+		return p, parsedPart{name: p.FormName(), file: p.FileName(), header: p.Header}, nil
+	})
+}
+
+// collect reads every part next returns until io.EOF or an error.
+func collect(next func() (io.Reader, parsedPart, error)) parsed {
+	var out parsed
+	for {
+		r, p, err := next()
 		if err == io.EOF {
 			return out
 		}
@@ -63,8 +64,9 @@ func parseForm(r io.Reader, boundary string, bufSize int) parsed {
 			out.err = err
 			return out
 		}
-		b, err := io.ReadAll(p)
-		out.parts = append(out.parts, parsedPart{p.FormName(), p.FileName(), p.Header, string(b)})
+		b, err := io.ReadAll(r)
+		p.body = string(b)
+		out.parts = append(out.parts, p)
 		if err != nil {
 			out.err = err
 			return out
@@ -287,5 +289,27 @@ func TestFormReaderLargeReads(t *testing.T) {
 	}
 	if _, err := fr.NextPart(); err != io.EOF {
 		t.Fatalf("after the last part: %v", err)
+	}
+}
+
+// stallReader returns no bytes and no error forever: bufio gives up on it,
+// and so must a part that waits for more of its body.
+type stallReader struct{ data []byte }
+
+func (r *stallReader) Read(p []byte) (int, error) {
+	n := copy(p, r.data)
+	r.data = r.data[n:]
+	return n, nil
+}
+
+func TestFormReaderStalledSource(t *testing.T) {
+	body := "--" + testBoundary + "\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nsome bytes\r\n--" + testBoundary[:3]
+	fr := NewFormReader(&stallReader{data: []byte(body)}, testBoundary)
+	p, err := fr.NextPart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadAll(p); !errors.Is(err, io.ErrNoProgress) {
+		t.Fatalf("err = %v, want io.ErrNoProgress", err)
 	}
 }
