@@ -72,6 +72,7 @@ BENCH = $(BENCH_ENV) $(GO) test -run '^$$' -timeout 90m
 bench: deps minio postgres
 	@rm -f bench.out
 	$(BENCH) -bench 'BenchmarkPut' -benchtime 3x ./internal/blob/disk ./internal/blob/s3 | tee -a bench.out
+	$(BENCH) -bench 'BenchmarkFormReader' -benchtime 10x ./internal/evidence | tee -a bench.out
 	$(BENCH) -bench 'BenchmarkEvidenceUpload' -benchtime 1x ./cmd/dossier | tee -a bench.out
 	$(BENCH) -bench 'BenchmarkEvidenceReadAudit' -benchtime 1x ./internal/httpapi | tee -a bench.out
 	$(BENCH) -bench 'BenchmarkRecord' -benchtime 50000x ./internal/audit | tee -a bench.out
