@@ -16,10 +16,12 @@ import (
 	_ "github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 )
 
-// schemaVersion is stored inside the index. Bump it whenever the mapping or
-// the analysis chain changes: Open then refuses the old index and the
-// operator runs `dossier reindex`.
-const schemaVersion = "2"
+// schemaVersion is stored inside the index. Bump it whenever the mapping,
+// the analysis chain or the tokens Dossier derives itself (the norm field)
+// change: Open then refuses the old index and the operator runs
+// `dossier reindex`. 3: ID numbers separated by a single space are all
+// found (idTokens), where schema 2 indexed only the first.
+const schemaVersion = "3"
 
 // TextAnalyzer is the analyzer of every free-text field (title, text,
 // parties). Chinese is indexed as overlapping bigrams, which keeps recall for
