@@ -18,6 +18,7 @@ import (
 
 	"github.com/dossier/dossier/internal/blob"
 	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/testenv"
 )
 
 // BenchmarkBundleStream builds a bundle over DOSSIER_BENCH_BUNDLE_MB MiB of
@@ -37,10 +38,7 @@ func BenchmarkBundleStream(b *testing.B) {
 	}
 	// The collector runs as it does in `dossier serve`, so the RSS figure
 	// is the server's.
-	prevGC := debug.SetGCPercent(100)
-	debug.SetGCPercent(prevGC)
-	b.Logf("GOGC %d as in dossier serve", dossier.SetServerGC())
-	defer debug.SetGCPercent(prevGC)
+	b.Logf("GOGC %d as in dossier serve", testenv.ServerGC(b))
 	for _, backend := range []string{"disk", "minio"} {
 		b.Run(backend, func(b *testing.B) {
 			var bs blob.Store

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,7 +17,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx" for database/sql
 
-	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/testenv"
 )
 
@@ -153,11 +151,7 @@ func pct(lat []time.Duration, p float64) float64 {
 // the same queries from PostgreSQL with a pg_trgm GIN index over the same
 // text. It runs once whatever b.N is: the figures are the metrics.
 func BenchmarkSearch(b *testing.B) {
-	// The collector runs as it does in `dossier serve`.
-	prevGC := debug.SetGCPercent(100)
-	debug.SetGCPercent(prevGC)
-	gcPercent := dossier.SetServerGC()
-	defer debug.SetGCPercent(prevGC)
+	gcPercent := testenv.ServerGC(b)
 	n := benchDocCount(b)
 	docs := genDocs(n)
 	mix := benchMix(docs)
