@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -106,4 +107,41 @@ func (c ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
+}
+
+// Fill reads from r until b is full or r stops, and returns r's own error
+// unchanged: io.EOF only when r really ended. io.ReadFull is not used on
+// streams whose end commits something, because it cannot tell a short
+// last read from a source that itself fails with io.ErrUnexpectedEOF, as
+// net/http's request body does when the client goes away before
+// Content-Length: a dropped upload would pass for a complete, shorter file.
+func Fill(r io.Reader, b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		m, err := r.Read(b[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// StrictReader returns r with a failure of io.ErrUnexpectedEOF wrapped, so
+// code downstream that compares errors with == (io.ReadFull's callers,
+// minio-go's part reader) cannot take a dropped stream for its end.
+// errors.Is still finds io.ErrUnexpectedEOF in what comes out.
+func StrictReader(r io.Reader) io.Reader { return strictReader{r} }
+
+type strictReader struct{ r io.Reader }
+
+// ErrSourceBroken wraps the io.ErrUnexpectedEOF of a StrictReader's source.
+var ErrSourceBroken = errors.New("blob: source ended before its end")
+
+func (s strictReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err == io.ErrUnexpectedEOF {
+		err = fmt.Errorf("%w: %w", ErrSourceBroken, err)
+	}
+	return n, err
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/dossier/dossier/internal/blob"
 )
@@ -65,5 +66,51 @@ func TestClampRange(t *testing.T) {
 				t.Fatalf("ClampRange(%d, %d, %d) = %d, %d, %v", tt.size, tt.off, tt.n, start, end, err)
 			}
 		})
+	}
+}
+
+func TestFill(t *testing.T) {
+	errReset := errors.New("connection reset")
+	broken := func(s string, err error) io.Reader {
+		return io.MultiReader(strings.NewReader(s), iotest.ErrReader(err))
+	}
+	tests := []struct {
+		name    string
+		r       io.Reader
+		size    int
+		want    string
+		wantErr error
+	}{
+		{"full from one-byte reads", iotest.OneByteReader(strings.NewReader("abcdef")), 4, "abcd", nil},
+		{"exactly the source", strings.NewReader("abcd"), 4, "abcd", nil},
+		{"short source ends with EOF", strings.NewReader("ab"), 4, "ab", io.EOF},
+		{"data and EOF together", iotest.DataErrReader(strings.NewReader("ab")), 4, "ab", io.EOF},
+		{"empty source", strings.NewReader(""), 4, "", io.EOF},
+		// What io.ReadFull cannot tell from "short source": the source's
+		// own ErrUnexpectedEOF is a failure, not a short last read.
+		{"dropped body", broken("ab", io.ErrUnexpectedEOF), 4, "ab", io.ErrUnexpectedEOF},
+		{"other error", broken("abc", errReset), 4, "abc", errReset},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := make([]byte, tt.size)
+			n, err := blob.Fill(tt.r, b)
+			if string(b[:n]) != tt.want || err != tt.wantErr {
+				t.Errorf("Fill = %q, %v; want %q, %v", b[:n], err, tt.want, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestStrictReader(t *testing.T) {
+	src := io.MultiReader(strings.NewReader("ab"), iotest.ErrReader(io.ErrUnexpectedEOF))
+	b, err := io.ReadAll(blob.StrictReader(src))
+	if string(b) != "ab" || err == io.ErrUnexpectedEOF ||
+		!errors.Is(err, io.ErrUnexpectedEOF) || !errors.Is(err, blob.ErrSourceBroken) {
+		t.Fatalf("ReadAll = %q, %v; want the bytes and a wrapped ErrUnexpectedEOF", b, err)
+	}
+	// A clean end stays a clean end.
+	if b, err := io.ReadAll(blob.StrictReader(strings.NewReader("abc"))); string(b) != "abc" || err != nil {
+		t.Fatalf("clean source: %q, %v", b, err)
 	}
 }

@@ -357,10 +357,7 @@ func copyCRC(dst io.Writer, src io.Reader) (n int64, crc uint32, err error) {
 			case <-done:
 				return
 			}
-			k, err := io.ReadFull(src, b)
-			if err == io.ErrUnexpectedEOF {
-				err = io.EOF
-			}
+			k, err := blob.Fill(src, b)
 			select {
 			case full <- chunk{b[:k], err}:
 			case <-done:

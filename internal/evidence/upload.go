@@ -217,8 +217,8 @@ func (v *Vault) storeFile(ctx context.Context, p *FormPart) (*stored, error) {
 	defer ra.Close() // the part must be idle before the next NextPart
 	src := &source{r: ra, max: v.maxUpload()}
 	hdr := make([]byte, sniffLen)
-	n, err := io.ReadFull(src, hdr)
-	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+	n, err := blob.Fill(src, hdr)
+	if err != nil && err != io.EOF {
 		return nil, v.uploadError(ctx, src, err)
 	}
 	if n == 0 {

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"unsafe"
+
+	"github.com/dossier/dossier/internal/blob"
 )
 
 // Blob writes go around the page cache where the filesystem allows it
@@ -110,11 +112,11 @@ func copyToFile(f *os.File, r io.Reader, tryDirect bool) (direct bool, err error
 	var rerr error
 	for !failed.Load() {
 		b := <-free
-		n, err := io.ReadFull(r, b)
+		n, err := blob.Fill(r, b)
 		if n > 0 {
 			full <- b[:n]
 		}
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
+		if err == io.EOF {
 			break
 		}
 		if err != nil {

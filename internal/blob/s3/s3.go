@@ -157,7 +157,9 @@ func (s *Store) Put(ctx context.Context, r io.Reader, wantSHA256 string) (blob.R
 	}
 
 	tmp := tmpPrefix + randomHex(16)
-	info, err := s.c.PutObject(ctx, s.bucket, tmp, hr, -1, minio.PutObjectOptions{
+	// minio-go ends a part quietly on the reader's io.ErrUnexpectedEOF;
+	// from an upload that is a dropped client, never the end of the blob.
+	info, err := s.c.PutObject(ctx, s.bucket, tmp, blob.StrictReader(hr), -1, minio.PutObjectOptions{
 		PartSize:    s.partSize,
 		ContentType: "application/octet-stream",
 		// The service checks each part against its SHA-256, so bytes
