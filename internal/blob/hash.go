@@ -136,7 +136,7 @@ func StrictReader(r io.Reader) io.Reader { return strictReader{r} }
 type strictReader struct{ r io.Reader }
 
 // ErrSourceBroken wraps the io.ErrUnexpectedEOF of a StrictReader's source.
-var ErrSourceBroken = errors.New("blob: source ended before its end")
+var ErrSourceBroken = errors.New("blob: the source broke off")
 
 func (s strictReader) Read(p []byte) (int, error) {
 	n, err := s.r.Read(p)
