@@ -88,8 +88,8 @@ func newS3(t *testing.T) blob.Store {
 	return s
 }
 
-// A request body that breaks off is an interrupted upload on every store,
-// for a first upload and for a new version: no record, no blob. net/http's
+// A request body that breaks off or ends early is an interrupted upload on
+// every store, for a first upload and for a new version: no record, no blob. net/http's
 // body fails with io.ErrUnexpectedEOF when the client goes away before
 // Content-Length, and that must not pass for the end of the file (it did,
 // through io.ReadFull and minio-go, whenever the store saw the broken body
@@ -122,6 +122,14 @@ func TestIngestDroppedBody(t *testing.T) {
 			_, _, err = f.vault.AddVersion(ctx, f.admin, first.ID, dropped(""))
 			if dossier.ErrorCode(err) != dossier.EMALFORMED {
 				t.Errorf("AddVersion of a dropped body: %v", err)
+			}
+			// A body that simply ends before its closing boundary (a client
+			// that sent fewer bytes than the file) is the same failure.
+			body, boundary := formBody("recording", "录音.wav", file)
+			short := evidence.NewFormReader(bytes.NewReader(body[:len(body)/3]), boundary)
+			_, _, err = f.vault.Ingest(ctx, f.admin, f.caseID, short)
+			if dossier.ErrorCode(err) != dossier.EMALFORMED {
+				t.Errorf("Ingest of a body cut short: %v", err)
 			}
 			_, total, _, err := f.store.ListEvidence(ctx, dossier.EvidenceFilter{CaseID: f.caseID})
 			if err != nil || total != 1 {
