@@ -52,6 +52,11 @@ func (v *Vault) readForm(mr *FormReader, allowed map[string]int, onFile func(*Fo
 			return nil, bodyError(err, v.maxUpload())
 		}
 		name := p.FormName()
+		if name == "" {
+			// Nothing to name in a field error: the form itself is wrong.
+			return nil, dossier.Errorf(dossier.EMALFORMED,
+				`malformed multipart body: part %d has no Content-Disposition "form-data" with a name`, len(fields)+files+1)
+		}
 		if name == "file" {
 			if files++; files > 1 {
 				return nil, fieldErr("file", "only one file per request")

@@ -70,6 +70,48 @@ func TestEvidenceRetention(t *testing.T) {
 	}
 }
 
+// Bodies that are not well-formed forms answer 400 problem+json (never a
+// 500) and store nothing, first uploads and new versions alike.
+func TestEvidenceMalformedForm(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	blobs := newBlobs(t, "disk")
+	withVault(t, e, blobs, 0, 0)
+	admin := e.login("admin", adminPassword)
+	c := e.createCase(admin, "2026-EV-0410")
+	first := e.mustUpload(admin, c.ID, "contract", "合同.pdf", pdfBytes, 201)
+
+	const b = "xYz0123"
+	ct := "multipart/form-data; boundary=" + b
+	fileHead := "--" + b + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.bin\"\r\n\r\n"
+	file := string(randomBytes(300 << 10))
+	bodies := map[string]string{
+		"no boundary line at all":     "just some text, no form here\r\n",
+		"no closing boundary":         fileHead + file,
+		"cut inside the part header":  "--" + b + "\r\nContent-Disposition: form-data; na",
+		"header line without a colon": "--" + b + "\r\nthis is not a header\r\n\r\nx\r\n--" + b + "--\r\n",
+		"part header over 16 KiB":     "--" + b + "\r\nX-Pad: " + strings.Repeat("a", 17<<10) + "\r\n\r\nx\r\n--" + b + "--\r\n",
+		"a part without a name": "--" + b + "\r\nContent-Type: text/plain\r\n\r\nx\r\n" +
+			fileHead + file + "\r\n--" + b + "--\r\n",
+	}
+	for name, body := range bodies {
+		for _, path := range []string{"/api/v1/cases/" + c.ID + "/evidence", "/api/v1/evidence/" + first.ID + "/versions"} {
+			r := e.send("POST", path, admin, ct, []byte(body), nil)
+			if p := r.problem(t); r.Status != 400 || p.Detail == "" {
+				t.Errorf("%s, %s: %d %s", name, path, r.Status, r.Body)
+			}
+		}
+	}
+	var list struct{ Total int }
+	e.do("GET", "/api/v1/cases/"+c.ID+"/evidence", admin, nil).json(t, &list)
+	var versions struct{ Items []any }
+	e.do("GET", "/api/v1/evidence/"+first.ID+"/versions", admin, nil).json(t, &versions)
+	n := 0
+	_ = blobs.Walk(context.Background(), func(blob.Ref) error { n++; return nil })
+	if list.Total != 1 || len(versions.Items) != 1 || n != 1 {
+		t.Errorf("after malformed forms: %d records, %d versions, %d blobs; want 1 each", list.Total, len(versions.Items), n)
+	}
+}
+
 // An upload whose connection drops halfway must leave no record, no blob
 // and no temp file.
 func TestEvidenceInterruptedUpload(t *testing.T) {
