@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sync"
 
 	"github.com/gabriel-vasile/mimetype"
 
@@ -117,110 +116,13 @@ func (s *source) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// filler gathers a part's reads, each as large as what the connection had
-// delivered at the time, into chunks of at least fillChunk bytes, so the
-// blob store writes and hashes in large blocks and the readahead hands
-// over few of them.
-type filler struct{ r io.Reader }
-
-const fillChunk = 256 << 10
-
-func (f filler) Read(p []byte) (int, error) {
-	n := 0
-	for n < len(p) && n < fillChunk {
-		m, err := f.r.Read(p[n:])
-		n += m
-		if err != nil {
-			if err == io.EOF && n > 0 {
-				return n, nil // EOF again on the next call
-			}
-			return n, err
-		}
-	}
-	return n, nil
-}
-
-// Readahead: the network is read in one goroutine while the blob store
-// hashes and writes in another, so on a machine with a spare core the
-// upload runs at the speed of the slower side instead of their sum. Memory
-// is bounded by readaheadBufs × readaheadSize per upload.
-const (
-	readaheadBufs = 4
-	readaheadSize = 512 << 10
-)
-
-type readahead struct {
-	full, free chan []byte
-	stop, done chan struct{}
-	err        error // set before full is closed
-	cur, last  []byte
-	closeOnce  sync.Once
-}
-
-func newReadahead(r io.Reader, n, size int) *readahead {
-	ra := &readahead{full: make(chan []byte, n), free: make(chan []byte, n),
-		stop: make(chan struct{}), done: make(chan struct{})}
-	for i := 0; i < n; i++ {
-		ra.free <- make([]byte, size)
-	}
-	go ra.run(r)
-	return ra
-}
-
-func (ra *readahead) run(r io.Reader) {
-	defer close(ra.done)
-	defer close(ra.full)
-	for {
-		var buf []byte
-		select {
-		case buf = <-ra.free:
-		case <-ra.stop:
-			ra.err = errors.New("evidence: upload abandoned")
-			return
-		}
-		n, err := r.Read(buf[:cap(buf)])
-		if n > 0 {
-			ra.full <- buf[:n] // never blocks: full holds every buffer
-		}
-		if err != nil {
-			ra.err = err
-			return
-		}
-	}
-}
-
-func (ra *readahead) Read(p []byte) (int, error) {
-	for len(ra.cur) == 0 {
-		if ra.last != nil {
-			ra.free <- ra.last[:cap(ra.last)]
-			ra.last = nil
-		}
-		buf, ok := <-ra.full
-		if !ok {
-			return 0, ra.err
-		}
-		ra.cur, ra.last = buf, buf
-	}
-	n := copy(p, ra.cur)
-	ra.cur = ra.cur[n:]
-	return n, nil
-}
-
-// Close stops the reading goroutine and waits for it, so nobody else
-// touches the request body afterwards. A client still sending is read at
-// most one more buffer.
-func (ra *readahead) Close() {
-	ra.closeOnce.Do(func() { close(ra.stop) })
-	<-ra.done
-}
-
 // storeFile streams one file part into the blob store. The first bytes are
 // peeked for the media type and stitched back in front of the rest, and an
 // audio probe watches the stream go by: the file is read exactly once.
 func (v *Vault) storeFile(ctx context.Context, p *FormPart) (*stored, error) {
-	ra := newReadahead(filler{p}, readaheadBufs, readaheadSize)
-	defer ra.Close() // the part must be idle before the next NextPart
-	src := &source{r: ra, max: v.maxUpload()}
+	// The store reads p in its own goroutine (if any) and is done with it
+	// when Put returns, before the next NextPart.
+	src := &source{r: p, max: v.maxUpload()}
 	hdr := make([]byte, sniffLen)
 	n, err := blob.Fill(src, hdr)
 	if err != nil && err != io.EOF {

@@ -60,12 +60,13 @@ func (s *Store) Put(ctx context.Context, r io.Reader, wantSHA256 string) (blob.R
 	if err != nil {
 		return blob.Ref{}, err
 	}
-	hr := blob.NewHashReader(blob.ContextReader(ctx, r))
+	r = blob.ContextReader(ctx, r)
 
 	// The expected blob is already here: hashing the stream is enough to
 	// confirm the caller's bytes, and nothing needs writing.
 	if want != "" {
 		if _, err := os.Lstat(s.path(want)); err == nil {
+			hr := blob.NewHashReader(r)
 			if _, err := io.CopyBuffer(io.Discard, hr, make([]byte, copyBufSize)); err != nil {
 				return blob.Ref{}, fmt.Errorf("disk: put: read: %w", err)
 			}
@@ -88,10 +89,10 @@ func (s *Store) Put(ctx context.Context, r io.Reader, wantSHA256 string) (blob.R
 		}
 	}()
 
-	if _, err := copyToFile(f, hr, !s.buffered); err != nil {
+	_, ref, err := copyToFile(f, r, !s.buffered)
+	if err != nil {
 		return blob.Ref{}, fmt.Errorf("disk: put: %w", err)
 	}
-	ref := hr.Ref()
 	if err := blob.CheckDigest(ref, want); err != nil {
 		return blob.Ref{}, err
 	}

@@ -1,6 +1,8 @@
 package disk
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"os"
@@ -20,7 +22,7 @@ import (
 // ordinary writes; the result on disk is the same bytes either way.
 const (
 	writeBufSize = 1 << 20 // one write
-	writeBufs    = 4       // in flight: bound a Put's memory to writeBufs × writeBufSize
+	writeBufs    = 8       // in flight: bound a Put's memory to writeBufs × writeBufSize
 	directAlign  = 4096    // buffer address, file offset and length multiple for O_DIRECT
 )
 
@@ -79,10 +81,14 @@ func (w *fileWriter) setDirect(on bool) error {
 	return nil
 }
 
-// copyToFile copies r into f, a newly created empty file, and reports
-// whether direct I/O was used. Reading (and so hashing) the next buffer
-// overlaps writing the previous one, which mostly waits on the device.
-func copyToFile(f *os.File, r io.Reader, tryDirect bool) (direct bool, err error) {
+// copyToFile copies r into f, a newly created empty file, and returns the
+// sha256 and size of what it wrote and whether direct I/O was used. Three
+// stages pass writeBufs aligned buffers round, each on its own goroutine:
+// the caller's reads the next buffer (from an upload: straight out of the
+// socket), a second hashes the one before, a third writes the one before
+// that, which mostly waits on the device. The stream costs the slowest
+// stage's time, not the sum of all three, wherever a core is free.
+func copyToFile(f *os.File, r io.Reader, tryDirect bool) (direct bool, ref blob.Ref, err error) {
 	w := &fileWriter{f: f}
 	if tryDirect {
 		w.direct = setDirectIO(f, true) == nil
@@ -93,12 +99,26 @@ func copyToFile(f *os.File, r io.Reader, tryDirect bool) (direct bool, err error
 	for range writeBufs {
 		free <- alignedBuf(writeBufSize)
 	}
-	full := make(chan []byte, writeBufs)
+	// No send below blocks: each queue holds every buffer there is.
+	toHash := make(chan []byte, writeBufs)
+	toWrite := make(chan []byte, writeBufs)
 	var failed atomic.Bool
+	h := sha256.New()
+	var size int64
+	go func() {
+		defer close(toWrite)
+		for b := range toHash {
+			if !failed.Load() {
+				h.Write(b)
+				size += int64(len(b))
+			}
+			toWrite <- b
+		}
+	}()
 	done := make(chan error, 1)
 	go func() {
 		var werr error
-		for b := range full {
+		for b := range toWrite {
 			if werr == nil {
 				if werr = w.write(b); werr != nil {
 					failed.Store(true)
@@ -114,7 +134,9 @@ func copyToFile(f *os.File, r io.Reader, tryDirect bool) (direct bool, err error
 		b := <-free
 		n, err := blob.Fill(r, b)
 		if n > 0 {
-			full <- b[:n]
+			toHash <- b[:n]
+		} else {
+			free <- b
 		}
 		if err == io.EOF {
 			break
@@ -124,10 +146,13 @@ func copyToFile(f *os.File, r io.Reader, tryDirect bool) (direct bool, err error
 			break
 		}
 	}
-	close(full)
-	werr := <-done
+	close(toHash)
+	werr := <-done // the hasher finished before the writer's queue closed
 	if rerr != nil {
-		return direct, rerr
+		return direct, blob.Ref{}, rerr
 	}
-	return direct, werr
+	if werr != nil {
+		return direct, blob.Ref{}, werr
+	}
+	return direct, blob.Ref{SHA256: hex.EncodeToString(h.Sum(nil)), Size: size}, nil
 }

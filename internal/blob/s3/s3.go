@@ -34,6 +34,10 @@ const (
 	// Put near 44 MB of memory at full speed and allows objects up to
 	// ~156 GiB (LIBRARIES.md).
 	DefaultPartSize = 16 << 20
+
+	// A Put reads its source ahead into this many buffers of this size.
+	readaheadBufs = 4
+	readaheadSize = 512 << 10
 )
 
 // Config says where the bucket is.
@@ -157,9 +161,13 @@ func (s *Store) Put(ctx context.Context, r io.Reader, wantSHA256 string) (blob.R
 	}
 
 	tmp := tmpPrefix + randomHex(16)
+	// minio-go reads a part, hashes it and sends it in one goroutine: the
+	// source is read ahead on another meanwhile.
+	ra := blob.NewReadahead(hr, readaheadBufs, readaheadSize)
+	defer ra.Close() // the caller's reader must be idle when Put returns
 	// minio-go ends a part quietly on the reader's io.ErrUnexpectedEOF;
 	// from an upload that is a dropped client, never the end of the blob.
-	info, err := s.c.PutObject(ctx, s.bucket, tmp, blob.StrictReader(hr), -1, minio.PutObjectOptions{
+	info, err := s.c.PutObject(ctx, s.bucket, tmp, blob.StrictReader(ra), -1, minio.PutObjectOptions{
 		PartSize:    s.partSize,
 		ContentType: "application/octet-stream",
 		// The service checks each part against its SHA-256, so bytes
@@ -177,6 +185,7 @@ func (s *Store) Put(ctx context.Context, r io.Reader, wantSHA256 string) (blob.R
 		// a crash is collected by RemoveTemp.
 		return blob.Ref{}, fmt.Errorf("s3: put: upload: %w", err)
 	}
+	ra.Close()
 	ref := hr.Ref()
 	if err := s.commit(ctx, tmp, info, ref, want); err != nil {
 		s.removeTmp(tmp, info.VersionID)
