@@ -24,11 +24,13 @@ import (
 // buffer, so a 1 GiB file part costs 262,144 reads, each copying 4 KiB out
 // of one buffer into another. FormReader receives into one large buffer,
 // scans it for the delimiter once, and hands a part's bytes out in blocks
-// as large as the caller asks for: one copy between the socket and the
-// caller. Memory stays bounded by formBufSize whatever the body holds.
+// as large as the caller asks for. Once a large part's first bytes are out,
+// it receives straight into the caller's slice and scans it there: the
+// kernel's copy from the socket is the only one. Memory stays bounded by
+// formBufSize whatever the body holds.
 type FormReader struct {
 	src   *stickyReader
-	br    *bufio.Reader
+	br    *recvBuf
 	dash  []byte // "--" + boundary
 	nl    []byte // the line ending: "\r\n" until the first boundary line says "\n"
 	delim []byte // nl + dash: where a part's body ends
@@ -42,6 +44,9 @@ type FormReader struct {
 	clear     int
 	atDelim   bool
 	delimSkip int
+	// directMin is the smallest part Read that receives straight into the
+	// caller's slice when nothing is buffered (see partBody.Read).
+	directMin int
 }
 
 // formBufSize is the receive buffer of one upload: reads from the
@@ -61,7 +66,9 @@ func NewFormReader(r io.Reader, boundary string) *FormReader {
 func newFormReaderSize(r io.Reader, boundary string, size int) *FormReader {
 	fr := &FormReader{src: &stickyReader{r: r}, dash: []byte("--" + boundary), nl: []byte("\r\n")}
 	fr.delim = append(append([]byte{}, fr.nl...), fr.dash...)
-	fr.br = bufio.NewReaderSize(fr.src, max(size, 2*len(fr.delim)+16))
+	size = max(size, 2*len(fr.delim)+16)
+	fr.br = &recvBuf{src: fr.src, buf: make([]byte, size)}
+	fr.directMin = max(min(32<<10, size/4), len(fr.delim)+1)
 	return fr
 }
 
@@ -234,6 +241,13 @@ func (p *partBody) Read(b []byte) (int, error) {
 	}
 	fr := p.fr
 	for {
+		if fr.clear == 0 && !fr.atDelim && p.started && len(b) >= fr.directMin &&
+			fr.br.Buffered() < len(fr.delim) && fr.src.err == nil {
+			if n := fr.readDirect(b); n > 0 {
+				return n, nil
+			}
+			continue
+		}
 		if fr.clear == 0 && !fr.atDelim {
 			p.started = fr.scan(!p.started)
 		}
@@ -243,13 +257,13 @@ func (p *partBody) Read(b []byte) (int, error) {
 			}
 			buf, _ := fr.br.Peek(min(fr.clear, len(b)))
 			n := copy(b, buf)
-			_, _ = fr.br.Discard(n)
+			fr.br.Discard(n)
 			fr.clear -= n
 			return n, nil
 		}
 		if fr.atDelim {
 			// Leave the reader on the "--boundary" line for NextPart.
-			_, _ = fr.br.Discard(fr.delimSkip)
+			fr.br.Discard(fr.delimSkip)
 			fr.atDelim, p.eof = false, true
 			return 0, io.EOF
 		}
@@ -264,6 +278,37 @@ func (p *partBody) Read(b []byte) (int, error) {
 			fr.src.err = err
 		}
 	}
+}
+
+// readDirect receives into b instead of the buffer, when all that is
+// buffered is a short tail too short to tell body from delimiter: that tail
+// goes first, then one read of what the connection has. The slice is
+// scanned where it lies; whatever follows the part's last byte (the
+// delimiter and the rest of the body) or may start a delimiter goes back
+// into the emptied buffer, so the next Read or NextPart finds it there.
+// It returns how many body bytes b holds, 0 when none are certain yet.
+func (fr *FormReader) readDirect(b []byte) int {
+	b = b[:min(len(b), fr.br.Size())] // what is put back must fit
+	k := copy(b, fr.br.buf[fr.br.r:fr.br.w])
+	fr.br.r, fr.br.w = 0, 0
+	n, err := fr.src.Read(b[k:])
+	n += k
+	if err == nil && n == k {
+		// A reader that returns nothing: count it as bufio would.
+		fr.br.unread(b[:n])
+		fr.br.empties++
+		if fr.br.empties >= maxEmptyReads {
+			fr.src.err = io.ErrNoProgress
+		}
+		return 0
+	}
+	fr.br.empties = 0
+	fr.delimSkip = len(fr.nl)
+	fr.scanDelim(b[:n], fr.src.err != nil)
+	fr.br.unread(b[fr.clear:n])
+	m := fr.clear
+	fr.clear = 0
+	return m
 }
 
 // scan looks for the part's end in what is buffered and sets clear and
@@ -354,6 +399,99 @@ func delimiterEnds(rest []byte, atEOF bool) int {
 		}
 	}
 	return -1
+}
+
+// recvBuf is the form's receive buffer: the few operations of
+// bufio.Reader that FormReader uses, with the same semantics, plus putting
+// bytes back into it while it is empty (for readDirect).
+type recvBuf struct {
+	src     io.Reader
+	buf     []byte
+	r, w    int // buf[r:w] is buffered
+	empties int // reads in a row that returned nothing
+}
+
+// maxEmptyReads is how many reads returning no bytes and no error a
+// source gets before it is taken for stalled (bufio's limit too).
+const maxEmptyReads = 100
+
+func (b *recvBuf) Buffered() int { return b.w - b.r }
+func (b *recvBuf) Size() int     { return len(b.buf) }
+
+// fill receives once more into the free end of the buffer, moving what is
+// buffered to the front first when the end is reached. It returns the
+// source's error, io.ErrNoProgress for a source that keeps returning
+// nothing, or bufio.ErrBufferFull when no room is left.
+func (b *recvBuf) fill() error {
+	if b.r == b.w {
+		b.r, b.w = 0, 0
+	} else if b.r > 0 && b.w == len(b.buf) {
+		b.w = copy(b.buf, b.buf[b.r:b.w])
+		b.r = 0
+	}
+	if b.w == len(b.buf) {
+		return bufio.ErrBufferFull
+	}
+	for ; b.empties < maxEmptyReads; b.empties++ {
+		n, err := b.src.Read(b.buf[b.w:])
+		b.w += n
+		if n > 0 {
+			b.empties = 0
+		}
+		if err != nil || n > 0 {
+			return err
+		}
+	}
+	return io.ErrNoProgress
+}
+
+// Peek returns the next n bytes without consuming them, receiving until
+// they are there; fewer only with the error that stopped it.
+func (b *recvBuf) Peek(n int) ([]byte, error) {
+	if n > len(b.buf) {
+		return b.buf[b.r:b.w], bufio.ErrBufferFull
+	}
+	for b.w-b.r < n {
+		if len(b.buf)-b.r < n {
+			b.w = copy(b.buf, b.buf[b.r:b.w])
+			b.r = 0
+		}
+		if err := b.fill(); err != nil && b.w-b.r < n {
+			return b.buf[b.r:b.w], err
+		}
+	}
+	return b.buf[b.r : b.r+n], nil
+}
+
+// Discard consumes n buffered bytes (callers never pass more).
+func (b *recvBuf) Discard(n int) { b.r += n }
+
+// ReadSlice returns the bytes up to and including the next delim, valid
+// until the next call. Without delim it returns what is buffered with the
+// error that stopped it, bufio.ErrBufferFull if the buffer is full.
+func (b *recvBuf) ReadSlice(delim byte) ([]byte, error) {
+	seen := 0
+	var err error
+	for {
+		if i := bytes.IndexByte(b.buf[b.r+seen:b.w], delim); i >= 0 {
+			line := b.buf[b.r : b.r+seen+i+1]
+			b.r += seen + i + 1
+			return line, nil
+		}
+		if err != nil { // only now: the last fill may have brought delim
+			line := b.buf[b.r:b.w]
+			b.r = b.w
+			return line, err
+		}
+		seen = b.w - b.r
+		err = b.fill()
+	}
+}
+
+// unread puts p back as the buffer's only content; the buffer must be
+// empty and p no larger than it.
+func (b *recvBuf) unread(p []byte) {
+	b.r, b.w = 0, copy(b.buf, p)
 }
 
 // stickyReader remembers the first error of r and returns it from then on,

@@ -41,17 +41,31 @@ func parseStd(body []byte, boundary string) parsed {
 }
 
 // parseForm reads body with FormReader through r (which may split reads
-// anywhere) and a receive buffer of bufSize.
-func parseForm(r io.Reader, boundary string, bufSize int) parsed {
+// anywhere) and a receive buffer of bufSize. Parts are read with
+// io.ReadAll (slices large enough to receive into directly) or, with
+// chunk > 0, chunk bytes at a time (always through the buffer).
+func parseForm(r io.Reader, boundary string, bufSize, chunk int) parsed {
 	fr := newFormReaderSize(r, boundary, bufSize)
 	return collect(func() (io.Reader, parsedPart, error) {
 		p, err := fr.NextPart()
 		if err != nil {
 			return nil, parsedPart{}, err
 		}
-		return p, parsedPart{name: p.FormName(), file: p.FileName(), header: p.Header}, nil
+		var r io.Reader = p
+		if chunk > 0 {
+			r = chunked{p, chunk}
+		}
+		return r, parsedPart{name: p.FormName(), file: p.FileName(), header: p.Header}, nil
 	})
 }
+
+// chunked reads at most n bytes at a time.
+type chunked struct {
+	r io.Reader
+	n int
+}
+
+func (c chunked) Read(p []byte) (int, error) { return c.r.Read(p[:min(len(p), c.n)]) }
 
 // collect reads every part next returns until io.EOF or an error.
 func collect(next func() (io.Reader, parsedPart, error)) parsed {
@@ -103,9 +117,9 @@ func agree(t *testing.T, body []byte, boundary string) {
 		}
 	}
 	for rname, mk := range readers {
-		for _, size := range []int{128, 301, formBufSize} {
-			got := parseForm(mk(body), boundary, size)
-			where := fmt.Sprintf("%s reads, buffer %d", rname, size)
+		for _, run := range []struct{ size, chunk int }{{128, 0}, {301, 0}, {formBufSize, 0}, {128, 7}, {formBufSize, 7}} {
+			got := parseForm(mk(body), boundary, run.size, run.chunk)
+			where := fmt.Sprintf("%s reads, buffer %d, part reads of %d", rname, run.size, run.chunk)
 			if truncated {
 				if !errors.Is(got.err, io.ErrUnexpectedEOF) {
 					t.Fatalf("%s: a body cut off in a header block: err %v, want io.ErrUnexpectedEOF\nbody %q", where, got.err, body)
@@ -261,12 +275,13 @@ func TestFormReaderLargeReads(t *testing.T) {
 	fw, _ := mw.CreateFormFile("file", "big.bin")
 	_, _ = fw.Write(content)
 	_ = mw.Close()
-	fr := NewFormReader(&b, mw.Boundary())
+	buf := make([]byte, 2<<20)
+	src := &landing{r: &b, in: buf}
+	fr := NewFormReader(src, mw.Boundary())
 	p, err := fr.NextPart()
 	if err != nil {
 		t.Fatal(err)
 	}
-	buf := make([]byte, 2<<20)
 	var got []byte
 	reads := 0
 	for {
@@ -288,9 +303,30 @@ func TestFormReaderLargeReads(t *testing.T) {
 	if max := len(content)/formBufSize + 2; reads > max {
 		t.Fatalf("%d reads for %d bytes, want at most %d", reads, len(content), max)
 	}
+	// Past the first buffer's worth, the part is received where the
+	// caller wants it, with no copy in between.
+	if want := len(content) - 2*formBufSize; src.direct < want {
+		t.Fatalf("%d bytes received into the caller's slice, want at least %d", src.direct, want)
+	}
 	if _, err := fr.NextPart(); err != io.EOF {
 		t.Fatalf("after the last part: %v", err)
 	}
+}
+
+// landing counts the bytes its reads deliver straight into in.
+type landing struct {
+	r      io.Reader
+	in     []byte
+	direct int
+}
+
+func (l *landing) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	// A slice of in shares the last element of its capacity.
+	if n > 0 && &p[:cap(p)][cap(p)-1] == &l.in[cap(l.in)-1] {
+		l.direct += n
+	}
+	return n, err
 }
 
 // stallReader returns no bytes and no error forever: bufio gives up on it,
