@@ -46,6 +46,9 @@ type Store interface {
 	// from r aborts the Put and leaves nothing behind.
 	// Content-addressed: putting bytes that already exist is cheap and returns
 	// the same Ref; an existing blob is never overwritten.
+	// Put may read r on goroutines of its own, to overlap receiving with
+	// hashing and storing, but never after it returns: the caller may then
+	// use r's source again (the next part of a form).
 	Put(ctx context.Context, r io.Reader, wantSHA256 string) (Ref, error)
 
 	// Open returns a reader over [off, off+n) of the blob; n < 0 reads to the
