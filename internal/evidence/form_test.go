@@ -273,14 +273,10 @@ func TestFormReaderBoundsHeaders(t *testing.T) {
 // buffer refill, not in 4 KiB pieces.
 func TestFormReaderLargeReads(t *testing.T) {
 	content := bytes.Repeat([]byte("\r\n-x"), 1<<20) // 4 MiB full of delimiter starts
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	fw, _ := mw.CreateFormFile("file", "big.bin")
-	_, _ = fw.Write(content)
-	_ = mw.Close()
+	b, boundary := fileForm(content)
 	buf := make([]byte, 2<<20)
-	src := &landing{r: &b, in: buf}
-	fr := NewFormReader(src, mw.Boundary())
+	src := &landing{r: b, in: buf}
+	fr := NewFormReader(src, boundary)
 	p, err := fr.NextPart()
 	if err != nil {
 		t.Fatal(err)
@@ -314,6 +310,17 @@ func TestFormReaderLargeReads(t *testing.T) {
 	if _, err := fr.NextPart(); err != io.EOF {
 		t.Fatalf("after the last part: %v", err)
 	}
+}
+
+// fileForm is a form holding one file part with content, as a browser
+// sends it, and its boundary.
+func fileForm(content []byte) (*bytes.Buffer, string) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	fw, _ := mw.CreateFormFile("file", "big.bin")
+	_, _ = fw.Write(content)
+	_ = mw.Close()
+	return &b, mw.Boundary()
 }
 
 // landing counts the bytes its reads deliver straight into in.
@@ -366,16 +373,12 @@ func BenchmarkFormReader(b *testing.B) {
 	for i := range content {
 		content[i] = byte(rng.Uint32())
 	}
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile("file", "big.bin")
-	_, _ = fw.Write(content)
-	_ = mw.Close()
+	body, boundary := fileForm(content)
 	buf := make([]byte, 1<<20)
 	parsers := map[string]func(io.Reader) (io.Reader, error){
-		"FormReader": func(r io.Reader) (io.Reader, error) { return NewFormReader(r, mw.Boundary()).NextPart() },
+		"FormReader": func(r io.Reader) (io.Reader, error) { return NewFormReader(r, boundary).NextPart() },
 		"mime_multipart": func(r io.Reader) (io.Reader, error) {
-			return multipart.NewReader(r, mw.Boundary()).NextPart()
+			return multipart.NewReader(r, boundary).NextPart()
 		},
 	}
 	// parse reads the file part out of src in Fill-sized reads.
