@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"unsafe"
@@ -26,6 +27,14 @@ const (
 	writeBufs    = 8       // in flight: bound a Put's memory to writeBufs × writeBufSize
 	directAlign  = 4096    // buffer address, file offset and length multiple for O_DIRECT
 )
+
+// bufPool holds aligned writeBufSize buffers between Puts, so neither a
+// stream of small uploads nor a large one leaves megabytes of garbage per
+// Put. A buffer's old bytes are never read: only what Fill put in goes on.
+var bufPool = sync.Pool{New: func() any {
+	b := alignedBuf(writeBufSize)
+	return &b
+}}
 
 // alignedBuf returns a size-byte slice starting on a directAlign boundary.
 func alignedBuf(size int) []byte {
@@ -96,10 +105,29 @@ func copyToFile(f *os.File, r io.Reader, tryDirect bool) (direct bool, ref blob.
 	}
 	direct = w.direct
 
+	// Buffers are taken as the stream needs them (a small file uses one)
+	// and go back to the pool when the copy is over.
 	free := make(chan []byte, writeBufs)
-	for range writeBufs {
-		free <- alignedBuf(writeBufSize)
+	taken := 0
+	next := func() []byte {
+		select {
+		case b := <-free:
+			return b
+		default:
+		}
+		if taken < writeBufs {
+			taken++
+			return *bufPool.Get().(*[]byte)
+		}
+		return <-free
 	}
+	defer func() {
+		// Every buffer is back in free once the writer is done (below).
+		for range taken {
+			b := <-free
+			bufPool.Put(&b)
+		}
+	}()
 	// No send below blocks: each queue holds every buffer there is.
 	toHash := make(chan []byte, writeBufs)
 	toWrite := make(chan []byte, writeBufs)
@@ -138,7 +166,7 @@ func copyToFile(f *os.File, r io.Reader, tryDirect bool) (direct bool, ref blob.
 
 	var rerr error
 	for !failed.Load() {
-		b := <-free
+		b := next()
 		n, err := blob.Fill(r, b)
 		if n > 0 {
 			toHash <- b[:n]
