@@ -14,6 +14,7 @@ import (
 type Readahead struct {
 	full, free chan []byte
 	stop, done chan struct{}
+	n, size    int
 	err        error // set before full is closed
 	cur, last  []byte
 	closeOnce  sync.Once
@@ -22,10 +23,7 @@ type Readahead struct {
 // NewReadahead starts reading r. The caller must Close it.
 func NewReadahead(r io.Reader, n, size int) *Readahead {
 	ra := &Readahead{full: make(chan []byte, n), free: make(chan []byte, n),
-		stop: make(chan struct{}), done: make(chan struct{})}
-	for range n {
-		ra.free <- make([]byte, size)
-	}
+		stop: make(chan struct{}), done: make(chan struct{}), n: n, size: size}
 	go ra.run(r)
 	return ra
 }
@@ -36,13 +34,29 @@ var errAbandoned = errors.New("blob: readahead closed")
 func (ra *Readahead) run(r io.Reader) {
 	defer close(ra.done)
 	defer close(ra.full)
+	made := 0 // buffers are made as the source needs them: a small one gets one
 	for {
 		var buf []byte
 		select {
 		case buf = <-ra.free:
+		default:
+			if made < ra.n {
+				made++
+				buf = make([]byte, ra.size)
+				break
+			}
+			select {
+			case buf = <-ra.free:
+			case <-ra.stop:
+				ra.err = errAbandoned
+				return
+			}
+		}
+		select {
 		case <-ra.stop:
 			ra.err = errAbandoned
 			return
+		default:
 		}
 		// Whole buffers: few handovers whatever the source's chunking.
 		n, err := Fill(r, buf[:cap(buf)])
