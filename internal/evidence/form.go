@@ -291,24 +291,21 @@ func (fr *FormReader) readDirect(b []byte) int {
 	b = b[:min(len(b), fr.br.Size())] // what is put back must fit
 	k := copy(b, fr.br.buf[fr.br.r:fr.br.w])
 	fr.br.r, fr.br.w = 0, 0
-	n, err := fr.src.Read(b[k:])
-	n += k
-	if err == nil && n == k {
-		// A reader that returns nothing: count it as bufio would.
-		fr.br.unread(b[:n])
-		fr.br.empties++
-		if fr.br.empties >= maxEmptyReads {
-			fr.src.err = io.ErrNoProgress
-		}
+	m, err := fr.br.read(b[k:])
+	if err == io.ErrNoProgress {
+		fr.src.err = err // the part ends with it, as after a buffered read
+	}
+	n := k + m
+	if m == 0 && err == nil {
+		fr.br.unread(b[:n]) // nothing came: try again
 		return 0
 	}
-	fr.br.empties = 0
 	fr.delimSkip = len(fr.nl)
 	fr.scanDelim(b[:n], fr.src.err != nil)
 	fr.br.unread(b[fr.clear:n])
-	m := fr.clear
+	body := fr.clear
 	fr.clear = 0
-	return m
+	return body
 }
 
 // scan looks for the part's end in what is buffered and sets clear and
@@ -432,17 +429,28 @@ func (b *recvBuf) fill() error {
 	if b.w == len(b.buf) {
 		return bufio.ErrBufferFull
 	}
-	for ; b.empties < maxEmptyReads; b.empties++ {
-		n, err := b.src.Read(b.buf[b.w:])
+	for {
+		n, err := b.read(b.buf[b.w:])
 		b.w += n
-		if n > 0 {
-			b.empties = 0
-		}
 		if err != nil || n > 0 {
 			return err
 		}
 	}
-	return io.ErrNoProgress
+}
+
+// read is one read of the source into p. A source that returns nothing
+// and no error maxEmptyReads times in a row fails with io.ErrNoProgress.
+func (b *recvBuf) read(p []byte) (int, error) {
+	n, err := b.src.Read(p)
+	switch {
+	case n > 0:
+		b.empties = 0
+	case err == nil:
+		if b.empties++; b.empties >= maxEmptyReads {
+			return 0, io.ErrNoProgress
+		}
+	}
+	return n, err
 }
 
 // Peek returns the next n bytes without consuming them, receiving until

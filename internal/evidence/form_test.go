@@ -351,13 +351,17 @@ func (r *stallReader) Read(p []byte) (int, error) {
 
 func TestFormReaderStalledSource(t *testing.T) {
 	body := "--" + testBoundary + "\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nsome bytes\r\n--" + testBoundary[:3]
-	fr := NewFormReader(&stallReader{data: []byte(body)}, testBoundary)
-	p, err := fr.NextPart()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.ReadAll(p); !errors.Is(err, io.ErrNoProgress) {
-		t.Fatalf("err = %v, want io.ErrNoProgress", err)
+	// Through the buffer (small reads), and received straight into the
+	// caller's slice (a small buffer makes io.ReadAll's reads large).
+	for _, size := range []int{formBufSize, 64} {
+		fr := newFormReaderSize(&stallReader{data: []byte(body)}, testBoundary, size)
+		p, err := fr.NextPart()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadAll(p); !errors.Is(err, io.ErrNoProgress) {
+			t.Fatalf("buffer %d: err = %v, want io.ErrNoProgress", size, err)
+		}
 	}
 }
 
