@@ -75,6 +75,10 @@ type Options struct {
 	// LargeSize is the size of the streamed blob; 0 means 64 MiB
 	// (8 MiB with -short).
 	LargeSize int64
+	// EdgeSizes are sizes where the store changes how it writes (buffer
+	// sizes, a single request against a streamed one); PutOpenStat and
+	// ErrReaderFails also run at each of them.
+	EdgeSizes []int
 }
 
 // Run runs the contract suite. newStore must return an empty store that the
@@ -101,7 +105,7 @@ func RunOptions(t *testing.T, newStore func(t *testing.T) blob.Store, opt Option
 
 	t.Run("PutOpenStat", func(t *testing.T) {
 		s := newStore(t)
-		for _, size := range []int{0, 1, 4096, 100_001} {
+		for _, size := range append([]int{0, 1, 4096, 100_001}, opt.EdgeSizes...) {
 			t.Run(fmt.Sprint(size), func(t *testing.T) {
 				data := randBytes(uint64(size)+1, size)
 				want := refOf(data)
@@ -319,19 +323,26 @@ func RunOptions(t *testing.T, newStore func(t *testing.T) blob.Store, opt Option
 		// net/http's request body fails with io.ErrUnexpectedEOF when the
 		// client goes away before Content-Length: that is a failure too,
 		// not the end of the blob (io.ReadFull would take it for one).
-		tests := []struct {
+		type fault struct {
 			name string
+			at   int64 // bytes the reader gives before failing
 			want string
 			err  error
-		}{
-			{"Blind", "", errDropped},
-			{"WithWant", StreamRef(50, failAt+1000).SHA256, errDropped},
-			{"UnexpectedEOF", "", io.ErrUnexpectedEOF},
+		}
+		tests := []fault{
+			{"Blind", failAt, "", errDropped},
+			{"WithWant", failAt, StreamRef(50, failAt+1000).SHA256, errDropped},
+			{"UnexpectedEOF", failAt, "", io.ErrUnexpectedEOF},
+			{"Early", 1000, "", errDropped},
+			{"EarlyUnexpectedEOF", 1000, "", io.ErrUnexpectedEOF},
+		}
+		for _, size := range opt.EdgeSizes {
+			tests = append(tests, fault{fmt.Sprintf("At%d", size), int64(size), "", io.ErrUnexpectedEOF})
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				s := newStore(t)
-				r := FailAfter(Stream(50, failAt+1000), failAt, tt.err)
+				r := FailAfter(Stream(50, tt.at+1000), tt.at, tt.err)
 				if ref, err := s.Put(ctx, r, tt.want); !errors.Is(err, tt.err) {
 					t.Fatalf("Put = %+v, %v; want the reader's error", ref, err)
 				}

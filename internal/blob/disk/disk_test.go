@@ -22,20 +22,24 @@ func newStore(tb testing.TB) *disk.Store {
 	return s
 }
 
+// edges are where a Put's copy changes step: one write buffer, and a
+// direct-I/O tail that is not a whole block.
+var edges = blobtest.Options{EdgeSizes: []int{1 << 20, 1<<20 + 1}}
+
 func TestContract(t *testing.T) {
-	blobtest.Run(t, func(t *testing.T) blob.Store { return newStore(t) })
+	blobtest.RunOptions(t, func(t *testing.T) blob.Store { return newStore(t) }, edges)
 }
 
 // TestContractBuffered runs the contract on the path taken where the
 // filesystem has no direct I/O.
 func TestContractBuffered(t *testing.T) {
-	blobtest.Run(t, func(t *testing.T) blob.Store {
+	blobtest.RunOptions(t, func(t *testing.T) blob.Store {
 		s, err := disk.NewBuffered(t.TempDir())
 		if err != nil {
 			t.Fatal(err)
 		}
 		return s
-	})
+	}, edges)
 }
 
 func TestLayoutReadOnly(t *testing.T) {

@@ -1,9 +1,12 @@
 // Package s3 is a blob.Store on any S3-compatible service through minio-go.
-// A blob lives at sha256/<aa>/<sha256>. Uploads go first to a temporary key
-// while the digest is computed and only get their name by a server-side copy
-// once the digest is known and checked, so no object is ever named after
-// bytes it does not hold. On a bucket with object locking, Lock sets
-// retention and legal hold so the service itself refuses deletion.
+// A blob lives at sha256/<aa>/<sha256>. No object is ever named after bytes
+// it does not hold: a blob of up to SmallMax bytes is hashed in memory and
+// sent in one PUT to its name with its SHA-256 in a header, which the
+// service checks before it stores anything; a larger one is streamed to a
+// temporary key while the digest is computed and gets its name by a
+// server-side copy once the digest is known and checked. On a bucket with
+// object locking, Lock sets retention and legal hold so the service itself
+// refuses deletion.
 package s3
 
 import (
@@ -17,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/minio/minio-go/v7"
@@ -38,7 +42,20 @@ const (
 	// A Put reads its source ahead into this many buffers of this size.
 	readaheadBufs = 4
 	readaheadSize = 512 << 10
+
+	// SmallMax is the largest blob Put sends as a single request with its
+	// SHA-256 in a header, straight to its name: most evidence (letters,
+	// invoices, photos, chat exports) fits. Larger ones stream through a
+	// temporary key, since their digest is known only at the end.
+	SmallMax = 4 << 20
 )
+
+// smallBufs holds buffers between Puts: SmallMax bytes and one more, so a
+// source that ends within it is small and one that fills it is not.
+var smallBufs = sync.Pool{New: func() any {
+	b := make([]byte, SmallMax+1)
+	return &b
+}}
 
 // Config says where the bucket is.
 type Config struct {
@@ -160,10 +177,22 @@ func (s *Store) Put(ctx context.Context, r io.Reader, wantSHA256 string) (blob.R
 		}
 	}
 
+	// The first bytes tell whether the blob is small.
+	headBuf := smallBufs.Get().(*[]byte)
+	defer smallBufs.Put(headBuf) // after the readahead below has stopped
+	n, err := blob.Fill(hr, *headBuf)
+	head := (*headBuf)[:n]
+	switch {
+	case err == io.EOF:
+		return s.putSmall(ctx, head, hr.Ref(), want)
+	case err != nil:
+		return blob.Ref{}, fmt.Errorf("s3: put: read: %w", err)
+	}
+
 	tmp := tmpPrefix + randomHex(16)
 	// minio-go reads a part, hashes it and sends it in one goroutine: the
 	// source is read ahead on another meanwhile.
-	ra := blob.NewReadahead(hr, readaheadBufs, readaheadSize)
+	ra := blob.NewReadahead(io.MultiReader(bytes.NewReader(head), hr), readaheadBufs, readaheadSize)
 	defer ra.Close() // the caller's reader must be idle when Put returns
 	// minio-go ends a part quietly on the reader's io.ErrUnexpectedEOF;
 	// from an upload that is a dropped client, never the end of the blob.
@@ -188,11 +217,74 @@ func (s *Store) Put(ctx context.Context, r io.Reader, wantSHA256 string) (blob.R
 	ra.Close()
 	ref := hr.Ref()
 	if err := s.commit(ctx, tmp, info, ref, want); err != nil {
-		s.removeTmp(tmp, info.VersionID)
+		s.removeVersion(tmp, info.VersionID)
 		return blob.Ref{}, err
 	}
-	s.removeTmp(tmp, info.VersionID)
+	s.removeVersion(tmp, info.VersionID)
 	return ref, nil
+}
+
+// putSmall stores a blob held in memory with one PUT to its name. The
+// request carries the client's SHA-256, so the service stores the object
+// only if the bytes it received have that digest: nothing is ever named
+// after bytes it does not hold, without a temporary copy.
+func (s *Store) putSmall(ctx context.Context, data []byte, ref blob.Ref, want string) (blob.Ref, error) {
+	if err := blob.CheckDigest(ref, want); err != nil {
+		return blob.Ref{}, err
+	}
+	dst := key(ref.SHA256)
+	switch _, err := s.c.StatObject(ctx, s.bucket, dst, minio.StatObjectOptions{}); {
+	case err == nil:
+		return ref, nil // same name, same bytes: never overwrite
+	case !notExist(err):
+		return blob.Ref{}, fmt.Errorf("s3: put: %w", err)
+	}
+	digest, err := hex.DecodeString(ref.SHA256)
+	if err != nil {
+		return blob.Ref{}, fmt.Errorf("s3: put: %w", err)
+	}
+	sum := base64.StdEncoding.EncodeToString(digest)
+	info, err := s.c.PutObject(ctx, s.bucket, dst, bytes.NewReader(data), int64(len(data)), minio.PutObjectOptions{
+		ContentType:          "application/octet-stream",
+		UserMetadata:         map[string]string{"x-amz-checksum-sha256": sum},
+		DisableContentSha256: true, // the checksum header binds the bytes
+	})
+	if err != nil {
+		return blob.Ref{}, fmt.Errorf("s3: put: upload: %w", err)
+	}
+	if info.Size != ref.Size {
+		return blob.Ref{}, fmt.Errorf("s3: put: read %d bytes, service stored %d", ref.Size, info.Size)
+	}
+	if info.ChecksumSHA256 == sum {
+		return ref, nil
+	}
+	// A service that does not report (or did not check) the checksum: what
+	// it holds under the name is read back and compared before it counts.
+	if err := s.readBack(ctx, dst, info.VersionID, ref); err != nil {
+		if errors.Is(err, blob.ErrCorrupt) {
+			s.removeVersion(dst, info.VersionID)
+		}
+		return blob.Ref{}, err
+	}
+	return ref, nil
+}
+
+// readBack reads one version of an object and checks it against ref.
+func (s *Store) readBack(ctx context.Context, name, versionID string, ref blob.Ref) error {
+	obj, err := s.c.GetObject(ctx, s.bucket, name, minio.GetObjectOptions{VersionID: versionID})
+	if err != nil {
+		return fmt.Errorf("s3: put: read back: %w", err)
+	}
+	defer obj.Close()
+	hr := blob.NewHashReader(obj)
+	if _, err := io.Copy(io.Discard, hr); err != nil {
+		return fmt.Errorf("s3: put: read back: %w", err)
+	}
+	if got := hr.Ref(); got != ref {
+		return fmt.Errorf("s3: put: service holds %d bytes with sha256 %s under %s, not the %d bytes sent: %w",
+			got.Size, got.SHA256, name, ref.Size, blob.ErrCorrupt)
+	}
+	return nil
 }
 
 // commit checks the uploaded temp object against ref and want, then copies
@@ -252,13 +344,15 @@ func checkServerSum(b64 string, ref blob.Ref) error {
 	return nil
 }
 
-// removeTmp deletes a temp object by version, since on a versioned bucket a
+// removeVersion deletes one version of an object (a temp upload, or a
+// small blob the service stored wrongly), since on a versioned bucket a
 // plain delete would only hide it behind a marker. It runs even when ctx
-// is done; failures leave litter for RemoveTemp, never a wrong blob.
-func (s *Store) removeTmp(tmp, versionID string) {
+// is done; failures leave litter for RemoveTemp or verify, never a wrong
+// blob that counts as stored.
+func (s *Store) removeVersion(name, versionID string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	_ = s.c.RemoveObject(ctx, s.bucket, tmp, minio.RemoveObjectOptions{VersionID: versionID})
+	_ = s.c.RemoveObject(ctx, s.bucket, name, minio.RemoveObjectOptions{VersionID: versionID})
 }
 
 // Open implements blob.Store.

@@ -3,6 +3,7 @@ package s3_test
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"os"
@@ -52,20 +53,23 @@ func newStore(tb testing.TB, locking bool) (*s3.Store, *minio.Client, string) {
 	return s, raw, bucket
 }
 
+// edges are where Put changes from one request to a streamed upload.
+var edges = blobtest.Options{EdgeSizes: []int{s3.SmallMax - 1, s3.SmallMax, s3.SmallMax + 1}}
+
 func TestContract(t *testing.T) {
-	blobtest.Run(t, func(t *testing.T) blob.Store {
+	blobtest.RunOptions(t, func(t *testing.T) blob.Store {
 		s, _, _ := newStore(t, false)
 		return s
-	})
+	}, edges)
 }
 
 // A locking bucket is versioned, which changes how deletion and temp
 // cleanup must work; the whole contract has to hold there too.
 func TestContractLocking(t *testing.T) {
-	blobtest.Run(t, func(t *testing.T) blob.Store {
+	blobtest.RunOptions(t, func(t *testing.T) blob.Store {
 		s, _, _ := newStore(t, true)
 		return s
-	})
+	}, edges)
 }
 
 func TestLock(t *testing.T) {
@@ -246,5 +250,61 @@ func TestVerifyErrCorrupt(t *testing.T) {
 	}
 	if err := blob.Verify(ctx, s, ref); !errors.Is(err, blob.ErrCorrupt) {
 		t.Fatalf("Verify of replaced blob = %v, want ErrCorrupt", err)
+	}
+}
+
+// TestSmallPutChecked is what a small Put relies on: the service refuses a
+// PUT whose bytes do not have the SHA-256 its header names, so no object
+// gets a name its bytes do not match. And a small Put leaves no temp object
+// (it never makes one) and is stored under its name with the service's own
+// SHA-256 of the whole object.
+func TestSmallPutChecked(t *testing.T) {
+	ctx := context.Background()
+	s, raw, bucket := newStore(t, false)
+	other := blobtest.StreamRef(8, 1000)
+	digest, _ := hex.DecodeString(other.SHA256)
+	_, err := raw.PutObject(ctx, bucket, "sha256/"+other.SHA256[:2]+"/"+other.SHA256, blobtest.Stream(7, 1000), 1000,
+		minio.PutObjectOptions{UserMetadata: map[string]string{"x-amz-checksum-sha256": base64.StdEncoding.EncodeToString(digest)}})
+	if err == nil {
+		t.Fatal("MinIO stored bytes under a SHA-256 header they do not match")
+	}
+	if _, err := s.Stat(ctx, other.SHA256); !errors.Is(err, blob.ErrNotExist) {
+		t.Fatalf("Stat after the refused PUT = %v, want ErrNotExist", err)
+	}
+
+	ref, err := s.Put(ctx, blobtest.Stream(9, 100_000), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "sha256/" + ref.SHA256[:2] + "/" + ref.SHA256
+	st, err := raw.StatObject(ctx, bucket, name, minio.StatObjectOptions{Checksum: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	digest, _ = hex.DecodeString(ref.SHA256)
+	if want := base64.StdEncoding.EncodeToString(digest); st.ChecksumSHA256 != want {
+		t.Errorf("service SHA-256 %q, want %q", st.ChecksumSHA256, want)
+	}
+	for obj := range raw.ListObjects(ctx, bucket, minio.ListObjectsOptions{Prefix: "tmp/", Recursive: true}) {
+		t.Errorf("left behind: %s", obj.Key)
+	}
+}
+
+// TestReadBack covers the check a small Put makes where a service does not
+// report the checksum it verified (MinIO always does, so it is called here
+// directly): the bytes under the name are read back and compared.
+func TestReadBack(t *testing.T) {
+	ctx := context.Background()
+	s, raw, bucket := newStore(t, false)
+	ref := blobtest.StreamRef(10, 5000)
+	name := "sha256/" + ref.SHA256[:2] + "/" + ref.SHA256
+	if _, err := raw.PutObject(ctx, bucket, name, blobtest.Stream(10, 5000), 5000, minio.PutObjectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s3.ReadBack(ctx, s, name, ref); err != nil {
+		t.Fatalf("ReadBack of the right bytes = %v", err)
+	}
+	if err := s3.ReadBack(ctx, s, name, blobtest.StreamRef(11, 5000)); !errors.Is(err, blob.ErrCorrupt) {
+		t.Fatalf("ReadBack against another digest = %v, want ErrCorrupt", err)
 	}
 }
