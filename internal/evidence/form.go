@@ -233,7 +233,14 @@ type partBody struct {
 	fr      *FormReader
 	eof     bool
 	started bool // past the body's first bytes (see scan)
+	// tail counts the short Reads still received no further than their
+	// own length after a Read straight into the caller's slice (see Read).
+	tail int
 }
+
+// tailReads is how many short Reads in a row after a direct one count as
+// the end of a large slice (a connection may deliver the end in pieces).
+const tailReads = 4
 
 func (p *partBody) Read(b []byte) (int, error) {
 	if p.eof {
@@ -244,6 +251,7 @@ func (p *partBody) Read(b []byte) (int, error) {
 		if fr.clear == 0 && !fr.atDelim && p.started && len(b) >= fr.directMin &&
 			fr.br.Buffered() < len(fr.delim) && fr.src.err == nil {
 			if n := fr.readDirect(b); n > 0 {
+				p.tail = tailReads
 				return n, nil
 			}
 			continue
@@ -272,9 +280,20 @@ func (p *partBody) Read(b []byte) (int, error) {
 			return 0, fr.readErr(fr.src.err)
 		}
 		// Too little is buffered to tell body from delimiter: receive more
-		// (one read of what the connection has). An error bufio makes up
-		// itself (a reader that keeps returning nothing) ends the part too.
-		if _, err := fr.br.Peek(fr.br.Buffered() + 1); err != nil && fr.src.err == nil {
+		// (one read of what the connection has). When a caller that reads
+		// large slices reaches the short end of one (blob.Fill's last Read
+		// of a buffer), receive only what that end holds: the part's next
+		// bytes then go straight into the caller's next slice rather than
+		// through this buffer and a copy. An error bufio makes up itself (a
+		// reader that keeps returning nothing) ends the part too.
+		limit := len(fr.br.buf)
+		if p.tail > 0 && len(b) < fr.directMin {
+			p.tail--
+			limit = max(len(b), 1)
+		} else {
+			p.tail = 0
+		}
+		if err := fr.br.fillAtMost(limit); err != nil && fr.src.err == nil {
 			fr.src.err = err
 		}
 	}
@@ -419,7 +438,10 @@ func (b *recvBuf) Size() int     { return len(b.buf) }
 // buffered to the front first when the end is reached. It returns the
 // source's error, io.ErrNoProgress for a source that keeps returning
 // nothing, or bufio.ErrBufferFull when no room is left.
-func (b *recvBuf) fill() error {
+func (b *recvBuf) fill() error { return b.fillAtMost(len(b.buf)) }
+
+// fillAtMost is fill receiving no more than n bytes.
+func (b *recvBuf) fillAtMost(n int) error {
 	if b.r == b.w {
 		b.r, b.w = 0, 0
 	} else if b.r > 0 && b.w == len(b.buf) {
@@ -429,8 +451,9 @@ func (b *recvBuf) fill() error {
 	if b.w == len(b.buf) {
 		return bufio.ErrBufferFull
 	}
+	end := min(len(b.buf), b.w+n)
 	for {
-		n, err := b.read(b.buf[b.w:])
+		n, err := b.read(b.buf[b.w:end])
 		b.w += n
 		if err != nil || n > 0 {
 			return err

@@ -312,6 +312,49 @@ func TestFormReaderLargeReads(t *testing.T) {
 	}
 }
 
+// TestFormReaderShortEnds reads a part as the disk store does, filling
+// 1 MiB slices with blob.Fill, from a connection that delivers 100 KiB at a
+// time, so each slice ends with a Read too short to receive into directly.
+// That short end must not pull the next 100 KiB into the form's buffer to
+// be copied out afterwards: all but the short ends and the bytes that came
+// with the part's header lands in the caller's slices.
+func TestFormReaderShortEnds(t *testing.T) {
+	content := make([]byte, 8<<20)
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for i := range content {
+		content[i] = byte(rnd.Uint32())
+	}
+	b, boundary := fileForm(content)
+	buf := make([]byte, 1<<20)
+	const chunk = 100 << 10
+	src := &landing{r: chunked{r: b, n: chunk}, in: buf}
+	fr := NewFormReader(src, boundary)
+	p, err := fr.NextPart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []byte
+	fills := 0
+	for {
+		n, err := blob.Fill(p, buf)
+		got = append(got, buf[:n]...)
+		fills++
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(got, content) {
+		t.Fatalf("content differs: %d bytes, want %d", len(got), len(content))
+	}
+	// Copied: what came with the header block (one chunk) and each short end.
+	if want := len(content) - chunk - fills*fr.directMin; src.direct < want {
+		t.Fatalf("%d of %d bytes received into the caller's slices, want at least %d", src.direct, len(content), want)
+	}
+}
+
 // fileForm is a form holding one file part with content, as a browser
 // sends it, and its boundary.
 func fileForm(content []byte) (*bytes.Buffer, string) {
