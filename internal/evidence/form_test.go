@@ -277,28 +277,7 @@ func TestFormReaderLargeReads(t *testing.T) {
 	buf := make([]byte, 2<<20)
 	src := &landing{r: b, in: buf}
 	fr := NewFormReader(src, boundary)
-	p, err := fr.NextPart()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []byte
-	reads := 0
-	for {
-		n, err := p.Read(buf)
-		got = append(got, buf[:n]...)
-		if n > 0 {
-			reads++
-		}
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if !bytes.Equal(got, content) {
-		t.Fatalf("content differs: %d bytes, want %d", len(got), len(content))
-	}
+	reads := readPart(t, fr, buf, content, io.Reader.Read)
 	if max := len(content)/formBufSize + 2; reads > max {
 		t.Fatalf("%d reads for %d bytes, want at most %d", reads, len(content), max)
 	}
@@ -319,26 +298,45 @@ func TestFormReaderLargeReads(t *testing.T) {
 // be copied out afterwards: all but the short ends and the bytes that came
 // with the part's header lands in the caller's slices.
 func TestFormReaderShortEnds(t *testing.T) {
-	content := make([]byte, 8<<20)
-	rnd := rand.New(rand.NewPCG(1, 2))
-	for i := range content {
-		content[i] = byte(rnd.Uint32())
-	}
+	content := pseudoRandom(8<<20, 1)
 	b, boundary := fileForm(content)
 	buf := make([]byte, 1<<20)
 	const chunk = 100 << 10
 	src := &landing{r: chunked{r: b, n: chunk}, in: buf}
 	fr := NewFormReader(src, boundary)
+	fills := readPart(t, fr, buf, content, blob.Fill)
+	// Copied: what came with the header block (one chunk) and each short end.
+	if want := len(content) - chunk - fills*fr.directMin; src.direct < want {
+		t.Fatalf("%d of %d bytes received into the caller's slices, want at least %d", src.direct, len(content), want)
+	}
+}
+
+// pseudoRandom returns n bytes that look random, the same for a seed.
+func pseudoRandom(n int, seed uint64) []byte {
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(rng.Uint32())
+	}
+	return b
+}
+
+// readPart reads the form's next part with read, into buf each time,
+// checks that it holds content and returns how many reads returned bytes.
+func readPart(t *testing.T, fr *FormReader, buf, content []byte, read func(io.Reader, []byte) (int, error)) int {
+	t.Helper()
 	p, err := fr.NextPart()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []byte
-	fills := 0
+	reads := 0
 	for {
-		n, err := blob.Fill(p, buf)
+		n, err := read(p, buf)
 		got = append(got, buf[:n]...)
-		fills++
+		if n > 0 {
+			reads++
+		}
 		if err == io.EOF {
 			break
 		}
@@ -349,10 +347,7 @@ func TestFormReaderShortEnds(t *testing.T) {
 	if !bytes.Equal(got, content) {
 		t.Fatalf("content differs: %d bytes, want %d", len(got), len(content))
 	}
-	// Copied: what came with the header block (one chunk) and each short end.
-	if want := len(content) - chunk - fills*fr.directMin; src.direct < want {
-		t.Fatalf("%d of %d bytes received into the caller's slices, want at least %d", src.direct, len(content), want)
-	}
+	return reads
 }
 
 // fileForm is a form holding one file part with content, as a browser
@@ -415,11 +410,7 @@ func TestFormReaderStalledSource(t *testing.T) {
 // feeds in 1 MiB writes (as an upload arrives, where every read of the
 // source is a system call).
 func BenchmarkFormReader(b *testing.B) {
-	content := make([]byte, 64<<20)
-	rng := rand.New(rand.NewPCG(3, 4))
-	for i := range content {
-		content[i] = byte(rng.Uint32())
-	}
+	content := pseudoRandom(64<<20, 3)
 	body, boundary := fileForm(content)
 	buf := make([]byte, 1<<20)
 	parsers := map[string]func(io.Reader) (io.Reader, error){
