@@ -260,10 +260,10 @@ func (s *Store) putSmall(ctx context.Context, data []byte, ref blob.Ref, want st
 	}
 	// A service that does not report (or did not check) the checksum: what
 	// it holds under the name is read back and compared before it counts.
+	// Bytes that could not be confirmed are removed too, or a later Put of
+	// the same blob would find the name taken and trust it.
 	if err := s.readBack(ctx, dst, info.VersionID, ref); err != nil {
-		if errors.Is(err, blob.ErrCorrupt) {
-			s.removeVersion(dst, info.VersionID)
-		}
+		s.removeVersion(dst, info.VersionID)
 		return blob.Ref{}, err
 	}
 	return ref, nil
