@@ -22,10 +22,7 @@ import (
 func TestEvidenceTooLarge(t *testing.T) {
 	for _, store := range []string{"disk", "minio"} {
 		t.Run(store, func(t *testing.T) {
-			e := newEnv(t, "sqlite")
-			blobs := newBlobs(t, store)
-			withVault(t, e, blobs, 0, 64<<10)
-			admin := e.login("admin", adminPassword)
+			e, blobs, admin := vaultEnv(t, "sqlite", store, 0, 64<<10)
 			c := e.createCase(admin, "2026-EV-0413")
 			t.Run("OK/AtLimit", func(t *testing.T) {
 				e.mustUpload(admin, c.ID, "photo", "ok.bin", randomBytes(64<<10), 201)
@@ -56,9 +53,7 @@ func TestEvidenceTooLarge(t *testing.T) {
 }
 
 func TestEvidenceRetention(t *testing.T) {
-	e := newEnv(t, "sqlite")
-	withVault(t, e, newBlobs(t, "disk"), 24*time.Hour, 0)
-	admin := e.login("admin", adminPassword)
+	e, _, admin := vaultEnv(t, "sqlite", "disk", 24*time.Hour, 0)
 	c := e.createCase(admin, "2026-EV-0423")
 	ev := e.mustUpload(admin, c.ID, "invoice", "发票.pdf", pdfBytes, 201)
 	if ev.RetainUntil == nil || ev.RetainUntil.Before(time.Now().Add(23*time.Hour)) {
@@ -73,10 +68,7 @@ func TestEvidenceRetention(t *testing.T) {
 // Bodies that are not well-formed forms answer 400 problem+json (never a
 // 500) and store nothing, first uploads and new versions alike.
 func TestEvidenceMalformedForm(t *testing.T) {
-	e := newEnv(t, "sqlite")
-	blobs := newBlobs(t, "disk")
-	withVault(t, e, blobs, 0, 0)
-	admin := e.login("admin", adminPassword)
+	e, blobs, admin := vaultEnv(t, "sqlite", "disk", 0, 0)
 	c := e.createCase(admin, "2026-EV-0410")
 	first := e.mustUpload(admin, c.ID, "contract", "合同.pdf", pdfBytes, 201)
 
@@ -117,10 +109,8 @@ func TestEvidenceMalformedForm(t *testing.T) {
 func TestEvidenceInterruptedUpload(t *testing.T) {
 	for _, meta := range []string{"sqlite", "postgres"} {
 		t.Run(meta, func(t *testing.T) {
-			e := newEnv(t, meta)
-			blobs := newBlobs(t, "disk").(*disk.Store)
-			withVault(t, e, blobs, 0, 0)
-			admin := e.login("admin", adminPassword)
+			e, store, admin := vaultEnv(t, meta, "disk", 0, 0)
+			blobs := store.(*disk.Store)
 			c := e.createCase(admin, "2026-EV-0400")
 			ct, body := multipartBody(part{name: "kind", data: []byte("recording")},
 				part{name: "file", filename: "录音.wav", data: randomBytes(4 << 20)})
@@ -185,10 +175,8 @@ func waitFor(t *testing.T, cond func() bool) {
 func TestEvidenceCorruptBlob(t *testing.T) {
 	for _, meta := range []string{"sqlite", "postgres"} {
 		t.Run(meta, func(t *testing.T) {
-			e := newEnv(t, meta)
-			blobs := newBlobs(t, "disk").(*disk.Store)
-			v := withVault(t, e, blobs, 0, 0)
-			admin := e.login("admin", adminPassword)
+			e, store, admin := vaultEnv(t, meta, "disk", 0, 0)
+			blobs, v := store.(*disk.Store), e.api.Evidence
 			c := e.createCase(admin, "2026-EV-0500")
 			good := e.mustUpload(admin, c.ID, "statement", "流水.pdf", randomBytes(10000), 201)
 			bad := e.mustUpload(admin, c.ID, "statement", "对账单.pdf", randomBytes(10000), 201)
@@ -252,10 +240,7 @@ func TestEvidenceCorruptBlob(t *testing.T) {
 // On a bucket with object locking, a held item's blob is refused deletion
 // by MinIO itself, and releasing the hold releases the object.
 func TestEvidenceObjectLock(t *testing.T) {
-	e := newEnv(t, "sqlite")
-	blobs := newBlobs(t, "minio-lock")
-	withVault(t, e, blobs, 0, 0)
-	admin := e.login("admin", adminPassword)
+	e, blobs, admin := vaultEnv(t, "sqlite", "minio-lock", 0, 0)
 	c1 := e.createCase(admin, "2026-EV-0601")
 	c2 := e.createCase(admin, "2026-EV-0602")
 	data := randomBytes(20000)
@@ -287,10 +272,7 @@ func TestEvidenceObjectLock(t *testing.T) {
 }
 
 func TestEvidenceRetentionLock(t *testing.T) {
-	e := newEnv(t, "sqlite")
-	blobs := newBlobs(t, "minio-lock")
-	withVault(t, e, blobs, time.Hour, 0)
-	admin := e.login("admin", adminPassword)
+	e, blobs, admin := vaultEnv(t, "sqlite", "minio-lock", time.Hour, 0)
 	c := e.createCase(admin, "2026-EV-0603")
 	ev := e.mustUpload(admin, c.ID, "contract", "合同.pdf", pdfBytes, 201)
 	if err := blobs.Delete(context.Background(), ev.SHA256); !errors.Is(err, blob.ErrLocked) {
@@ -300,9 +282,7 @@ func TestEvidenceRetentionLock(t *testing.T) {
 
 // A recording gets its duration and format at upload.
 func TestEvidenceRecording(t *testing.T) {
-	e := newEnv(t, "sqlite")
-	withVault(t, e, newBlobs(t, "disk"), 0, 0)
-	admin := e.login("admin", adminPassword)
+	e, _, admin := vaultEnv(t, "sqlite", "disk", 0, 0)
 	c := e.createCase(admin, "2026-EV-0700")
 	wav := testWAV(8000, 1, 16, 3*8000) // 3 s of 8 kHz mono
 	ev := e.mustUpload(admin, c.ID, "recording", "催收录音.wav", wav, 201)

@@ -62,6 +62,16 @@ func withVault(t testing.TB, e *env, blobs blob.Store, retention time.Duration, 
 	return v
 }
 
+// vaultEnv is an API on metadata backend meta with an evidence vault on a
+// blob store of kind store (see newBlobs), and a signed-in admin's token.
+func vaultEnv(t *testing.T, meta, store string, retention time.Duration, maxUpload int64) (*env, blob.Store, string) {
+	t.Helper()
+	e := newEnv(t, meta)
+	blobs := newBlobs(t, store)
+	withVault(t, e, blobs, retention, maxUpload)
+	return e, blobs, e.login("admin", adminPassword)
+}
+
 // part is one multipart part; file parts have a filename.
 type part struct {
 	name, filename string
@@ -162,10 +172,7 @@ func TestEvidenceAPI(t *testing.T) {
 }
 
 func testEvidenceAPI(t *testing.T, meta, store string) {
-	e := newEnv(t, meta)
-	blobs := newBlobs(t, store)
-	withVault(t, e, blobs, 0, 0)
-	admin := e.login("admin", adminPassword)
+	e, blobs, admin := vaultEnv(t, meta, store, 0, 0)
 	c1 := e.createCase(admin, "2026-EV-0001")
 	c2 := e.createCase(admin, "2026-EV-0002")
 	// A PDF under a misleading name and a traversal path: the type comes
