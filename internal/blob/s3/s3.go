@@ -262,29 +262,11 @@ func (s *Store) putSmall(ctx context.Context, data []byte, ref blob.Ref, want st
 	// it holds under the name is read back and compared before it counts.
 	// Bytes that could not be confirmed are removed too, or a later Put of
 	// the same blob would find the name taken and trust it.
-	if err := s.readBack(ctx, dst, info.VersionID, ref); err != nil {
+	if err := blob.Verify(ctx, s, ref); err != nil {
 		s.removeVersion(dst, info.VersionID)
-		return blob.Ref{}, err
+		return blob.Ref{}, fmt.Errorf("s3: put: read back: %w", err)
 	}
 	return ref, nil
-}
-
-// readBack reads one version of an object and checks it against ref.
-func (s *Store) readBack(ctx context.Context, name, versionID string, ref blob.Ref) error {
-	obj, err := s.c.GetObject(ctx, s.bucket, name, minio.GetObjectOptions{VersionID: versionID})
-	if err != nil {
-		return fmt.Errorf("s3: put: read back: %w", err)
-	}
-	defer obj.Close()
-	hr := blob.NewHashReader(obj)
-	if _, err := io.Copy(io.Discard, hr); err != nil {
-		return fmt.Errorf("s3: put: read back: %w", err)
-	}
-	if got := hr.Ref(); got != ref {
-		return fmt.Errorf("s3: put: service holds %d bytes with sha256 %s under %s, not the %d bytes sent: %w",
-			got.Size, got.SHA256, name, ref.Size, blob.ErrCorrupt)
-	}
-	return nil
 }
 
 // commit checks the uploaded temp object against ref and want, then copies

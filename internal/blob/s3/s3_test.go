@@ -289,22 +289,3 @@ func TestSmallPutChecked(t *testing.T) {
 		t.Errorf("left behind: %s", obj.Key)
 	}
 }
-
-// TestReadBack covers the check a small Put makes where a service does not
-// report the checksum it verified (MinIO always does, so it is called here
-// directly): the bytes under the name are read back and compared.
-func TestReadBack(t *testing.T) {
-	ctx := context.Background()
-	s, raw, bucket := newStore(t, false)
-	ref := blobtest.StreamRef(10, 5000)
-	name := "sha256/" + ref.SHA256[:2] + "/" + ref.SHA256
-	if _, err := raw.PutObject(ctx, bucket, name, blobtest.Stream(10, 5000), 5000, minio.PutObjectOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s3.ReadBack(ctx, s, name, ref); err != nil {
-		t.Fatalf("ReadBack of the right bytes = %v", err)
-	}
-	if err := s3.ReadBack(ctx, s, name, blobtest.StreamRef(11, 5000)); !errors.Is(err, blob.ErrCorrupt) {
-		t.Fatalf("ReadBack against another digest = %v, want ErrCorrupt", err)
-	}
-}
