@@ -28,6 +28,22 @@ const (
 	directAlign  = 4096    // buffer address, file offset and length multiple for O_DIRECT
 )
 
+// A Put makes what it has written durable as it goes: every flushEvery
+// bytes the writer asks for an fsync, which runs beside the writes. The
+// fsync that Put ends with then has at most flushEvery bytes left to flush
+// instead of the whole blob. O_DIRECT writes bypass this machine's page
+// cache, not the device's: on a virtual disk with a write-back cache the
+// final fsync of a 1 GiB blob took 0.45–0.65 s, all of it after the last
+// byte had arrived. Flushing as it goes, a 1 GiB upload is answered 55–76 ms
+// after its last byte instead of 452–575 ms, for the same total time and
+// 8–10% less CPU (docs/benchmarks.md, stop 16); on filesystems without
+// direct I/O it also keeps a large Put from piling up dirty pages.
+// Variables, so tests can flush often and fail a flush.
+var (
+	flushEvery int64 = 64 << 20
+	syncFile         = (*os.File).Sync
+)
+
 // bufPool holds aligned writeBufSize buffers between Puts, so neither a
 // stream of small uploads nor a large one leaves megabytes of garbage per
 // Put. A buffer's old bytes are never read: only what Fill put in goes on.
@@ -96,8 +112,9 @@ func (w *fileWriter) setDirect(on bool) error {
 // stages pass writeBufs aligned buffers round, each on its own goroutine:
 // the caller's reads the next buffer (from an upload: straight out of the
 // socket), a second hashes the one before, a third writes the one before
-// that, which mostly waits on the device. The stream costs the slowest
-// stage's time, not the sum of all three, wherever a core is free.
+// that, which mostly waits on the device and has a fourth fsync what it
+// wrote every flushEvery bytes. The stream costs the slowest stage's time,
+// not the sum of them, wherever a core is free.
 func copyToFile(f *os.File, r io.Reader, tryDirect bool) (direct bool, ref blob.Ref, err error) {
 	w := &fileWriter{f: f}
 	if tryDirect {
@@ -150,16 +167,27 @@ func copyToFile(f *os.File, r io.Reader, tryDirect bool) (direct bool, ref blob.
 			toWrite <- b
 		}
 	}()
+	fl := startFlusher(f, &failed)
 	done := make(chan error, 1)
 	go func() {
 		var werr error
+		var unflushed int64
 		for b := range toWrite {
 			if werr == nil {
 				if werr = w.write(b); werr != nil {
 					failed.Store(true)
 				}
+				if unflushed += int64(len(b)); unflushed >= flushEvery {
+					fl.request()
+					unflushed = 0
+				}
 			}
 			free <- b[:cap(b)]
+		}
+		// A flush's error counts as a write's: the kernel reports a failed
+		// writeback to one fsync only, so Put's own would not see it again.
+		if ferr := fl.stop(); werr == nil {
+			werr = ferr
 		}
 		done <- werr
 	}()
@@ -190,4 +218,44 @@ func copyToFile(f *os.File, r io.Reader, tryDirect bool) (direct bool, ref blob.
 		return direct, blob.Ref{}, werr
 	}
 	return direct, blob.Ref{SHA256: hex.EncodeToString(h.Sum(nil)), Size: size}, nil
+}
+
+// flusher fsyncs a file on request, one fsync at a time, beside the writes.
+// Requests made while an fsync runs are folded into the next one.
+type flusher struct {
+	req  chan struct{}
+	done chan error
+}
+
+// startFlusher starts flushing f on request; a failed fsync sets failed, so
+// the copy stops reading, and is returned by stop.
+func startFlusher(f *os.File, failed *atomic.Bool) *flusher {
+	fl := &flusher{req: make(chan struct{}, 1), done: make(chan error, 1)}
+	go func() {
+		var err error
+		for range fl.req {
+			if err != nil {
+				continue
+			}
+			if err = syncFile(f); err != nil {
+				failed.Store(true)
+			}
+		}
+		fl.done <- err
+	}()
+	return fl
+}
+
+// request asks for an fsync without waiting for it.
+func (fl *flusher) request() {
+	select {
+	case fl.req <- struct{}{}:
+	default: // one is already queued; it will cover these writes too
+	}
+}
+
+// stop waits for the flushes asked for and returns the first error.
+func (fl *flusher) stop() error {
+	close(fl.req)
+	return <-fl.done
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	"github.com/dossier/dossier/internal/blob/blobtest"
@@ -107,4 +108,71 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// setFlush makes copyToFile ask for a flush every `every` bytes through
+// sync for the rest of the test.
+func setFlush(t *testing.T, every int64, sync func(*os.File) error) {
+	oldEvery, oldSync := flushEvery, syncFile
+	flushEvery, syncFile = every, sync
+	t.Cleanup(func() { flushEvery, syncFile = oldEvery, oldSync })
+}
+
+// A long copy fsyncs the file while it writes, and the bytes are the same.
+func TestCopyToFileFlushesAsItWrites(t *testing.T) {
+	var flushes atomic.Int64
+	var flushedSize atomic.Int64
+	setFlush(t, 2*writeBufSize, func(f *os.File) error {
+		flushes.Add(1)
+		if fi, err := f.Stat(); err == nil {
+			flushedSize.Store(max(flushedSize.Load(), fi.Size()))
+		}
+		return f.Sync()
+	})
+	const n = 16*writeBufSize + 123
+	want, err := io.ReadAll(blobtest.Stream(7, n))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, ref, err := copyToFile(f, bytes.NewReader(want), true); err != nil || ref.Size != n {
+		t.Fatalf("copyToFile: %+v, %v", ref, err)
+	}
+	// Requests made during a flush fold into one, so fewer than n/every.
+	if got := flushes.Load(); got < 1 || got > n/(2*writeBufSize) {
+		t.Errorf("%d flushes while writing %d bytes, want 1–%d", got, n, n/(2*writeBufSize))
+	}
+	if flushedSize.Load() < 2*writeBufSize {
+		t.Errorf("the first flush came with %d bytes in the file", flushedSize.Load())
+	}
+	got, err := os.ReadFile(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("the file differs from what was copied")
+	}
+}
+
+// A failed flush fails the copy and stops it reading: the final fsync in
+// Put would not hear of the failure again.
+func TestCopyToFileFlushError(t *testing.T) {
+	boom := errors.New("flush failed")
+	setFlush(t, writeBufSize, func(*os.File) error { return boom })
+	f, err := os.Create(filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cr := &countingReader{r: blobtest.Stream(3, 256<<20)}
+	if _, _, err := copyToFile(f, cr, true); !errors.Is(err, boom) {
+		t.Fatalf("copyToFile: got %v, want the flush's error", err)
+	}
+	if cr.n >= 256<<20 {
+		t.Fatal("the copy read the whole stream after its flush failed")
+	}
 }
