@@ -34,9 +34,9 @@ const (
 // instead of the whole blob. O_DIRECT writes bypass this machine's page
 // cache, not the device's: on a virtual disk with a write-back cache the
 // final fsync of a 1 GiB blob took 0.45–0.65 s, all of it after the last
-// byte had arrived. Flushing as it goes, a 1 GiB upload is answered 55–76 ms
-// after its last byte instead of 452–575 ms, for the same total time and
-// 8–10% less CPU (docs/benchmarks.md, stop 16); on filesystems without
+// byte had arrived. Flushing as it goes, a 1 GiB upload is answered 52–76 ms
+// after its last byte instead of 452–575 ms, in the same total time and
+// with about 12% less CPU (docs/benchmarks.md, stop 16); on filesystems without
 // direct I/O it also keeps a large Put from piling up dirty pages.
 // Variables, so tests can flush often and fail a flush.
 var (
