@@ -118,46 +118,49 @@ func setFlush(t *testing.T, every int64, sync func(*os.File) error) {
 	t.Cleanup(func() { flushEvery, syncFile = oldEvery, oldSync })
 }
 
-// A long copy fsyncs the file while it writes, and the bytes are the same.
+// A long copy fsyncs the file while it writes, directly or through the
+// page cache, and the bytes are the same.
 func TestCopyToFileFlushesAsItWrites(t *testing.T) {
-	var flushes, firstAt atomic.Int64
-	setFlush(t, 2*writeBufSize, func(f *os.File) error {
-		if flushes.Add(1) == 1 {
-			fi, err := f.Stat()
-			if err != nil {
-				return err
-			}
-			firstAt.Store(fi.Size())
-		}
-		return f.Sync()
-	})
 	const n = 16*writeBufSize + 123
 	want, err := io.ReadAll(blobtest.Stream(7, n))
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Create(filepath.Join(t.TempDir(), "out"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, ref, err := copyToFile(f, bytes.NewReader(want), true); err != nil || ref.Size != n {
-		t.Fatalf("copyToFile: %+v, %v", ref, err)
-	}
-	// Requests made during a flush fold into one, so fewer than n/every.
-	if got := flushes.Load(); got < 1 || got > n/(2*writeBufSize) {
-		t.Errorf("%d flushes while writing %d bytes, want 1–%d", got, n, n/(2*writeBufSize))
-	}
-	// Asked for once 2 MiB were written, not before.
-	if firstAt.Load() < 2*writeBufSize {
-		t.Errorf("the first flush came with %d bytes in the file", firstAt.Load())
-	}
-	got, err := os.ReadFile(f.Name())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatal("the file differs from what was copied")
+	for _, tryDirect := range []bool{true, false} {
+		var flushes, firstAt atomic.Int64
+		setFlush(t, 2*writeBufSize, func(f *os.File) error {
+			if flushes.Add(1) == 1 {
+				fi, err := f.Stat()
+				if err != nil {
+					return err
+				}
+				firstAt.Store(fi.Size())
+			}
+			return f.Sync()
+		})
+		f, err := os.Create(filepath.Join(t.TempDir(), "out"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if _, ref, err := copyToFile(f, bytes.NewReader(want), tryDirect); err != nil || ref.Size != n {
+			t.Fatalf("direct=%v: copyToFile: %+v, %v", tryDirect, ref, err)
+		}
+		// Requests made during a flush fold into one, so fewer than n/every.
+		if got := flushes.Load(); got < 1 || got > n/(2*writeBufSize) {
+			t.Errorf("direct=%v: %d flushes while writing %d bytes, want 1–%d", tryDirect, got, n, n/(2*writeBufSize))
+		}
+		// Asked for once 2 MiB were written, not before.
+		if firstAt.Load() < 2*writeBufSize {
+			t.Errorf("direct=%v: the first flush came with %d bytes in the file", tryDirect, firstAt.Load())
+		}
+		got, err := os.ReadFile(f.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("direct=%v: the file differs from what was copied", tryDirect)
+		}
 	}
 }
 
