@@ -93,4 +93,6 @@ func benchAuditRatio(b *testing.B, backend string) {
 	b.ReportMetric(total/off.Seconds(), "req/s-audit-off")
 	b.ReportMetric(total/on.Seconds(), "req/s-audit-on")
 	b.ReportMetric(off.Seconds()/on.Seconds(), "ratio-on/off")
+	st := e.audit.Stats()
+	b.ReportMetric(float64(st.Written)/float64(max(st.Batches, 1)), "events/batch")
 }
