@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"database/sql"
 	"sync"
 	"testing"
 	"time"
@@ -296,6 +297,68 @@ func TestDocuments(t *testing.T) {
 		list, err := db.Documents(ctx, c.ID)
 		if err != nil || len(list) != 1 {
 			t.Fatalf("documents: %v %v", list, err)
+		}
+	})
+}
+
+// Events keep every character through a batch insert (on PostgreSQL the
+// batch travels as arrays): quotes, commas, braces, backslashes, NULL-like
+// words, empty strings, Chinese, newlines.
+func TestAuditEventsRoundTrip(t *testing.T) {
+	testenv.Stores(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		at := time.Date(2026, 12, 2, 3, 4, 5, 123456000, time.UTC) // stored to the microsecond
+		odd := []string{`a "quoted", {braced} \back\slash`, "NULL", "", "张三 查看了 证据\n第二行", `{"k":"v,w"}`}
+		var evs []*dossier.Event
+		for i, s := range odd {
+			evs = append(evs, &dossier.Event{Seq: int64(i + 1), At: at, Actor: s, Role: "counsel", Action: "evidence.read",
+				ObjectType: "evidence", ObjectID: s, CaseID: "c" + s, IP: "127.0.0.1", UserAgent: s, RequestID: "r",
+				Status: 200 + i, Outcome: "ok", Detail: s, Hash: "h" + s, PrevHash: "p" + s})
+		}
+		if err := db.AppendEvents(ctx, evs); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Events(ctx, dossier.AuditFilter{})
+		if err != nil || len(got) != len(evs) {
+			t.Fatalf("events: %d, %v", len(got), err)
+		}
+		for i, e := range got {
+			want := *evs[i]
+			if !e.At.Equal(want.At) {
+				t.Errorf("event %d: at %v, want %v", i+1, e.At, want.At)
+			}
+			e.At = want.At
+			if *e != want {
+				t.Errorf("event %d:\n got %+v\nwant %+v", i+1, *e, want)
+			}
+		}
+	})
+}
+
+// The pool keeps every connection it opened: a burst of as many concurrent
+// queries as it allows closes none of them on release (each PostgreSQL
+// connection is a process to start again).
+func TestPoolKeepsConnections(t *testing.T) {
+	testenv.Stores(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		pool := db.SQL()
+		n := pool.Stats().MaxOpenConnections
+		if n < 8 {
+			t.Fatalf("pool allows %d connections", n)
+		}
+		conns := make([]*sql.Conn, n)
+		for i := range conns {
+			c, err := pool.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conns[i] = c
+		}
+		for _, c := range conns {
+			_ = c.Close() // back to the pool
+		}
+		if st := pool.Stats(); st.MaxIdleClosed != 0 || st.Idle != n {
+			t.Fatalf("after a burst of %d: %d idle, %d closed for want of idle slots", n, st.Idle, st.MaxIdleClosed)
 		}
 	})
 }
