@@ -57,10 +57,10 @@ func (d dialect) dsn(u string) string {
 // idle slots than connections, each burst past them closed connections on
 // release and opened new ones at the next burst. A PostgreSQL connection is a
 // process to fork, authenticate and warm (catalog caches, prepared
-// statements): with 8 clients reading and the audit writer as a ninth, 24–78
-// reconnects per run of the audit benchmark took the audited throughput from
-// 0.78–0.83 of the unaudited to 0.57–0.72 (docs/benchmarks.md). Connections
-// idle for minutes are still let go.
+// statements): with 8 clients reading and the audit writer as a ninth, the
+// audit benchmark reconnected 24–78 times per run, and audited reads ran at
+// 0.57–0.76 of the unaudited speed instead of 0.70–0.84 (docs/benchmarks.md).
+// Connections idle for minutes are still let go.
 func (d dialect) configure(db *sql.DB) {
 	n := 20
 	if d.name == "sqlite" {
