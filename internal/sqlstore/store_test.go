@@ -311,9 +311,11 @@ func TestAuditEventsRoundTrip(t *testing.T) {
 		odd := []string{`a "quoted", {braced} \back\slash`, "NULL", "", "张三 查看了 证据\n第二行", `{"k":"v,w"}`}
 		var evs []*dossier.Event
 		for i, s := range odd {
-			evs = append(evs, &dossier.Event{Seq: int64(i + 1), At: at, Actor: s, Role: "counsel", Action: "evidence.read",
-				ObjectType: "evidence", ObjectID: s, CaseID: "c" + s, IP: "127.0.0.1", UserAgent: s, RequestID: "r",
-				Status: 200 + i, Outcome: "ok", Detail: s, Hash: "h" + s, PrevHash: "p" + s})
+			// Every field distinct, so a column stored in another's place shows.
+			evs = append(evs, &dossier.Event{Seq: int64(i + 1), At: at, Actor: "actor " + s, Role: "role " + s,
+				Action: "action " + s, ObjectType: "type " + s, ObjectID: "object " + s, CaseID: "case " + s,
+				IP: "ip " + s, UserAgent: "agent " + s, RequestID: "request " + s, Status: 200 + i,
+				Outcome: "outcome " + s, Detail: s, Hash: "hash " + s, PrevHash: "prev " + s})
 		}
 		if err := db.AppendEvents(ctx, evs); err != nil {
 			t.Fatal(err)
