@@ -48,7 +48,7 @@ func (db *DB) AppendEvents(ctx context.Context, evs []*dossier.Event) error {
 func (db *DB) appendEventsArrays(ctx context.Context, evs []*dossier.Event) error {
 	n := len(evs)
 	seq, status := make([]int64, n), make([]int32, n)
-	text := make([][]string, 14)
+	var text [14][]string // the text columns, in eventColumns' order
 	for i := range text {
 		text[i] = make([]string, n)
 	}
@@ -59,13 +59,14 @@ func (db *DB) appendEventsArrays(ctx context.Context, evs []*dossier.Event) erro
 			text[j][i] = v
 		}
 	}
-	_, err := db.q.ExecContext(ctx, `INSERT INTO audit_events (seq, at, actor, role, action, object_type,
-		object_id, case_id, ip, user_agent, request_id, outcome, detail, hash, prev_hash, status)
+	// Parameters in eventColumns' order: seq, ten text columns up to
+	// request_id, status, then outcome, detail, hash and prev_hash.
+	_, err := db.q.ExecContext(ctx, `INSERT INTO audit_events (`+eventColumns+`)
 		SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-			$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
-			$14::text[], $15::text[], $16::integer[])`,
+			$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::integer[], $13::text[],
+			$14::text[], $15::text[], $16::text[])`,
 		seq, text[0], text[1], text[2], text[3], text[4], text[5], text[6], text[7], text[8], text[9],
-		text[10], text[11], text[12], text[13], status)
+		status, text[10], text[11], text[12], text[13])
 	return db.wrap("append events", err)
 }
 
