@@ -30,7 +30,8 @@ type DB struct {
 	sql     *sql.DB
 	q       querier
 	dialect dialect
-	inTx    bool
+	tx      *sql.Tx    // set inside InTx
+	stmts   *stmtCache // SQLite only; nil on PostgreSQL
 }
 
 var _ dossier.Store = (*DB)(nil)
@@ -48,6 +49,10 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err := db.migrate(ctx); err != nil {
 		sdb.Close()
 		return nil, err
+	}
+	if d.name == "sqlite" {
+		db.stmts = newStmtCache(sdb)
+		db.q = cachedQuerier{c: db.stmts, base: sdb}
 	}
 	return db, nil
 }
@@ -71,8 +76,8 @@ func (db *DB) migrate(ctx context.Context) error {
 
 // prepare prepares a statement on the transaction or pool behind db.
 func (db *DB) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
-	if tx, ok := db.q.(*sql.Tx); ok {
-		return tx.PrepareContext(ctx, query)
+	if db.tx != nil {
+		return db.tx.PrepareContext(ctx, query)
 	}
 	return db.sql.PrepareContext(ctx, query)
 }
@@ -85,7 +90,12 @@ func (db *DB) Dialect() string { return db.dialect.name }
 func (db *DB) SQL() *sql.DB { return db.sql }
 
 // Close closes the pool.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	if db.stmts != nil {
+		db.stmts.close()
+	}
+	return db.sql.Close()
+}
 
 // Ping checks the database answers.
 func (db *DB) Ping(ctx context.Context) error {
@@ -97,14 +107,17 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // InTx runs fn in one transaction. Nested calls reuse the outer transaction.
 func (db *DB) InTx(ctx context.Context, fn func(dossier.Store) error) error {
-	if db.inTx {
+	if db.tx != nil {
 		return fn(db)
 	}
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return db.wrap("begin", err)
 	}
-	txdb := &DB{sql: db.sql, q: tx, dialect: db.dialect, inTx: true}
+	txdb := &DB{sql: db.sql, q: tx, dialect: db.dialect, tx: tx, stmts: db.stmts}
+	if db.stmts != nil {
+		txdb.q = cachedQuerier{c: db.stmts, tx: tx, base: tx}
+	}
 	if err := fn(txdb); err != nil {
 		_ = tx.Rollback()
 		return err
