@@ -448,3 +448,28 @@ func TestLogSanitizes(t *testing.T) {
 		wantOK(t, mustVerify(t, db, audit.VerifyOptions{}), 1)
 	})
 }
+
+// An auditor's page and export include every event recorded before the
+// request, even one still waiting for its batch to fill.
+func TestTrailReadsWhatWasRecorded(t *testing.T) {
+	testenv.Stores(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		l := MustLog(t, db, filepath.Join(t.TempDir(), "k"), audit.Options{Linger: time.Hour})
+		defer l.Close(ctx)
+		tr := &audit.Trail{Store: db, Log: l}
+		auditor := &dossier.Actor{User: &dossier.User{ID: "a1", Username: "aud", Role: dossier.RoleAuditor}}
+		l.Record(event("first", 1))
+		p, err := tr.List(ctx, auditor, dossier.AuditFilter{Actor: "first"})
+		if err != nil || len(p.Items) != 1 {
+			t.Fatalf("list right after the event: %+v, %v", p, err)
+		}
+		l.Record(event("second", 2))
+		var csv bytes.Buffer
+		if err := tr.Export(ctx, auditor, dossier.AuditFilter{Actor: "second"}, &csv); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(csv.String(), "read second #2") {
+			t.Fatalf("export right after the event lacks it:\n%s", csv.String())
+		}
+	})
+}

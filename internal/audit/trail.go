@@ -53,6 +53,9 @@ func (t *Trail) List(ctx context.Context, a *dossier.Actor, f dossier.AuditFilte
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
+	if err := t.settle(ctx); err != nil {
+		return nil, err
+	}
 	evs, err := t.Store.Events(ctx, dossier.AuditFilter{Actor: f.Actor, CaseID: f.CaseID, Action: f.Action,
 		Object: f.Object, From: f.From, To: f.To, Q: f.Q, AfterSeq: f.AfterSeq, Limit: f.Limit + 1})
 	if err != nil {
@@ -66,6 +69,17 @@ func (t *Trail) List(ctx context.Context, a *dossier.Actor, f dossier.AuditFilte
 	mask(a, p.Items)
 	p.Total = len(p.Items)
 	return p, nil
+}
+
+// settle stores every event recorded so far before the trail is read: the
+// writer batches events (waiting up to Options.Linger for more), and an
+// auditor's page, export or verification must include everything that
+// happened before the request, the auditor's own previous requests too.
+func (t *Trail) settle(ctx context.Context) error {
+	if t.Log == nil {
+		return nil
+	}
+	return t.Log.Flush(ctx)
 }
 
 // mask hides personal data in details for roles that do not need it. A masked
@@ -84,6 +98,9 @@ func mask(a *dossier.Actor, evs []*dossier.Event) {
 // export runs in bounded memory however long the trail is.
 func (t *Trail) Export(ctx context.Context, a *dossier.Actor, f dossier.AuditFilter, w io.Writer) error {
 	if err := policy.Can(a, policy.AuditRead, ""); err != nil {
+		return err
+	}
+	if err := t.settle(ctx); err != nil {
 		return err
 	}
 	cw, err := NewCSVWriter(w)
@@ -117,10 +134,8 @@ func (t *Trail) Verify(ctx context.Context, a *dossier.Actor) (Report, error) {
 	if err := policy.Can(a, policy.AuditRead, ""); err != nil {
 		return Report{}, err
 	}
-	if t.Log != nil {
-		if err := t.Log.Flush(ctx); err != nil {
-			return Report{}, err
-		}
+	if err := t.settle(ctx); err != nil {
+		return Report{}, err
 	}
 	// Pin our own signing key: someone able to rewrite the database could
 	// otherwise re-sign a rewritten chain with a key of their own.
