@@ -76,7 +76,7 @@ func (c *stmtCache) close() {
 // the transaction's connection and closes its handle with the transaction).
 // A transaction only uses statements cached already: preparing a new one
 // takes a second connection from the pool, and transactions holding every
-// connection while each waits for another would wait for ever.
+// connection while each waits for another would wait until their deadlines.
 type cachedQuerier struct {
 	c    *stmtCache
 	tx   *sql.Tx
