@@ -116,7 +116,9 @@ func (db *DB) InTx(ctx context.Context, fn func(dossier.Store) error) error {
 	}
 	txdb := &DB{sql: db.sql, q: tx, dialect: db.dialect, tx: tx, stmts: db.stmts}
 	if db.stmts != nil {
-		txdb.q = cachedQuerier{c: db.stmts, tx: tx, base: tx}
+		missed := &missedQueries{}
+		txdb.q = cachedQuerier{c: db.stmts, tx: tx, base: tx, missed: missed}
+		defer db.stmts.prepareMissed(ctx, missed) // after Commit or Rollback
 	}
 	if err := fn(txdb); err != nil {
 		_ = tx.Rollback()

@@ -77,18 +77,45 @@ func (c *stmtCache) close() {
 // A transaction only uses statements cached already: preparing a new one
 // takes a second connection from the pool, and transactions holding every
 // connection while each waits for another would wait until their deadlines.
+// The queries it ran unprepared are noted in missed and prepared once the
+// transaction has given its connection back (prepareMissed).
 type cachedQuerier struct {
-	c    *stmtCache
-	tx   *sql.Tx
-	base querier
+	c      *stmtCache
+	tx     *sql.Tx
+	base   querier
+	missed *missedQueries // inside a transaction
+}
+
+// missedQueries are the query texts a transaction ran unprepared.
+type missedQueries struct {
+	mu sync.Mutex
+	qs []string
 }
 
 func (q cachedQuerier) stmt(ctx context.Context, query string) *sql.Stmt {
-	s := q.c.get(ctx, query, q.tx == nil)
-	if s != nil && q.tx != nil {
-		s = q.tx.StmtContext(ctx, s)
+	if q.tx == nil {
+		return q.c.get(ctx, query, true)
 	}
-	return s
+	s := q.c.get(ctx, query, false)
+	if s == nil {
+		q.missed.mu.Lock()
+		q.missed.qs = append(q.missed.qs, query)
+		q.missed.mu.Unlock()
+		return nil
+	}
+	return q.tx.StmtContext(ctx, s)
+}
+
+// prepareMissed caches the statements a finished transaction ran
+// unprepared, so the next transaction running them finds them prepared.
+func (c *stmtCache) prepareMissed(ctx context.Context, m *missedQueries) {
+	m.mu.Lock()
+	qs := m.qs
+	m.qs = nil
+	m.mu.Unlock()
+	for _, q := range qs {
+		c.get(ctx, q, true)
+	}
 }
 
 func (q cachedQuerier) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -59,40 +60,54 @@ func TestStmtCacheReusesAndBounds(t *testing.T) {
 	}
 }
 
-// Transactions use cached statements but never prepare new ones: preparing
-// takes a second connection from the pool, and when every other connection
-// is held (by transactions waiting for SQLite's write lock, say, each
-// holding its own) that waits until they give up.
+// Transactions use cached statements but never prepare new ones while they
+// run: preparing takes a second connection from the pool, and when every
+// other connection is held (by transactions waiting for SQLite's write
+// lock, say, each holding its own) that waits until they give up. What a
+// transaction ran unprepared is prepared once its connection is back.
 func TestStmtCacheTransactionInFullPool(t *testing.T) {
 	db := openSQLite(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	const cached = `SELECT count(*) FROM cases WHERE number <> $1`
+	const update = `UPDATE cases SET title = title WHERE number = $1`
 	var n int
 	if err := db.q.QueryRowContext(ctx, cached, "").Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	// Hold every connection but the one the transaction will take.
 	pool := db.SQL()
-	for range pool.Stats().MaxOpenConnections - 1 {
+	held := make([]*sql.Conn, pool.Stats().MaxOpenConnections-1)
+	for i := range held {
 		c, err := pool.Conn(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer c.Close()
+		held[i] = c
 	}
-	err := db.InTx(ctx, func(s dossier.Store) error {
-		tx := s.(*DB)
-		if err := tx.q.QueryRowContext(ctx, cached, "x").Scan(&n); err != nil {
+	run := func() error {
+		return db.InTx(ctx, func(s dossier.Store) error {
+			tx := s.(*DB)
+			if err := tx.q.QueryRowContext(ctx, cached, "x").Scan(&n); err != nil {
+				return err
+			}
+			_, err := tx.q.ExecContext(ctx, update, "none")
 			return err
-		}
-		_, err := tx.q.ExecContext(ctx, `UPDATE cases SET title = title WHERE number = 'never run before'`)
-		return err
-	})
-	if err != nil {
+		})
+	}
+	if err := run(); err != nil {
 		t.Fatalf("transaction with the rest of the pool busy: %v", err)
 	}
-	if got := db.stmts.len(); got != 1 {
-		t.Fatalf("the transaction added statements to the cache: %d cached", got)
+	if got := db.stmts.len(); got != 2 {
+		t.Fatalf("after the transaction %d statements are cached, want 2 (its unprepared one added)", got)
+	}
+	for _, c := range held {
+		_ = c.Close()
+	}
+	if err := run(); err != nil {
+		t.Fatal(err)
+	}
+	if got := db.stmts.len(); got != 2 {
+		t.Fatalf("a second transaction left %d statements cached, want the same 2", got)
 	}
 }
