@@ -86,10 +86,11 @@ type cachedQuerier struct {
 	missed *missedQueries // inside a transaction
 }
 
-// missedQueries are the query texts a transaction ran unprepared.
+// missedQueries are the query texts a transaction ran unprepared, each
+// once however often it ran (a bulk transaction repeats one INSERT).
 type missedQueries struct {
 	mu sync.Mutex
-	qs []string
+	qs map[string]struct{}
 }
 
 func (q cachedQuerier) stmt(ctx context.Context, query string) *sql.Stmt {
@@ -99,7 +100,10 @@ func (q cachedQuerier) stmt(ctx context.Context, query string) *sql.Stmt {
 	s := q.c.get(ctx, query, false)
 	if s == nil {
 		q.missed.mu.Lock()
-		q.missed.qs = append(q.missed.qs, query)
+		if q.missed.qs == nil {
+			q.missed.qs = make(map[string]struct{})
+		}
+		q.missed.qs[query] = struct{}{}
 		q.missed.mu.Unlock()
 		return nil
 	}
@@ -113,7 +117,7 @@ func (c *stmtCache) prepareMissed(ctx context.Context, m *missedQueries) {
 	qs := m.qs
 	m.qs = nil
 	m.mu.Unlock()
-	for _, q := range qs {
+	for q := range qs {
 		c.get(ctx, q, true)
 	}
 }
