@@ -68,11 +68,25 @@ func CheckWant(want string) (string, error) {
 	return w, nil
 }
 
-// CheckDigest returns ErrCorrupt (wrapped, with both digests) when want is
-// set and differs from got.
+// MismatchError is the ErrCorrupt of bytes whose digest is not the one
+// expected: Got is what was actually received or read.
+type MismatchError struct {
+	Got  Ref
+	Want string
+}
+
+func (e *MismatchError) Error() string {
+	return fmt.Sprintf("blob: received %d bytes with sha256 %s, want %s: %v", e.Got.Size, e.Got.SHA256, e.Want, ErrCorrupt)
+}
+
+// Is makes errors.Is(err, ErrCorrupt) hold.
+func (e *MismatchError) Is(target error) bool { return target == ErrCorrupt }
+
+// CheckDigest returns a *MismatchError (an ErrCorrupt) when want is set and
+// differs from got.
 func CheckDigest(got Ref, want string) error {
 	if want != "" && got.SHA256 != want {
-		return fmt.Errorf("blob: received %d bytes with sha256 %s, want %s: %w", got.Size, got.SHA256, want, ErrCorrupt)
+		return &MismatchError{Got: got, Want: want}
 	}
 	return nil
 }

@@ -206,33 +206,48 @@ func RunOptions(t *testing.T, newStore func(t *testing.T) blob.Store, opt Option
 	})
 
 	t.Run("PutWant", func(t *testing.T) {
-		data := randBytes(17, 20_000)
-		other := refOf(randBytes(18, 10))
-		tests := []struct {
-			name string
-			want string
-			err  error
-		}{
-			{"OK", refOf(data).SHA256, nil},
-			{"OKUpperCase", toUpper(refOf(data).SHA256), nil},
-			{"ErrCorrupt", other.SHA256, blob.ErrCorrupt},
-			{"ErrCorruptMalformed", "not-a-digest", blob.ErrCorrupt},
-		}
-		for _, tt := range tests {
-			t.Run(tt.name, func(t *testing.T) {
-				s := newStore(t)
-				ref, err := s.Put(ctx, bytes.NewReader(data), tt.want)
-				if !errors.Is(err, tt.err) {
-					t.Fatalf("Put(want=%q) = %+v, %v; want error %v", tt.want, ref, err, tt.err)
-				}
-				refs := walkAll(t, s)
-				if tt.err != nil && len(refs) != 0 {
-					t.Fatalf("rejected Put left %+v behind", refs)
-				}
-				if tt.err == nil && (len(refs) != 1 || refs[0] != refOf(data)) {
-					t.Fatalf("Walk = %+v, want %+v", refs, refOf(data))
-				}
-			})
+		// At the edge sizes and a large one too: a store may take another
+		// path when the digest is declared (S3 streams straight to the
+		// blob's name and completes the upload only if it matches).
+		for _, size := range append([]int{20_000, int(opt.LargeSize)}, opt.EdgeSizes...) {
+			data := randBytes(uint64(size)+17, size)
+			other := refOf(randBytes(18, 10))
+			tests := []struct {
+				name string
+				want string
+				err  error
+			}{
+				{"OK", refOf(data).SHA256, nil},
+				{"OKUpperCase", toUpper(refOf(data).SHA256), nil},
+				{"ErrCorrupt", other.SHA256, blob.ErrCorrupt},
+				{"ErrCorruptMalformed", "not-a-digest", blob.ErrCorrupt},
+			}
+			for _, tt := range tests {
+				t.Run(fmt.Sprintf("%d/%s", size, tt.name), func(t *testing.T) {
+					s := newStore(t)
+					ref, err := s.Put(ctx, bytes.NewReader(data), tt.want)
+					if !errors.Is(err, tt.err) {
+						t.Fatalf("Put(want=%q) = %+v, %v; want error %v", tt.want, ref, err, tt.err)
+					}
+					// A mismatch says what was received.
+					var mm *blob.MismatchError
+					if tt.name == "ErrCorrupt" && (!errors.As(err, &mm) || mm.Got != refOf(data) || mm.Want != tt.want) {
+						t.Fatalf("Put(want=%q) error %v (%+v), want a MismatchError with got %+v", tt.want, err, mm, refOf(data))
+					}
+					refs := walkAll(t, s)
+					if tt.err != nil && len(refs) != 0 {
+						t.Fatalf("rejected Put left %+v behind", refs)
+					}
+					if tt.err == nil && (len(refs) != 1 || refs[0] != refOf(data)) {
+						t.Fatalf("Walk = %+v, want %+v", refs, refOf(data))
+					}
+					if tt.err == nil {
+						if got := mustRead(t, s, ref.SHA256, 0, -1); !bytes.Equal(got, data) {
+							t.Fatalf("Open read %d bytes that differ from the %d put", len(got), len(data))
+						}
+					}
+				})
+			}
 		}
 	})
 

@@ -4,7 +4,9 @@
 // sent in one PUT to its name with its SHA-256 in a header, which the
 // service checks before it stores anything; a larger one is streamed to a
 // temporary key while the digest is computed and gets its name by a
-// server-side copy once the digest is known and checked. On a bucket with
+// server-side copy once the digest is known and checked, unless the caller
+// declared the digest: then it streams straight to its name as a multipart
+// upload that is completed only if the digest matches. On a bucket with
 // object locking, Lock sets retention and legal hold so the service itself
 // refuses deletion.
 package s3
@@ -189,6 +191,9 @@ func (s *Store) Put(ctx context.Context, r io.Reader, wantSHA256 string) (blob.R
 		return blob.Ref{}, fmt.Errorf("s3: put: read: %w", err)
 	}
 
+	if want != "" {
+		return s.putNamed(ctx, want, head, hr)
+	}
 	tmp := tmpPrefix + randomHex(16)
 	// minio-go reads a part, hashes it and sends it in one goroutine: the
 	// source is read ahead on another meanwhile.
@@ -431,14 +436,19 @@ func (s *Store) RemoveTemp(ctx context.Context, age time.Duration) (int, error) 
 		}
 		removed++
 	}
-	for up := range s.c.ListIncompleteUploads(ctx, s.bucket, tmpPrefix, true) {
+	// Uploads to a temporary key, and uploads straight to a blob's name
+	// (putNamed), that were never completed. All are listed and filtered
+	// here: MinIO lists a bucket's uploads by an exact object name or not
+	// at all, never by a shorter prefix.
+	for up := range s.c.ListIncompleteUploads(ctx, s.bucket, "", true) {
 		if up.Err != nil {
 			return removed, fmt.Errorf("s3: remove temp uploads: %w", up.Err)
 		}
-		if up.Initiated.Before(cutoff) {
-			if err := s.c.RemoveIncompleteUpload(ctx, s.bucket, up.Key); err != nil {
-				return removed, fmt.Errorf("s3: remove temp upload %s: %w", up.Key, err)
-			}
+		if !strings.HasPrefix(up.Key, tmpPrefix) && !strings.HasPrefix(up.Key, blobPrefix) || !up.Initiated.Before(cutoff) {
+			continue
+		}
+		if err := (minio.Core{Client: s.c}).AbortMultipartUpload(ctx, s.bucket, up.Key, up.UploadID); err != nil && !notExist(err) && code(err) != "NoSuchUpload" {
+			return removed, fmt.Errorf("s3: remove temp upload %s: %w", up.Key, err)
 		}
 	}
 	return removed, nil

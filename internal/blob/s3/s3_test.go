@@ -174,6 +174,19 @@ func TestNoTempLeft(t *testing.T) {
 			_, err := s.Put(ctx, blobtest.Stream(3, 1000), blobtest.StreamRef(4, 1000).SHA256)
 			return err
 		}, blob.ErrCorrupt},
+		// With the digest declared a large blob streams to its own name.
+		{"OKDeclared", func(s *s3.Store) error {
+			_, err := s.Put(ctx, blobtest.Stream(5, 20<<20), blobtest.StreamRef(5, 20<<20).SHA256)
+			return err
+		}, nil},
+		{"ErrReaderDeclared", func(s *s3.Store) error {
+			_, err := s.Put(ctx, blobtest.FailAfter(blobtest.Stream(6, 40<<20), 20<<20, errBoom), blobtest.StreamRef(6, 40<<20).SHA256)
+			return err
+		}, errBoom},
+		{"ErrCorruptDeclared", func(s *s3.Store) error {
+			_, err := s.Put(ctx, blobtest.Stream(7, 20<<20), blobtest.StreamRef(8, 20<<20).SHA256)
+			return err
+		}, blob.ErrCorrupt},
 	}
 	for _, locking := range []bool{false, true} {
 		for _, tt := range tests {
@@ -222,6 +235,49 @@ func TestRemoveTemp(t *testing.T) {
 	}
 	for obj := range raw.ListObjects(ctx, bucket, minio.ListObjectsOptions{Prefix: "tmp/", WithVersions: true}) {
 		t.Errorf("left behind: %s %s", obj.Key, obj.VersionID)
+	}
+}
+
+// A crash during a streamed Put leaves an incomplete multipart upload: at a
+// temporary key, or, when the digest was declared, at the blob's own name.
+// Neither is visible to Stat or Walk; RemoveTemp removes both once they are
+// old enough.
+func TestRemoveTempUploads(t *testing.T) {
+	ctx := context.Background()
+	s, raw, bucket := newStore(t, true)
+	ref := blobtest.StreamRef(9, 6<<20)
+	core := minio.Core{Client: raw}
+	for _, k := range []string{"tmp/crashed", "sha256/" + ref.SHA256[:2] + "/" + ref.SHA256} {
+		id, err := core.NewMultipartUpload(ctx, bucket, k, minio.PutObjectOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := core.PutObjectPart(ctx, bucket, k, id, 1, blobtest.Stream(9, 5<<20), 5<<20, minio.PutObjectPartOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Stat(ctx, ref.SHA256); !errors.Is(err, blob.ErrNotExist) {
+		t.Fatalf("Stat of an incomplete upload = %v, want ErrNotExist", err)
+	}
+	uploads := func() int {
+		n := 0
+		for up := range raw.ListIncompleteUploads(ctx, bucket, "", true) {
+			if up.Err != nil {
+				t.Fatal(up.Err)
+			}
+			n++
+		}
+		return n
+	}
+	if _, err := s.RemoveTemp(ctx, time.Hour); err != nil || uploads() != 2 {
+		t.Fatalf("RemoveTemp(1h): %v, %d uploads left; want the fresh ones kept", err, uploads())
+	}
+	if _, err := s.RemoveTemp(ctx, -time.Minute); err != nil || uploads() != 0 {
+		t.Fatalf("RemoveTemp: %v, %d uploads left; want none", err, uploads())
+	}
+	// The name is free for a real Put of those bytes.
+	if got, err := s.Put(ctx, blobtest.Stream(9, 6<<20), ref.SHA256); err != nil || got != ref {
+		t.Fatalf("Put after RemoveTemp = %+v, %v; want %+v", got, err, ref)
 	}
 }
 
