@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/gabriel-vasile/mimetype"
 
@@ -19,9 +20,54 @@ import (
 // before or after it.
 var (
 	uploadFields = map[string]int{"kind": 64, "title": 4 << 10, "occurred_at": 64, "source": 4 << 10,
-		"description": 64 << 10, "transcript": 4 << 20}
-	versionFields = map[string]int{"note": 4 << 10}
+		"description": 64 << 10, "transcript": 4 << 20, "sha256": 128}
+	versionFields = map[string]int{"note": 4 << 10, "sha256": 128}
 )
+
+// declared returns the file's SHA-256 as the client declared it in the
+// optional field "sha256" (64 hex digits, either case; "" when absent), or a
+// 422 naming the field.
+func declared(fields map[string]string) (string, error) {
+	s, ok := fields["sha256"]
+	if !ok {
+		return "", nil
+	}
+	w, err := blob.CheckWant(strings.TrimSpace(s))
+	if err != nil || w == "" {
+		return "", fieldErr("sha256", "must be the file's SHA-256 as 64 hexadecimal digits")
+	}
+	return w, nil
+}
+
+// checkDeclared compares a stored file with the digest the client declared
+// after the file part (one declared before it was checked while the bytes
+// arrived, and nothing was stored unless it matched).
+func checkDeclared(fields map[string]string, f *stored) error {
+	want, err := declared(fields)
+	if err != nil || want == "" || f == nil {
+		return err
+	}
+	return mismatch(blob.CheckDigest(f.ref, want))
+}
+
+// declaredNote is the audit detail's word that the stored bytes have the
+// digest the client declared ("" when it declared none).
+func declaredNote(fields map[string]string) string {
+	if _, ok := fields["sha256"]; !ok {
+		return ""
+	}
+	return "; equal to the sha256 the client declared"
+}
+
+// mismatch turns a blob digest mismatch into a 422 naming the field and
+// the digest actually received; other errors pass unchanged.
+func mismatch(err error) error {
+	var mm *blob.MismatchError
+	if !errors.As(err, &mm) {
+		return err
+	}
+	return fieldErr("sha256", "does not match the file received: %d bytes with SHA-256 %s", mm.Got.Size, mm.Got.SHA256)
+}
 
 // sniffLen is how much of the stream the media type detector sees; it is
 // mimetype's own default read limit.
@@ -119,7 +165,11 @@ func (s *source) Read(p []byte) (int, error) {
 // storeFile streams one file part into the blob store. The first bytes are
 // peeked for the media type and stitched back in front of the rest, and an
 // audio probe watches the stream go by: the file is read exactly once.
-func (v *Vault) storeFile(ctx context.Context, p *FormPart) (*stored, error) {
+//
+// want is the digest the client declared before the file ("" if none): the
+// store then commits the bytes only if they have it (422 naming "sha256"
+// otherwise), and bytes it already holds are only hashed, not written again.
+func (v *Vault) storeFile(ctx context.Context, p *FormPart, want string) (*stored, error) {
 	// The store reads p in its own goroutine (if any) and is done with it
 	// when Put returns, before the next NextPart.
 	src := &source{r: p, max: v.maxUpload()}
@@ -139,8 +189,14 @@ func (v *Vault) storeFile(ctx context.Context, p *FormPart) (*stored, error) {
 	if probe != nil {
 		r = io.TeeReader(r, probe)
 	}
-	ref, err := v.Blobs.Put(ctx, r, "")
+	ref, err := v.Blobs.Put(ctx, r, want)
 	if err != nil {
+		if src.tooLarge || src.err != nil {
+			return nil, v.uploadError(ctx, src, err)
+		}
+		if e := mismatch(err); e != err {
+			return nil, e
+		}
 		return nil, v.uploadError(ctx, src, err)
 	}
 	if src.tooLarge { // defensive: Put saw EOF but the limit tripped

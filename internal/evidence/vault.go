@@ -110,8 +110,11 @@ func (v *Vault) Ingest(ctx context.Context, a *dossier.Actor, caseID string, mr 
 		if k, ok := seen["kind"]; ok && !dossier.EvidenceKind(k).Valid() {
 			return kindError()
 		}
-		var err error
-		f, err = v.storeFile(ctx, p)
+		want, err := declared(seen)
+		if err != nil {
+			return err
+		}
+		f, err = v.storeFile(ctx, p, want)
 		return err
 	})
 	if err != nil {
@@ -134,6 +137,7 @@ func (v *Vault) Ingest(ctx context.Context, a *dossier.Actor, caseID string, mr 
 	if err := e.Validate(); err != nil {
 		fe = append(fe, dossier.ErrorFields(err)...)
 	}
+	fe = append(fe, dossier.ErrorFields(checkDeclared(fields, f))...)
 	if err := fe.Err(); err != nil {
 		return nil, false, err
 	}
@@ -168,7 +172,8 @@ func (v *Vault) Ingest(ctx context.Context, a *dossier.Actor, caseID string, mr 
 		return nil, false, err
 	}
 	dossier.Note(ctx, caseID, "evidence", e.ID)
-	dossier.NoteFrom(ctx).Detail = fmt.Sprintf("stored %q sha256=%s size=%d type=%s", e.Filename, e.SHA256, e.Size, e.MediaType)
+	dossier.NoteFrom(ctx).Detail = fmt.Sprintf("stored %q sha256=%s size=%d type=%s", e.Filename, e.SHA256, e.Size, e.MediaType) +
+		declaredNote(fields)
 	v.ingested(ctx, e)
 	return e, true, nil
 }
@@ -223,12 +228,18 @@ func (v *Vault) AddVersion(ctx context.Context, a *dossier.Actor, id string, mr 
 		return nil, false, dossier.Errorf(dossier.ECONFLICT, "the item is deleted; upload it as a new item")
 	}
 	var f *stored
-	fields, err := v.readForm(mr, versionFields, func(p *FormPart, _ map[string]string) error {
-		var err error
-		f, err = v.storeFile(ctx, p)
+	fields, err := v.readForm(mr, versionFields, func(p *FormPart, seen map[string]string) error {
+		want, err := declared(seen)
+		if err != nil {
+			return err
+		}
+		f, err = v.storeFile(ctx, p, want)
 		return err
 	})
 	if err != nil {
+		return nil, false, err
+	}
+	if err := checkDeclared(fields, f); err != nil {
 		return nil, false, err
 	}
 	if f == nil {
@@ -259,7 +270,8 @@ func (v *Vault) AddVersion(ctx context.Context, a *dossier.Actor, id string, mr 
 			return nil, false, err
 		}
 	}
-	dossier.NoteFrom(ctx).Detail = fmt.Sprintf("version %d %q sha256=%s size=%d", ver.N, ver.Filename, ver.SHA256, ver.Size)
+	dossier.NoteFrom(ctx).Detail = fmt.Sprintf("version %d %q sha256=%s size=%d", ver.N, ver.Filename, ver.SHA256, ver.Size) +
+		declaredNote(fields)
 	v.ingested(ctx, e)
 	return e, true, nil
 }

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -210,6 +211,35 @@ func testEvidenceAPI(t *testing.T, meta, store string) {
 		if r.json(t, &ev); r.Status != 201 || ev.Kind != "chat" || ev.Source != "微信导出" || ev.OccurredAt == nil ||
 			ev.OccurredAt.Format("2006-01-02") != "2026-03-01" {
 			t.Fatalf("fields after the file: %d %s", r.Status, r.Body)
+		}
+	})
+
+	// The client may declare the file's SHA-256; bytes that differ are
+	// refused with a 422 naming the field and the digest received.
+	t.Run("OK/DeclaredSHA256", func(t *testing.T) {
+		data := randomBytes(7000)
+		sum := sha256.Sum256(data)
+		ct, body := multipartBody(part{name: "kind", data: []byte("email")},
+			part{name: "sha256", data: []byte(hex.EncodeToString(sum[:]))}, part{name: "file", filename: "mail.eml", data: data})
+		r := e.send("POST", "/api/v1/cases/"+c1.ID+"/evidence", admin, ct, body, nil)
+		var ev dossier.Evidence
+		if r.json(t, &ev); r.Status != 201 || ev.SHA256 != hex.EncodeToString(sum[:]) {
+			t.Fatalf("declared sha256: %d %s", r.Status, r.Body)
+		}
+	})
+
+	t.Run("ErrDeclaredSHA256", func(t *testing.T) {
+		data, other := randomBytes(7000), sha256.Sum256([]byte("other"))
+		sum := sha256.Sum256(data)
+		ct, body := multipartBody(part{name: "kind", data: []byte("email")},
+			part{name: "sha256", data: []byte(hex.EncodeToString(other[:]))}, part{name: "file", filename: "mail.eml", data: data})
+		r := e.send("POST", "/api/v1/cases/"+c1.ID+"/evidence", admin, ct, body, nil)
+		if p := r.problem(t); r.Status != 422 || len(p.Errors) != 1 || p.Errors[0].Field != "sha256" ||
+			!strings.Contains(p.Errors[0].Message, hex.EncodeToString(sum[:])) {
+			t.Fatalf("wrong declared sha256: %d %s", r.Status, r.Body)
+		}
+		if _, err := blobs.Stat(context.Background(), hex.EncodeToString(sum[:])); !errors.Is(err, blob.ErrNotExist) {
+			t.Fatalf("refused bytes stored: %v", err)
 		}
 	})
 
