@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -139,23 +138,4 @@ func Fill(r io.Reader, b []byte) (int, error) {
 		}
 	}
 	return n, nil
-}
-
-// StrictReader returns r with a failure of io.ErrUnexpectedEOF wrapped, so
-// code downstream that compares errors with == (io.ReadFull's callers,
-// minio-go's part reader) cannot take a dropped stream for its end.
-// errors.Is still finds io.ErrUnexpectedEOF in what comes out.
-func StrictReader(r io.Reader) io.Reader { return strictReader{r} }
-
-type strictReader struct{ r io.Reader }
-
-// ErrSourceBroken wraps the io.ErrUnexpectedEOF of a StrictReader's source.
-var ErrSourceBroken = errors.New("blob: the source broke off")
-
-func (s strictReader) Read(p []byte) (int, error) {
-	n, err := s.r.Read(p)
-	if err == io.ErrUnexpectedEOF {
-		err = fmt.Errorf("%w: %w", ErrSourceBroken, err)
-	}
-	return n, err
 }

@@ -101,16 +101,3 @@ func TestFill(t *testing.T) {
 		})
 	}
 }
-
-func TestStrictReader(t *testing.T) {
-	src := io.MultiReader(strings.NewReader("ab"), iotest.ErrReader(io.ErrUnexpectedEOF))
-	b, err := io.ReadAll(blob.StrictReader(src))
-	if string(b) != "ab" || err == io.ErrUnexpectedEOF ||
-		!errors.Is(err, io.ErrUnexpectedEOF) || !errors.Is(err, blob.ErrSourceBroken) {
-		t.Fatalf("ReadAll = %q, %v; want the bytes and a wrapped ErrUnexpectedEOF", b, err)
-	}
-	// A clean end stays a clean end.
-	if b, err := io.ReadAll(blob.StrictReader(strings.NewReader("abc"))); string(b) != "abc" || err != nil {
-		t.Fatalf("clean source: %q, %v", b, err)
-	}
-}

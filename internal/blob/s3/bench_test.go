@@ -17,7 +17,9 @@ var benchSize = flag.Int64("blob.size", 256<<20, "bytes per Put in benchmarks")
 
 // BenchmarkPut compares the store with a plain upload of the same generated
 // bytes: Store is Put (for a blob over SmallMax: hash, checksummed upload to
-// a temp key, server-side copy to the name, temp delete); RawPutObject is one minio-go PutObject
+// a temp key, server-side copy to the name, temp delete); StoreDeclared is
+// Put with the digest declared (hash, checksummed upload straight to the
+// name, completed once the digest matched); RawPutObject is one minio-go PutObject
 // with the same part size and minio-go's default checksum (CRC32C);
 // RawPutObjectSHA256 is that upload with the SHA-256 checksum the store
 // uses, separating the checksum's cost from the copy's.
@@ -25,6 +27,11 @@ func BenchmarkPut(b *testing.B) {
 	b.Run("Store", func(b *testing.B) {
 		s, _, _ := newStore(b, false)
 		blobtest.BenchPut(b, s, *benchSize)
+	})
+	// With the digest declared: a multipart upload straight to the name.
+	b.Run("StoreDeclared", func(b *testing.B) {
+		s, _, _ := newStore(b, false)
+		blobtest.BenchPutDeclared(b, s, *benchSize)
 	})
 	raw := func(b *testing.B, opts minio.PutObjectOptions) {
 		_, raw, bucket := newStore(b, false)

@@ -36,9 +36,9 @@ const (
 	tmpPrefix  = "tmp/"
 
 	// DefaultPartSize is the multipart part size for streams of unknown
-	// length. minio-go's default buffers ~537 MiB per upload; 16 MiB keeps a
-	// Put near 44 MB of memory at full speed and allows objects up to
-	// ~156 GiB (LIBRARIES.md).
+	// length. A large Put holds two parts in memory (one received while the
+	// other is sent); 16 MiB keeps that at 32 MiB and allows objects up to
+	// ~156 GiB (S3's 10,000 parts; LIBRARIES.md).
 	DefaultPartSize = 16 << 20
 
 	// A Put reads its source ahead into this many buffers of this size.
@@ -191,42 +191,71 @@ func (s *Store) Put(ctx context.Context, r io.Reader, wantSHA256 string) (blob.R
 		return blob.Ref{}, fmt.Errorf("s3: put: read: %w", err)
 	}
 
-	if want != "" {
-		return s.putNamed(ctx, want, head, hr)
-	}
-	tmp := tmpPrefix + randomHex(16)
-	// minio-go reads a part, hashes it and sends it in one goroutine: the
-	// source is read ahead on another meanwhile.
+	// A large blob goes up as a multipart upload, received while it is sent
+	// (a readahead, then two part buffers).
 	ra := blob.NewReadahead(io.MultiReader(bytes.NewReader(head), hr), readaheadBufs, readaheadSize)
 	defer ra.Close() // the caller's reader must be idle when Put returns
-	// minio-go ends a part quietly on the reader's io.ErrUnexpectedEOF;
-	// from an upload that is a dropped client, never the end of the blob.
-	info, err := s.c.PutObject(ctx, s.bucket, tmp, blob.StrictReader(ra), -1, minio.PutObjectOptions{
-		PartSize:    s.partSize,
-		ContentType: "application/octet-stream",
-		// The service checks each part against its SHA-256, so bytes
-		// damaged on the way are refused rather than stored.
-		Checksum: minio.ChecksumSHA256,
-		// That signed per-part checksum already binds the bytes to the
-		// request, so the payload is not signed a second time. Over plain
-		// HTTP minio-go would otherwise sign every 64 KiB chunk (aws-chunked),
-		// hashing each part twice and allocating ~160 MB of HMAC state per
-		// GiB; over TLS it sends unsigned payloads already.
-		DisableContentSha256: true,
-	})
+	name := tmpPrefix + randomHex(16)
+	if want != "" {
+		// The digest is declared: straight to the blob's name, completed
+		// only if it matches, which saves the server-side copy.
+		name = key(want)
+	}
+	up, err := s.startUpload(ctx, name)
 	if err != nil {
-		// minio-go aborts its multipart upload on failure; any part left by
-		// a crash is collected by RemoveTemp.
-		return blob.Ref{}, fmt.Errorf("s3: put: upload: %w", err)
+		return blob.Ref{}, err
+	}
+	defer up.abort()
+	// A dropped client ends the source with io.ErrUnexpectedEOF: never the
+	// end of the blob (blob.Fill passes it on unchanged).
+	parts, sent, err := up.send(ctx, ra)
+	if err != nil {
+		return blob.Ref{}, err
 	}
 	ra.Close()
 	ref := hr.Ref()
-	if err := s.commit(ctx, tmp, info, ref, want); err != nil {
-		s.removeVersion(tmp, info.VersionID)
+	if sent != ref.Size {
+		return blob.Ref{}, fmt.Errorf("s3: put: read %d bytes, sent %d", ref.Size, sent)
+	}
+	if want != "" {
+		return ref, s.completeNamed(ctx, up, parts, ref, want)
+	}
+	info, err := up.complete(ctx, parts)
+	if err != nil {
 		return blob.Ref{}, err
 	}
-	s.removeVersion(tmp, info.VersionID)
+	if err := s.commit(ctx, name, info, ref); err != nil {
+		s.removeVersion(name, info.VersionID)
+		return blob.Ref{}, err
+	}
+	s.removeVersion(name, info.VersionID)
 	return ref, nil
+}
+
+// completeNamed completes an upload to the blob's own name once the
+// received bytes are known to have the declared digest; the deferred abort
+// discards it otherwise.
+func (s *Store) completeNamed(ctx context.Context, up *upload, parts []minio.CompletePart, ref blob.Ref, want string) error {
+	if err := blob.CheckDigest(ref, want); err != nil {
+		return err
+	}
+	// A Put of the same bytes that finished meanwhile already holds the
+	// name: keep it, never overwrite.
+	switch _, err := s.c.StatObject(ctx, s.bucket, up.name, minio.StatObjectOptions{}); {
+	case err == nil:
+		return nil
+	case !notExist(err):
+		return fmt.Errorf("s3: put: %w", err)
+	}
+	info, err := up.complete(ctx, parts)
+	if err != nil {
+		return err
+	}
+	if err := checkServerSum(info.ChecksumSHA256, ref); err != nil {
+		s.removeVersion(up.name, info.VersionID)
+		return err
+	}
+	return nil
 }
 
 // putSmall stores a blob held in memory with one PUT to its name. The
@@ -276,13 +305,7 @@ func (s *Store) putSmall(ctx context.Context, data []byte, ref blob.Ref, want st
 
 // commit checks the uploaded temp object against ref and want, then copies
 // it to its name unless a blob of that name exists already.
-func (s *Store) commit(ctx context.Context, tmp string, info minio.UploadInfo, ref blob.Ref, want string) error {
-	if info.Size != ref.Size {
-		return fmt.Errorf("s3: put: read %d bytes, service stored %d", ref.Size, info.Size)
-	}
-	if err := blob.CheckDigest(ref, want); err != nil {
-		return err
-	}
+func (s *Store) commit(ctx context.Context, tmp string, info minio.UploadInfo, ref blob.Ref) error {
 	if err := checkServerSum(info.ChecksumSHA256, ref); err != nil {
 		return err
 	}
