@@ -7,10 +7,10 @@ import (
 )
 
 // Readahead reads its source on a goroutine of its own into a few buffers,
-// so a store whose client library reads, hashes and sends in one goroutine
-// (minio-go) receives the next bytes while it works on the last ones: on a
-// machine with a spare core a Put then runs at the speed of the slower
-// side instead of their sum. Memory is bounded by n buffers of size bytes.
+// so a store that fills a part before it sends it (s3) keeps receiving
+// while it works on the last bytes: on a machine with a spare core a Put
+// then runs at the speed of the slower side instead of their sum. Memory
+// is bounded by n buffers of size bytes.
 type Readahead struct {
 	full, free chan []byte
 	stop, done chan struct{}
