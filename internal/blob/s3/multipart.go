@@ -47,47 +47,71 @@ func (s *Store) startUpload(ctx context.Context, name string) (*upload, error) {
 // uploads them. Two part buffers alternate: the next part is received while
 // the last is sent (minio-go's streaming PutObject does one, then the
 // other). Each part carries its SHA-256, which the service checks before
-// it keeps the part. It returns the parts and the bytes sent.
+// it keeps the part. It returns the parts and the bytes sent. When a part
+// cannot be sent it stops receiving at once: the caller answers the error
+// instead of reading the rest of the stream for nothing.
 func (u *upload) send(ctx context.Context, src io.Reader) ([]minio.CompletePart, int64, error) {
 	type job struct {
-		n   int
-		buf []byte
+		n, k int // part number, bytes in buf
+		buf  *[]byte
 	}
-	jobs, free := make(chan job), make(chan []byte, 2)
-	free <- make([]byte, u.s.partSize)
-	free <- make([]byte, u.s.partSize)
+	jobs, free := make(chan job), make(chan *[]byte, 2)
+	for range 2 {
+		free <- u.s.partBuf()
+	}
+	defer func() { // both buffers are back in free once the sender is done
+		for range 2 {
+			u.s.parts.Put(<-free)
+		}
+	}()
 	var parts []minio.CompletePart
 	var sendErr error
-	sent := make(chan struct{})
+	failed, sent := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(sent)
 		for j := range jobs {
 			if sendErr == nil {
 				var p minio.CompletePart
-				if p, sendErr = u.sendPart(ctx, j.n, j.buf); sendErr == nil {
+				if p, sendErr = u.sendPart(ctx, j.n, (*j.buf)[:j.k]); sendErr == nil {
 					parts = append(parts, p)
+				} else {
+					close(failed) // stop receiving: the rest would be thrown away
 				}
 			}
-			free <- j.buf[:cap(j.buf)]
+			free <- j.buf
 		}
 	}()
 	var total int64
 	var readErr error
 	for n := 1; ; n++ {
-		buf := <-free
-		k, err := blob.Fill(src, buf)
+		var buf *[]byte
+		select {
+		case <-failed:
+		default:
+			select {
+			case buf = <-free:
+			case <-failed:
+			}
+		}
+		if buf == nil {
+			break // a part failed
+		}
+		k, err := blob.Fill(src, *buf)
 		if err != nil && err != io.EOF {
 			readErr = fmt.Errorf("s3: put: read: %w", err)
+			free <- buf
 			break
 		}
 		if k == 0 && n > 1 {
+			free <- buf
 			break // the stream ended exactly at a part boundary
 		}
 		if n > maxParts {
 			readErr = fmt.Errorf("s3: put: more than %d parts of %d bytes", maxParts, u.s.partSize)
+			free <- buf
 			break
 		}
-		jobs <- job{n, buf[:k]}
+		jobs <- job{n, k, buf}
 		total += int64(k)
 		if err == io.EOF {
 			break
@@ -95,11 +119,11 @@ func (u *upload) send(ctx context.Context, src io.Reader) ([]minio.CompletePart,
 	}
 	close(jobs)
 	<-sent
-	if readErr != nil {
-		return nil, 0, readErr
-	}
 	if sendErr != nil {
 		return nil, 0, sendErr
+	}
+	if readErr != nil {
+		return nil, 0, readErr
 	}
 	return parts, total, nil
 }

@@ -88,6 +88,16 @@ type Store struct {
 	mode      minio.RetentionMode
 	versioned bool // deletion must name versions, or it only adds a marker
 	locking   bool
+	parts     sync.Pool // *[]byte of partSize, for multipart uploads
+}
+
+// partBuf returns a buffer of the store's part size, pooled between Puts.
+func (s *Store) partBuf() *[]byte {
+	if b, ok := s.parts.Get().(*[]byte); ok {
+		return b
+	}
+	b := make([]byte, s.partSize)
+	return &b
 }
 
 var _ blob.Store = (*Store)(nil)

@@ -345,3 +345,36 @@ func TestSmallPutChecked(t *testing.T) {
 		t.Errorf("left behind: %s", obj.Key)
 	}
 }
+
+// When the service stops taking parts, Put fails at once instead of
+// receiving the rest of the stream for nothing (a client would otherwise
+// upload gigabytes to get a 500). The bucket is deleted under a running
+// upload: the next part is refused.
+func TestPutStopsWhenAPartFails(t *testing.T) {
+	ctx := context.Background()
+	s, raw, bucket := newStore(t, false)
+	const size, cut = 400 << 20, 40 << 20
+	src := blobtest.Stream(12, size)
+	var read int64
+	r := &blobtest.FaultReader{ReadFunc: func(p []byte) (int, error) {
+		if read >= cut && read-int64(len(p)) < cut {
+			if err := raw.RemoveBucketWithOptions(ctx, bucket, minio.RemoveBucketOptions{ForceDelete: true}); err != nil {
+				t.Errorf("remove bucket: %v", err)
+			}
+		}
+		n, err := src.Read(p)
+		read += int64(n)
+		return n, err
+	}}
+	for _, want := range []string{"", blobtest.StreamRef(12, size).SHA256} {
+		read = 0
+		src = blobtest.Stream(12, size)
+		if _, err := s.Put(ctx, r, want); err == nil {
+			t.Fatalf("Put(want=%q) into a deleted bucket succeeded", want)
+		}
+		if read > cut+3*int64(s3.DefaultPartSize) {
+			t.Errorf("Put(want=%q) read %d MiB of %d after its parts were refused at %d MiB", want, read>>20, size>>20, cut>>20)
+		}
+		_ = raw.MakeBucket(ctx, bucket, minio.MakeBucketOptions{})
+	}
+}
