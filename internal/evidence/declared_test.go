@@ -50,12 +50,7 @@ func TestIngestDeclaredSHA256(t *testing.T) {
 		for _, size := range []int{200 << 10, 21 << 20} {
 			t.Run(fmt.Sprintf("%s/%dKiB", store, size>>10), func(t *testing.T) {
 				ctx := context.Background()
-				f := newFixture(t, "sqlite")
-				var blobs blob.Store = f.blobs
-				if store == "minio" {
-					blobs = newS3(t)
-					f.vault.Blobs = blobs
-				}
+				f, blobs := newFixtureOn(t, "sqlite", store)
 				data, other := random(size), random(100)
 				blobCount := func() int {
 					n := 0

@@ -77,6 +77,18 @@ func formBody(kind, name string, data []byte) (body []byte, boundary string) {
 	return b.Bytes(), w.Boundary()
 }
 
+// newFixtureOn is newFixture with its vault on blob store kind store
+// ("disk" or "minio", an empty bucket), which it also returns.
+func newFixtureOn(t *testing.T, meta, store string) (*fixture, blob.Store) {
+	t.Helper()
+	f := newFixture(t, meta)
+	if store == "disk" {
+		return f, f.blobs
+	}
+	f.vault.Blobs = newS3(t)
+	return f, f.vault.Blobs
+}
+
 // newS3 is an empty bucket on the test MinIO server.
 func newS3(t *testing.T) blob.Store {
 	srv := testenv.MinIO(t)
@@ -98,12 +110,7 @@ func TestIngestDroppedBody(t *testing.T) {
 	for _, store := range []string{"disk", "minio"} {
 		t.Run(store, func(t *testing.T) {
 			ctx := context.Background()
-			f := newFixture(t, "sqlite")
-			var blobs blob.Store = f.blobs
-			if store == "minio" {
-				blobs = newS3(t)
-				f.vault.Blobs = blobs
-			}
+			f, blobs := newFixtureOn(t, "sqlite", store)
 			first, _, err := f.vault.Ingest(ctx, f.admin, f.caseID, form(t, "recording", "a.wav", random(1000)))
 			if err != nil {
 				t.Fatal(err)
