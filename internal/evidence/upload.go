@@ -166,10 +166,15 @@ func (s *source) Read(p []byte) (int, error) {
 // peeked for the media type and stitched back in front of the rest, and an
 // audio probe watches the stream go by: the file is read exactly once.
 //
-// want is the digest the client declared before the file ("" if none): the
-// store then commits the bytes only if they have it (422 naming "sha256"
-// otherwise), and bytes it already holds are only hashed, not written again.
-func (v *Vault) storeFile(ctx context.Context, p *FormPart, want string) (*stored, error) {
+// seen are the fields that came before the file. A digest declared among
+// them makes the store commit the bytes only if they have it (422 naming
+// "sha256" otherwise); bytes it already holds are then only hashed, not
+// written again.
+func (v *Vault) storeFile(ctx context.Context, p *FormPart, seen map[string]string) (*stored, error) {
+	want, err := declared(seen)
+	if err != nil {
+		return nil, err
+	}
 	// The store reads p in its own goroutine (if any) and is done with it
 	// when Put returns, before the next NextPart.
 	src := &source{r: p, max: v.maxUpload()}
@@ -191,9 +196,6 @@ func (v *Vault) storeFile(ctx context.Context, p *FormPart, want string) (*store
 	}
 	ref, err := v.Blobs.Put(ctx, r, want)
 	if err != nil {
-		if src.tooLarge || src.err != nil {
-			return nil, v.uploadError(ctx, src, err)
-		}
 		if e := mismatch(err); e != err {
 			return nil, e
 		}

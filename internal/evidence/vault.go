@@ -110,11 +110,8 @@ func (v *Vault) Ingest(ctx context.Context, a *dossier.Actor, caseID string, mr 
 		if k, ok := seen["kind"]; ok && !dossier.EvidenceKind(k).Valid() {
 			return kindError()
 		}
-		want, err := declared(seen)
-		if err != nil {
-			return err
-		}
-		f, err = v.storeFile(ctx, p, want)
+		var err error
+		f, err = v.storeFile(ctx, p, seen)
 		return err
 	})
 	if err != nil {
@@ -229,11 +226,8 @@ func (v *Vault) AddVersion(ctx context.Context, a *dossier.Actor, id string, mr 
 	}
 	var f *stored
 	fields, err := v.readForm(mr, versionFields, func(p *FormPart, seen map[string]string) error {
-		want, err := declared(seen)
-		if err != nil {
-			return err
-		}
-		f, err = v.storeFile(ctx, p, want)
+		var err error
+		f, err = v.storeFile(ctx, p, seen)
 		return err
 	})
 	if err != nil {

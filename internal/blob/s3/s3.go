@@ -313,8 +313,8 @@ func (s *Store) putSmall(ctx context.Context, data []byte, ref blob.Ref, want st
 	return ref, nil
 }
 
-// commit checks the uploaded temp object against ref and want, then copies
-// it to its name unless a blob of that name exists already.
+// commit checks the service's checksum of the uploaded temp object against
+// ref, then copies it to its name unless a blob of that name exists already.
 func (s *Store) commit(ctx context.Context, tmp string, info minio.UploadInfo, ref blob.Ref) error {
 	if err := checkServerSum(info.ChecksumSHA256, ref); err != nil {
 		return err
@@ -470,7 +470,7 @@ func (s *Store) RemoveTemp(ctx context.Context, age time.Duration) (int, error) 
 		removed++
 	}
 	// Uploads to a temporary key, and uploads straight to a blob's name
-	// (putNamed), that were never completed. All are listed and filtered
+	// (a Put with a declared digest), that were never completed. All are listed and filtered
 	// here: MinIO lists a bucket's uploads by an exact object name or not
 	// at all, never by a shorter prefix.
 	for up := range s.c.ListIncompleteUploads(ctx, s.bucket, "", true) {
