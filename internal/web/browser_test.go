@@ -3,6 +3,9 @@ package web_test
 import (
 	"archive/zip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -98,6 +101,35 @@ func TestBrowserJourney(t *testing.T) {
 		t.Fatalf("evidence table lists %s items, want 3", n)
 	}
 	j.shot("case-with-evidence")
+	// A file whose SHA-256 a preservation certificate gives: refused when
+	// the bytes differ (the row says why), stored when they match.
+	certified := filepath.Join(t.TempDir(), "存证截图.png")
+	shot, _ := os.ReadFile("../extract/testdata/ocr.png")
+	shot = append(shot, "存证编号 CZ-2026-0301"...)
+	if err := os.WriteFile(certified, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(shot)
+	digest := hex.EncodeToString(sum[:])
+	lastRow := `(() => { const l = document.querySelectorAll("#uploads li"); const li = l[l.length - 1];` +
+		` return li.getAttribute("data-state") + " " + li.textContent; })()`
+	for i, declared := range []string{strings.Repeat("0f", 32), strings.ToUpper(digest)} {
+		j.do("declared sha256", chromedp.SetValue(chromedp.CSS("#up-sha256"), declared),
+			chromedp.SetUploadFiles(chromedp.CSS("#up-files"), []string{certified}),
+			poll(`document.querySelector("[data-upload]").getAttribute("data-finished") !== ""`+
+				` && document.querySelectorAll("#uploads li").length === `+fmt.Sprint(i+1)))
+		row := j.eval(lastRow)
+		if i == 0 && (!strings.HasPrefix(row, "failed") || !strings.Contains(row, "422") || !strings.Contains(row, digest)) {
+			t.Errorf("upload with a wrong SHA-256: row %q, want it refused naming the digest received", row)
+		}
+		if i == 1 && !strings.HasPrefix(row, "done") {
+			t.Errorf("upload with the right SHA-256: row %q", row)
+		}
+		if v := j.eval(`document.querySelector("#up-sha256").value`); v != "" {
+			t.Errorf("the SHA-256 field still holds %q after its upload", v)
+		}
+	}
+	j.shot("upload-declared-sha256")
 	// The recording plays in an audio element with its transcript; the
 	// scan shows inline.
 	hrefs := map[string]string{}

@@ -18,6 +18,7 @@
     var status = box.querySelector("#upload-status");
     var kind = box.querySelector("#up-kind");
     var title = box.querySelector("#up-title");
+    var digest = box.querySelector("#up-sha256");
     var pending = 0, failed = 0, queue = [], running = 0;
 
     function msg(name) { return box.getAttribute("data-msg-" + name) || name; }
@@ -54,7 +55,7 @@
       }
     }
 
-    function send(file, ui) {
+    function send(file, ui, sha) {
       var fd = new FormData();
       fd.append("kind", kind.value);
       var t = title.value.trim();
@@ -63,6 +64,9 @@
       if (tr && tr.value.trim() && /^audio\//.test(file.type || "")) {
         fd.append("transcript", tr.value.trim());
       }
+      // A declared digest goes before the file, so the server checks the
+      // bytes as they arrive and stores nothing that does not match.
+      if (sha) { fd.append("sha256", sha); }
       fd.append("file", file, file.name);
       var xhr = new XMLHttpRequest();
       xhr.open("POST", url);
@@ -83,7 +87,15 @@
           ui.li.setAttribute("data-state", "done");
         } else {
           var detail = "";
-          try { detail = JSON.parse(xhr.responseText).detail || ""; } catch (e) { detail = ""; }
+          try {
+            var p = JSON.parse(xhr.responseText);
+            detail = p.detail || "";
+            // A refused field says why (a SHA-256 mismatch names the digest received).
+            (p.errors || []).forEach(function (fe) {
+              if (fe.field === "sha256") { detail = msg("sha256bad") + " — " + detail; }
+              detail += (detail ? "; " : "") + fe.field + ": " + fe.message;
+            });
+          } catch (e) { detail = ""; }
           ui.state.textContent = msg("failed") + " (" + xhr.status + (detail ? ": " + detail : "") + ")";
           ui.state.className = "failed";
           ui.li.setAttribute("data-state", "failed");
@@ -107,11 +119,17 @@
       while (running < 2 && queue.length > 0) {
         var job = queue.shift();
         running++;
-        send(job.file, job.ui);
+        send(job.file, job.ui, job.sha);
       }
     }
 
     function add(files) {
+      var sha = digest ? digest.value.trim() : "";
+      if (sha && files.length > 1) {
+        status.textContent = msg("sha256many");
+        return;
+      }
+      if (digest) { digest.value = ""; } // it belongs to this file only
       queue.total = files.length;
       for (var i = 0; i < files.length; i++) {
         var f = files[i];
@@ -123,7 +141,7 @@
           continue;
         }
         pending++;
-        queue.push({ file: f, ui: ui });
+        queue.push({ file: f, ui: ui, sha: sha });
       }
       box.setAttribute("data-finished", "");
       next();
@@ -196,7 +214,15 @@
           status.textContent = msg("same");
         } else {
           var detail = "";
-          try { detail = JSON.parse(xhr.responseText).detail || ""; } catch (e) { detail = ""; }
+          try {
+            var p = JSON.parse(xhr.responseText);
+            detail = p.detail || "";
+            // A refused field says why (a SHA-256 mismatch names the digest received).
+            (p.errors || []).forEach(function (fe) {
+              if (fe.field === "sha256") { detail = msg("sha256bad") + " — " + detail; }
+              detail += (detail ? "; " : "") + fe.field + ": " + fe.message;
+            });
+          } catch (e) { detail = ""; }
           status.textContent = msg("failed") + " (" + xhr.status + (detail ? ": " + detail : "") + ")";
         }
       };
