@@ -148,11 +148,21 @@ func TestBrowserJourney(t *testing.T) {
 	if err := os.WriteFile(v2, append(scan, "revised"...), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	j.do("new version", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := chromedp.WaitEvent(page.LoadEventFired, func(page.EventLoadEventFired) bool { return true },
-			chromedp.SetUploadFiles(chromedp.CSS("#ver-file"), []string{v2}))(ctx, tg)
-		return err
-	}), chromedp.WaitVisible(chromedp.CSS(".preview img")))
+	// With a SHA-256 that is not the file's, the version is refused and
+	// the page says so; with the right one it is stored.
+	j.do("new version, wrong SHA-256", chromedp.SetValue(chromedp.CSS("#ver-sha256"), digest),
+		chromedp.SetUploadFiles(chromedp.CSS("#ver-file"), []string{v2}),
+		poll(`document.querySelector("#ver-status").textContent !== ""`))
+	if st := j.text("#ver-status"); !strings.Contains(st, "422") || !strings.Contains(st, "SHA-256") {
+		t.Errorf("version with a wrong SHA-256: status %q", st)
+	}
+	v2sum := sha256.Sum256(append(scan, "revised"...))
+	j.do("new version", chromedp.SetValue(chromedp.CSS("#ver-sha256"), hex.EncodeToString(v2sum[:])),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.WaitEvent(page.LoadEventFired, func(page.EventLoadEventFired) bool { return true },
+				chromedp.SetUploadFiles(chromedp.CSS("#ver-file"), []string{v2}))(ctx, tg)
+			return err
+		}), chromedp.WaitVisible(chromedp.CSS(".preview img")))
 	if n := j.eval(`String(document.querySelectorAll("section[aria-labelledby=h-versions] tbody tr").length)`); n != "2" {
 		t.Errorf("versions listed after a new one: %s", n)
 	}

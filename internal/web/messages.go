@@ -284,6 +284,7 @@ var catalogue = map[string][2]string{
 	"evidence.sha256_hint":      {"存证证书或提供方给出了文件的 SHA-256 时填入：内容不一致的文件将被拒收。一次只用于一个文件。", "When a preservation certificate or the sender gives the file's SHA-256, enter it: a file that does not match is refused. One file at a time."},
 	"upload.sha256_many":        {"填写了 SHA-256 时一次只能上传一个文件。", "With a SHA-256 entered, upload one file at a time."},
 	"upload.sha256_bad":         {"文件与填写的 SHA-256 不一致，未保存", "the file does not match the SHA-256 entered and was not stored"},
+	"version.sha256_hint":       {"有存证证书给出的 SHA-256 时，请在选择文件前填入：内容不一致的新版本将被拒收。", "If a preservation certificate gives the SHA-256, enter it before choosing the file: a version that does not match is refused."},
 	"evidence.new_version":      {"上传新版本", "Upload a new version"},
 	"evidence.version_hint":     {"旧版本保留可查，不会被覆盖。", "Earlier versions stay readable; nothing is overwritten."},
 	"evidence.version_done":     {"新版本已保存。", "New version stored."},

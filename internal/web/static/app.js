@@ -4,6 +4,22 @@
 "use strict";
 
 (function () {
+  // problemText is what a refused upload's problem+json says: its detail
+  // and each refused field's message (a SHA-256 mismatch names the digest
+  // the server received, after a word in the page's language).
+  function problemText(xhr, msg) {
+    var detail = "";
+    try {
+      var p = JSON.parse(xhr.responseText);
+      detail = p.detail || "";
+      (p.errors || []).forEach(function (fe) {
+        if (fe.field === "sha256") { detail = msg("sha256bad") + " — " + detail; }
+        detail += (detail ? "; " : "") + fe.field + ": " + fe.message;
+      });
+    } catch (e) { detail = ""; }
+    return detail;
+  }
+
   // Evidence upload: every file is its own multipart POST to the JSON API
   // with a per-file progress bar (XMLHttpRequest upload.onprogress). The
   // session cookie authenticates it; the X-CSRF-Token header proves the
@@ -86,16 +102,7 @@
           ui.state.className = "done";
           ui.li.setAttribute("data-state", "done");
         } else {
-          var detail = "";
-          try {
-            var p = JSON.parse(xhr.responseText);
-            detail = p.detail || "";
-            // A refused field says why (a SHA-256 mismatch names the digest received).
-            (p.errors || []).forEach(function (fe) {
-              if (fe.field === "sha256") { detail = msg("sha256bad") + " — " + detail; }
-              detail += (detail ? "; " : "") + fe.field + ": " + fe.message;
-            });
-          } catch (e) { detail = ""; }
+          var detail = problemText(xhr, msg);
           ui.state.textContent = msg("failed") + " (" + xhr.status + (detail ? ": " + detail : "") + ")";
           ui.state.className = "failed";
           ui.li.setAttribute("data-state", "failed");
@@ -191,13 +198,16 @@
   // a progress bar; the page reloads to list it.
   function initVersion(box) {
     var input = box.querySelector("input[type=file]");
+    var digest = box.querySelector("input[name=sha256]");
     var bar = box.querySelector("progress");
     var status = box.querySelector("[role=status]");
     function msg(name) { return box.getAttribute("data-msg-" + name) || name; }
     input.addEventListener("change", function () {
       if (!input.files.length) { return; }
       var fd = new FormData();
+      if (digest && digest.value.trim()) { fd.append("sha256", digest.value.trim()); }
       fd.append("file", input.files[0], input.files[0].name);
+      input.value = ""; // so the same file can be chosen again after a refusal
       var xhr = new XMLHttpRequest();
       xhr.open("POST", box.getAttribute("data-version-upload"));
       xhr.setRequestHeader("X-CSRF-Token", box.getAttribute("data-csrf"));
@@ -213,16 +223,7 @@
         } else if (xhr.status === 200) {
           status.textContent = msg("same");
         } else {
-          var detail = "";
-          try {
-            var p = JSON.parse(xhr.responseText);
-            detail = p.detail || "";
-            // A refused field says why (a SHA-256 mismatch names the digest received).
-            (p.errors || []).forEach(function (fe) {
-              if (fe.field === "sha256") { detail = msg("sha256bad") + " — " + detail; }
-              detail += (detail ? "; " : "") + fe.field + ": " + fe.message;
-            });
-          } catch (e) { detail = ""; }
+          var detail = problemText(xhr, msg);
           status.textContent = msg("failed") + " (" + xhr.status + (detail ? ": " + detail : "") + ")";
         }
       };
