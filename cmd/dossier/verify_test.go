@@ -24,7 +24,7 @@ func TestVerifyCommand(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		body := make([]byte, 50000)
 		_, _ = rand.Read(body)
-		status, out, err := uploadFile(p.url, token, c["id"].(string), body)
+		status, out, err := uploadFile(p.url, token, c["id"].(string), body, false)
 		if err != nil || status != 201 {
 			t.Fatalf("upload: %d %v %v", status, out, err)
 		}
