@@ -241,6 +241,12 @@ func testEvidenceAPI(t *testing.T, meta, store string) {
 		if _, err := blobs.Stat(context.Background(), hex.EncodeToString(sum[:])); !errors.Is(err, blob.ErrNotExist) {
 			t.Fatalf("refused bytes stored: %v", err)
 		}
+		// The trail says why: the refusal names the digest received.
+		evs := e.auditEvents("evidence.upload")
+		if last := evs[len(evs)-1]; last.Status != 422 || !strings.Contains(last.Detail, "sha256: does not match") ||
+			!strings.Contains(last.Detail, hex.EncodeToString(sum[:])) {
+			t.Fatalf("audit event of the refused upload: %d %q", last.Status, last.Detail)
+		}
 	})
 
 	t.Run("OK/DedupeSameCase", func(t *testing.T) {

@@ -166,7 +166,12 @@ func (s *Server) event(c echo.Context, note *dossier.AuditNote, a *dossier.Actor
 	}
 	detail := note.Detail
 	if err != nil {
+		// What was refused and why, field by field: an auditor reads here
+		// that an upload did not match the digest declared for it.
 		msg := dossier.ErrorMessage(err)
+		for _, f := range dossier.ErrorFields(err) {
+			msg += "; " + f.Field + ": " + f.Message
+		}
 		if detail != "" {
 			detail += "; "
 		}
