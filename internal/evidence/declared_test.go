@@ -92,10 +92,17 @@ func TestIngestDeclaredSHA256(t *testing.T) {
 					t.Fatalf("refused upload left %d records", r)
 				}
 
+				// An empty field is no declaration, as for the other optional
+				// fields (an HTML form sends its empty inputs).
+				plain, created, err := f.vault.Ingest(ctx, f.admin, f.caseID, declaredForm("recording", " ", false, other))
+				if err != nil || !created || plain.SHA256 != hexSHA(other) {
+					t.Fatalf("Ingest with an empty sha256 field = %+v, %v, %v", plain, created, err)
+				}
+
 				// The right digest, in upper case: stored and recorded.
 				e, created, err := f.vault.Ingest(ctx, f.admin, f.caseID,
 					declaredForm("recording", strings.ToUpper(hexSHA(data)), false, data))
-				if err != nil || !created || e.SHA256 != hexSHA(data) || e.Size != int64(size) {
+				if err != nil || !created || e.SHA256 != hexSHA(data) || e.Size != int64(size) || records() != 2 {
 					t.Fatalf("Ingest with the right digest = %+v, %v, %v", e, created, err)
 				}
 				if err := blob.Verify(ctx, blobs, blob.Ref{SHA256: e.SHA256, Size: e.Size}); err != nil {

@@ -25,15 +25,15 @@ var (
 )
 
 // declared returns the file's SHA-256 as the client declared it in the
-// optional field "sha256" (64 hex digits, either case; "" when absent), or a
-// 422 naming the field.
+// optional field "sha256" (64 hex digits, either case; "" when absent or
+// empty, as the other optional fields), or a 422 naming the field.
 func declared(fields map[string]string) (string, error) {
-	s, ok := fields["sha256"]
-	if !ok {
+	s := strings.TrimSpace(fields["sha256"])
+	if s == "" {
 		return "", nil
 	}
-	w, err := blob.CheckWant(strings.TrimSpace(s))
-	if err != nil || w == "" {
+	w, err := blob.CheckWant(s)
+	if err != nil {
 		return "", fieldErr("sha256", "must be the file's SHA-256 as 64 hexadecimal digits")
 	}
 	return w, nil
@@ -53,7 +53,7 @@ func checkDeclared(fields map[string]string, f *stored) error {
 // declaredNote is the audit detail's word that the stored bytes have the
 // digest the client declared ("" when it declared none).
 func declaredNote(fields map[string]string) string {
-	if _, ok := fields["sha256"]; !ok {
+	if want, _ := declared(fields); want == "" {
 		return ""
 	}
 	return "; equal to the sha256 the client declared"
