@@ -7,19 +7,16 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"mime/multipart"
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -52,11 +49,21 @@ import (
 func BenchmarkEvidenceUpload(b *testing.B) {
 	size := int64(envInt(b, "DOSSIER_BENCH_UPLOAD_MB", 1024)) << 20
 	rounds := envInt(b, "DOSSIER_BENCH_UPLOAD_ROUNDS", 3)
-	for _, store := range []string{"disk", "minio"} {
-		b.Run(store, func(b *testing.B) { benchUpload(b, store, size, rounds, false) })
-	}
-	b.Run("minio-declared", func(b *testing.B) { benchUpload(b, "minio", size, rounds, true) })
+	b.Run("disk", func(b *testing.B) { benchUpload(b, "disk", size, rounds, uploadTCP) })
+	b.Run("disk-unix", func(b *testing.B) { benchUpload(b, "disk", size, rounds, uploadUnix) })
+	b.Run("minio", func(b *testing.B) { benchUpload(b, "minio", size, rounds, uploadTCP) })
+	b.Run("minio-declared", func(b *testing.B) { benchUpload(b, "minio", size, rounds, uploadDeclared) })
 }
+
+// How a benchmark run uploads: over loopback TCP; over a unix socket, as a
+// reverse proxy on the same host would; over TCP declaring the digest.
+type uploadMode int
+
+const (
+	uploadTCP uploadMode = iota
+	uploadUnix
+	uploadDeclared
+)
 
 func envInt(b *testing.B, name string, def int) int {
 	v := os.Getenv(name)
@@ -70,9 +77,14 @@ func envInt(b *testing.B, name string, def int) int {
 	return n
 }
 
-func benchUpload(b *testing.B, store string, size int64, rounds int, declare bool) {
+func benchUpload(b *testing.B, store string, size int64, rounds int, mode uploadMode) {
 	data := b.TempDir()
+	declare := mode == uploadDeclared
+	label := map[uploadMode]string{uploadTCP: store, uploadUnix: store + " over a unix socket", uploadDeclared: store + " declared"}[mode]
 	env := []string{"DOSSIER_ADMIN_PASSWORD=" + crashPassword, "DOSSIER_MAX_UPLOAD=" + strconv.FormatInt(size+1, 10)}
+	if mode == uploadUnix {
+		env = append(env, "DOSSIER_ADDR=unix:"+filepath.Join(data, "dossier.sock"), "DOSSIER_BASE_URL=https://dossier.test")
+	}
 	var direct blob.Store
 	var err error
 	if store == "minio" {
@@ -88,9 +100,9 @@ func benchUpload(b *testing.B, store string, size int64, rounds int, declare boo
 	if err != nil {
 		b.Fatal(err)
 	}
-	p := startB(b, data, env...)
-	token := loginB(b, p.url)
-	caseID := createCaseB(b, p.url, token)
+	p := start(b, data, env...)
+	token := loginB(b, p)
+	caseID := createCaseB(b, p, token)
 	pid := p.cmd.Process.Pid
 	mbs := float64(size) / (1 << 20)
 	perGiB := func(cpu float64) float64 { return cpu / mbs * 1024 }
@@ -123,7 +135,7 @@ func benchUpload(b *testing.B, store string, size int64, rounds int, declare boo
 			want := digest(g)
 			rssBefore := procKB(b, pid, "VmRSS")
 			t0, srv0, cli0 := time.Now(), procCPU(b, pid), selfCPU()
-			status, wait, err := streamUpload(p.url, token, caseID, g, want)
+			status, wait, err := streamUpload(p, token, caseID, g, want)
 			apiSec := time.Since(t0).Seconds()
 			srv, cli := procCPU(b, pid)-srv0, selfCPU()-cli0
 			if err != nil || status != 201 {
@@ -139,7 +151,7 @@ func benchUpload(b *testing.B, store string, size int64, rounds int, declare boo
 			srvCPU, cliCPU, rawCPU = srvCPU+srv, cliCPU+cli, rawCPU+(prevCPU+nextCPU)/2
 			b.Logf("%s round %d: API %.1f MB/s, direct %.1f MB/s before and %.1f MB/s after, ratio %.2f; "+
 				"201 %.0f ms after the last byte; CPU per GiB: server %.2f s + client %.2f s, direct %.2f s",
-				store, r+1, mbs/apiSec, mbs/prevSec, mbs/nextSec, rawSec/apiSec, wait.Seconds()*1000,
+				label, r+1, mbs/apiSec, mbs/prevSec, mbs/nextSec, rawSec/apiSec, wait.Seconds()*1000,
 				perGiB(srv), perGiB(cli), perGiB((prevCPU+nextCPU)/2))
 			prevSec, prevCPU = nextSec, nextCPU
 		}
@@ -156,7 +168,7 @@ func benchUpload(b *testing.B, store string, size int64, rounds int, declare boo
 		b.Logf("%s: %d MiB × %d rounds: API %.1f MB/s, direct %.1f MB/s (medians), ratio median %.2f (%.2f–%.2f), "+
 			"server peak RSS growth %.1f MiB, 201 %.0f ms after the last byte (median); "+
 			"CPU per GiB: server %.2f s + client %.2f s, direct %.2f s",
-			store, size>>20, rounds, median(apiRates), median(directRates), median(ratios), slices.Min(ratios), slices.Max(ratios),
+			label, size>>20, rounds, median(apiRates), median(directRates), median(ratios), slices.Min(ratios), slices.Max(ratios),
 			growth, median(waits), perGiB(srvCPU/n), perGiB(cliCPU/n), perGiB(rawCPU/n))
 	}
 	b.StopTimer()
@@ -235,7 +247,7 @@ func (g *gen) WriteTo(w io.Writer) (int64, error) {
 // It returns the status and how long the answer took after the last byte
 // was sent: what the server still does once it has the whole file. A
 // non-empty digest is sent before the file as the field "sha256".
-func streamUpload(url, token, caseID string, g *gen, digest string) (int, time.Duration, error) {
+func streamUpload(p *proc, token, caseID string, g *gen, digest string) (int, time.Duration, error) {
 	size := g.left
 	var head bytes.Buffer
 	mw := multipart.NewWriter(&head)
@@ -247,8 +259,12 @@ func streamUpload(url, token, caseID string, g *gen, digest string) (int, time.D
 		return 0, 0, err
 	}
 	tail := "\r\n--" + mw.Boundary() + "--\r\n"
-	host := strings.TrimPrefix(url, "http://")
-	conn, err := net.Dial("tcp", host)
+	host := strings.TrimPrefix(p.url, "http://")
+	network, addr := "tcp", host
+	if p.sock != "" {
+		network, addr = "unix", p.sock
+	}
+	conn, err := net.Dial(network, addr)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -315,88 +331,16 @@ func procKB(b *testing.B, pid int, field string) int64 {
 	return 0
 }
 
-var (
-	benchBuild sync.Once
-	benchBin   string
-	benchErr   error
-)
-
-// startB runs the real binary for a benchmark (start() is for tests).
-func startB(b *testing.B, dataDir string, extraEnv ...string) *proc {
-	b.Helper()
-	benchBuild.Do(func() {
-		dir, err := os.MkdirTemp("", "dossier-bench")
-		if err != nil {
-			benchErr = err
-			return
-		}
-		benchBin = filepath.Join(dir, "dossier")
-		if out, err := exec.Command("go", "build", "-o", benchBin, ".").CombinedOutput(); err != nil {
-			benchErr = fmt.Errorf("%v: %s", err, out)
-		}
-	})
-	if benchErr != nil {
-		b.Fatal(benchErr)
-	}
-	cmd := exec.Command(benchBin, "serve")
-	cmd.Env = append(os.Environ(), "DOSSIER_DATA="+dataDir, "DOSSIER_ADDR=127.0.0.1:0", "DOSSIER_LOG_LEVEL=warn")
-	cmd.Env = append(cmd.Env, extraEnv...)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	p := &proc{cmd: cmd, stdout: &bytes.Buffer{}, done: make(chan error, 1)}
-	urlc := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if u, ok := strings.CutPrefix(sc.Text(), "Dossier is running at "); ok {
-				urlc <- u
-			}
-		}
-	}()
-	go func() { p.done <- cmd.Wait() }()
-	b.Cleanup(func() { _ = cmd.Process.Kill() })
-	select {
-	case p.url = <-urlc:
-	case err := <-p.done:
-		b.Fatalf("dossier exited early: %v", err)
-	case <-time.After(60 * time.Second):
-		b.Fatal("dossier did not start")
-	}
-	return p
-}
-
-func postB(b *testing.B, url, token string, body any) (int, map[string]any) {
-	raw, _ := json.Marshal(body)
-	req, _ := http.NewRequest("POST", url, bytes.NewReader(raw))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer res.Body.Close()
-	var out map[string]any
-	_ = json.NewDecoder(res.Body).Decode(&out)
-	return res.StatusCode, out
-}
-
-func loginB(b *testing.B, url string) string {
-	status, out := postB(b, url+"/api/v1/auth/login", "", map[string]string{"username": "admin", "password": crashPassword})
+func loginB(b *testing.B, p *proc) string {
+	status, out := postVia(b, p.client, p.url+"/api/v1/auth/login", "", map[string]string{"username": "admin", "password": crashPassword})
 	if status != 200 {
 		b.Fatalf("login: %d %v", status, out)
 	}
 	return out["token"].(string)
 }
 
-func createCaseB(b *testing.B, url, token string) string {
-	status, out := postB(b, url+"/api/v1/cases", token, map[string]any{"number": "BENCH-1", "principal": "1.00",
+func createCaseB(b *testing.B, p *proc, token string) string {
+	status, out := postVia(b, p.client, p.url+"/api/v1/cases", token, map[string]any{"number": "BENCH-1", "principal": "1.00",
 		"due_date": "2026-01-01", "creditor": map[string]string{"name": "甲"}, "debtor": map[string]string{"name": "乙"}})
 	if status != 201 {
 		b.Fatalf("create case: %d %v", status, out)

@@ -2,12 +2,15 @@ package main
 
 import (
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dossier/dossier/internal/httpapi"
 )
 
 // Config is built once from the environment and passed down; there is no
@@ -37,19 +40,25 @@ type Config struct {
 	IndexWorkers  int
 	BaseURL       string
 	PlanGraceDays int
+	// TrustedProxies may vouch for a client's address in X-Forwarded-For.
+	TrustedProxies []netip.Prefix
 }
 
-// setting documents one environment variable; docs/configuration.md and the
-// README table are written from the same list.
+// setting documents one environment variable: `dossier --help` prints the
+// list and the README's table names every one (a test checks it).
 type setting struct {
 	name, def, help string
 	apply           func(c *Config, v string) error
 }
 
 var settings = []setting{
-	{"DOSSIER_ADDR", "127.0.0.1:8080", "listen address (host:port)", func(c *Config, v string) error {
-		if !strings.Contains(v, ":") {
-			return fmt.Errorf("must be host:port")
+	{"DOSSIER_ADDR", "127.0.0.1:8080", "listen address: host:port, or unix:PATH for a unix socket (a reverse proxy on the same host)", func(c *Config, v string) error {
+		if path, ok := strings.CutPrefix(v, "unix:"); ok {
+			if path == "" {
+				return fmt.Errorf("unix: needs the socket's path, e.g. unix:/run/dossier/dossier.sock")
+			}
+		} else if !strings.Contains(v, ":") {
+			return fmt.Errorf("must be host:port or unix:PATH")
 		}
 		c.Addr = v
 		return nil
@@ -134,7 +143,12 @@ var settings = []setting{
 	}},
 	{"DOSSIER_CONTACT_MAX_PER_DAY", "6", "collection contacts per debtor per day before a contact is flagged", intSetting(1, 1000, func(c *Config, n int) { c.ContactMaxDay = n })},
 	{"DOSSIER_INDEX_WORKERS", "2", "text extraction and indexing workers", intSetting(1, 64, func(c *Config, n int) { c.IndexWorkers = n })},
-	{"DOSSIER_BASE_URL", "", "public base URL used in share links (default http://DOSSIER_ADDR)", func(c *Config, v string) error {
+	{"DOSSIER_TRUSTED_PROXIES", "", "comma-separated IPs or CIDR ranges of reverse proxies whose X-Forwarded-For names the client (a unix socket's peer is always one)", func(c *Config, v string) error {
+		ps, err := httpapi.ParseProxies(v)
+		c.TrustedProxies = ps
+		return err
+	}},
+	{"DOSSIER_BASE_URL", "", "public base URL used in share links (default http://DOSSIER_ADDR; required with a unix socket)", func(c *Config, v string) error {
 		c.BaseURL = strings.TrimRight(v, "/")
 		return nil
 	}},
@@ -215,9 +229,20 @@ func LoadConfig(environ []string) (*Config, error) {
 		c.DataDir = abs
 	}
 	if c.BaseURL == "" {
+		if c.Unix() != "" {
+			return nil, fmt.Errorf("config: DOSSIER_BASE_URL is required when DOSSIER_ADDR is a unix socket: share links are made from it")
+		}
 		c.BaseURL = "http://" + c.Addr
 	}
 	return c, nil
+}
+
+// Unix returns the unix socket's path when DOSSIER_ADDR names one, else "".
+func (c *Config) Unix() string {
+	if path, ok := strings.CutPrefix(c.Addr, "unix:"); ok {
+		return path
+	}
+	return ""
 }
 
 func hasAnyPrefix(s string, ps []string) bool {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -24,9 +25,23 @@ type proc struct {
 	url    string
 	stdout *bytes.Buffer
 	done   chan error
+	// client reaches the server: http.DefaultClient, or for a server on a
+	// unix socket a client that dials it (url is then a placeholder host).
+	client *http.Client
+	sock   string // the unix socket it listens on, if any
 }
 
-func start(t *testing.T, dataDir string, extraEnv ...string) *proc {
+// unixClient is an HTTP client whose every connection goes to the unix
+// socket at path, whatever the URL's host.
+func unixClient(path string) *http.Client {
+	return &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, "unix", path)
+	}}}
+}
+
+// start runs the real binary on dataDir (tests and benchmarks).
+func start(t testing.TB, dataDir string, extraEnv ...string) *proc {
 	t.Helper()
 	cmd := exec.Command(testenv.DossierBinary(t), "serve")
 	cmd.Env = append(os.Environ(), "DOSSIER_DATA="+dataDir, "DOSSIER_ADDR=127.0.0.1:0", "DOSSIER_LOG_LEVEL=warn")
@@ -39,14 +54,20 @@ func start(t *testing.T, dataDir string, extraEnv ...string) *proc {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &proc{cmd: cmd, stdout: &bytes.Buffer{}, done: make(chan error, 1)}
+	p := &proc{cmd: cmd, stdout: &bytes.Buffer{}, done: make(chan error, 1), client: http.DefaultClient}
 	urlc := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
-		re := regexp.MustCompile(`running at (http://\S+)`)
+		re := regexp.MustCompile(`running at (http://\S+)|listening on unix:(\S+) for`)
 		for sc.Scan() {
 			p.stdout.WriteString(sc.Text() + "\n")
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+			m := re.FindStringSubmatch(sc.Text())
+			switch {
+			case m == nil:
+			case m[2] != "":
+				p.client, p.sock = unixClient(m[2]), m[2]
+				urlc <- "http://dossier.test"
+			default:
 				urlc <- m[1]
 			}
 		}
@@ -78,13 +99,19 @@ func (p *proc) stop(t *testing.T) {
 
 func post(t *testing.T, url, token string, body any) (int, map[string]any) {
 	t.Helper()
+	return postVia(t, http.DefaultClient, url, token, body)
+}
+
+// postVia posts body as JSON through client and decodes the answer.
+func postVia(t testing.TB, client *http.Client, url, token string, body any) (int, map[string]any) {
+	t.Helper()
 	b, _ := json.Marshal(body)
 	req, _ := http.NewRequest("POST", url, bytes.NewReader(b))
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/dossier/dossier/internal/dossier"
@@ -40,14 +41,21 @@ func serve(ctx context.Context, cfg *Config, stdout, logw io.Writer, onListen fu
 	if err := app.bootstrap(ctx, stdout); err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := listen(cfg)
 	if err != nil {
 		return fmt.Errorf("listen on %s (DOSSIER_ADDR): %w", cfg.Addr, err)
 	}
 	addr := ln.Addr().String()
 	srv := &http.Server{Handler: app.Handler(), ReadHeaderTimeout: 20 * time.Second, IdleTimeout: 2 * time.Minute}
+	if path := cfg.Unix(); path != "" {
+		addr = "unix:" + path
+	}
 	app.Log.Info("listening", "addr", addr, "data", cfg.DataDir, "metadata", app.Store.Dialect(), "version", version, "gogc", gcPercent)
-	fmt.Fprintf(stdout, "Dossier is running at http://%s\n", addr)
+	if cfg.Unix() != "" {
+		fmt.Fprintf(stdout, "Dossier is listening on %s for %s\n", addr, cfg.BaseURL)
+	} else {
+		fmt.Fprintf(stdout, "Dossier is running at http://%s\n", addr)
+	}
 	if onListen != nil {
 		onListen(addr)
 	}
@@ -72,3 +80,40 @@ func serve(ctx context.Context, cfg *Config, stdout, logw io.Writer, onListen fu
 
 // Handler is the root handler: the API and, when present, the web pages.
 func (a *App) Handler() http.Handler { return a.API.Handler() }
+
+// socketMode lets the socket's owner and group connect: the reverse proxy
+// runs as a member of the service's group. Others cannot.
+const socketMode = 0o660
+
+// listen opens DOSSIER_ADDR: a TCP address, or a unix socket the reverse
+// proxy in front connects to. A socket file left by a process that died
+// without closing it is replaced; one another process still answers on,
+// or any file that is not a socket, is never touched. The socket file is
+// removed when the server closes it.
+func listen(cfg *Config) (net.Listener, error) {
+	path := cfg.Unix()
+	if path == "" {
+		return net.Listen("tcp", cfg.Addr)
+	}
+	if fi, err := os.Lstat(path); err == nil {
+		if fi.Mode().Type() != os.ModeSocket {
+			return nil, fmt.Errorf("%s exists and is not a socket", path)
+		}
+		if c, err := net.DialTimeout("unix", path, time.Second); err == nil {
+			c.Close()
+			return nil, fmt.Errorf("another process is listening on %s", path)
+		}
+		if err := os.Remove(path); err != nil {
+			return nil, err
+		}
+	}
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(path, socketMode); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	return ln, nil
+}

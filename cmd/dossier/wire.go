@@ -142,7 +142,8 @@ func wire(ctx context.Context, cfg *Config, logw io.Writer) (*App, error) {
 		Search:   a.Indexer,
 		Recovery: &recovery.Service{Store: a.Store, Documents: a.Store, Cases: a.Cases, Now: time.Now,
 			Location: cfg.TimeZone, GraceDays: cfg.PlanGraceDays},
-		Version: version, Ready: []httpapi.Checker{
+		ClientIP: httpapi.ClientIP(cfg.TrustedProxies, cfg.Unix() != ""),
+		Version:  version, Ready: []httpapi.Checker{
 			{Name: "metadata", Check: a.Store.Ping},
 			{Name: "blobs", Check: a.Blobs.Ping},
 			{Name: "search", Check: a.Indexer.Check},

@@ -50,6 +50,9 @@ type Server struct {
 	Ready     []Checker
 	Registry  *prometheus.Registry
 	Version   string
+	// ClientIP learns each request's client address (see ClientIP); nil
+	// takes the connection's peer and never trusts X-Forwarded-For.
+	ClientIP echo.IPExtractor
 
 	metrics *metrics
 	actions map[string]string // "METHOD path" → audit action
@@ -59,9 +62,12 @@ type Server struct {
 func New(s *Server) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	// Never trust client-supplied X-Forwarded-For: it would poison the audit
-	// trail and the login rate limiter.
-	e.IPExtractor = echo.ExtractIPDirect()
+	// X-Forwarded-For is believed only from configured proxies: a client's
+	// own would poison the audit trail and the login throttle.
+	e.IPExtractor = s.ClientIP
+	if e.IPExtractor == nil {
+		e.IPExtractor = ClientIP(nil, false)
+	}
 	e.HTTPErrorHandler = ErrorHandler(s.Log)
 	s.Echo = e
 	s.actions = map[string]string{}
