@@ -84,6 +84,22 @@ func start(t testing.TB, dataDir string, extraEnv ...string) *proc {
 	return p
 }
 
+// getJSON reads path from p with token and decodes the answer into out.
+func (p *proc) getJSON(t testing.TB, path, token string, out any) int {
+	t.Helper()
+	req, _ := http.NewRequest("GET", p.url+path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := p.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if err := json.NewDecoder(res.Body).Decode(out); err != nil {
+		t.Fatalf("GET %s: %d %v", path, res.StatusCode, err)
+	}
+	return res.StatusCode
+}
+
 func (p *proc) stop(t *testing.T) {
 	t.Helper()
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
@@ -186,15 +202,8 @@ func TestServeFirstStartRestartAndSIGTERM(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("login after restart: %d", status)
 	}
-	req, _ = http.NewRequest("GET", p2.url+"/api/v1/cases", nil)
-	req.Header.Set("Authorization", "Bearer "+login["token"].(string))
-	res, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var list struct{ Total int }
-	_ = json.NewDecoder(res.Body).Decode(&list)
-	res.Body.Close()
+	p2.getJSON(t, "/api/v1/cases", login["token"].(string), &list)
 	if list.Total != 1 {
 		t.Fatalf("cases after restart: %d", list.Total)
 	}

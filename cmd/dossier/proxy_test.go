@@ -34,18 +34,11 @@ func loginIP(t *testing.T, p *proc, xff string) string {
 	if res.StatusCode != 200 {
 		t.Fatalf("login: %d", res.StatusCode)
 	}
-	req, _ = http.NewRequest("GET", p.url+"/api/v1/audit?action=auth.login&limit=500", nil)
-	req.Header.Set("Authorization", "Bearer "+login.Token)
-	res, err = p.client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
 	var page struct {
 		Items []struct{ IP string } `json:"items"`
 	}
-	if err := json.NewDecoder(res.Body).Decode(&page); err != nil || len(page.Items) == 0 {
-		t.Fatalf("audit: %d %v %+v", res.StatusCode, err, page)
+	if status := p.getJSON(t, "/api/v1/audit?action=auth.login&limit=500", login.Token, &page); status != 200 || len(page.Items) == 0 {
+		t.Fatalf("audit: %d %+v", status, page)
 	}
 	return page.Items[len(page.Items)-1].IP // oldest first
 }
