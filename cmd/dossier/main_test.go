@@ -218,6 +218,8 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 		{"DOSSIER_CONTACT_HOURS=21-08", "DOSSIER_CONTACT_HOURS"},
 		{"DOSSIER_S3_ENDPOINT=127.0.0.1:9000", "DOSSIER_S3_ACCESS_KEY"},
 		{"DOSSIER_ADMIN_PASSWORD=short", "DOSSIER_ADMIN_PASSWORD"},
+		{"DOSSIER_TRUSTED_PROXIES=proxy.internal", "DOSSIER_TRUSTED_PROXIES"},
+		{"DOSSIER_ADDR=8080", "DOSSIER_ADDR"},
 	} {
 		var stderr bytes.Buffer
 		code := Main(context.Background(), []string{"serve"}, []string{tc.env, "DOSSIER_DATA=" + t.TempDir()}, nil, io.Discard, &stderr)
