@@ -15,11 +15,13 @@ type Money int64
 // range the Chinese capital-numeral writer covers.
 const MaxMoney Money = 99999999999999
 
-// ParseMoney parses a decimal string such as "128000.5" or "-20.00". Thousands
-// separators are accepted ("12,000.00"); exponents and more than two decimals
-// are not.
+// ParseMoney parses a decimal string such as "128000.5" or "-20.00".
+// Thousands separators are accepted only where they belong ("1,234,567.89"):
+// a comma anywhere else ("386,50", "1,5") is more likely a decimal comma or a
+// slip than a separator, and dropping it would change the amount tenfold or a
+// hundredfold. Exponents and more than two decimals are refused too.
 func ParseMoney(s string) (Money, error) {
-	s = strings.TrimSpace(strings.ReplaceAll(s, ",", ""))
+	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, fmt.Errorf("empty amount")
 	}
@@ -29,6 +31,12 @@ func ParseMoney(s string) (Money, error) {
 		s = s[1:]
 	}
 	whole, frac, hasDot := strings.Cut(s, ".")
+	if strings.Contains(whole, ",") {
+		var ok bool
+		if whole, ok = ungroup(whole); !ok {
+			return 0, fmt.Errorf("amount %q: a comma may only separate groups of three digits (1,234,567.89)", s)
+		}
+	}
 	if whole == "" || (hasDot && frac == "") || len(frac) > 2 {
 		return 0, fmt.Errorf("amount %q must be digits with at most 2 decimals", s)
 	}
@@ -50,6 +58,21 @@ func ParseMoney(s string) (Money, error) {
 		m = -m
 	}
 	return m, nil
+}
+
+// ungroup removes the thousands separators of "1,234,567": one to three
+// leading digits, then groups of exactly three.
+func ungroup(whole string) (string, bool) {
+	groups := strings.Split(whole, ",")
+	if len(groups[0]) < 1 || len(groups[0]) > 3 {
+		return "", false
+	}
+	for _, g := range groups[1:] {
+		if len(g) != 3 {
+			return "", false
+		}
+	}
+	return strings.Join(groups, ""), true
 }
 
 // String renders the amount as "1234.50".
