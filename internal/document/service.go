@@ -101,14 +101,24 @@ func (s *Service) List(ctx context.Context, a *dossier.Actor, caseID string) ([]
 	return s.Store.Documents(ctx, caseID)
 }
 
-// Get returns a document the actor may see; ENOTFOUND otherwise.
+// Get returns a document the actor may see. A document of a case the actor
+// may not see is ENOTFOUND "document not found", exactly like an absent ID,
+// and an anonymous caller is refused before the ID is looked up, so neither
+// answer tells that the document exists.
 func (s *Service) Get(ctx context.Context, a *dossier.Actor, id string) (*dossier.Document, error) {
+	dossier.Note(ctx, "", "document", id)
+	if a == nil || a.User == nil || a.User.Disabled {
+		return nil, dossier.Errorf(dossier.EUNAUTHENTICATED, "authentication required")
+	}
 	d, err := s.Store.Document(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	dossier.Note(ctx, d.CaseID, "document", d.ID)
 	if err := policy.Can(a, policy.DocumentRead, d.CaseID); err != nil {
+		if dossier.ErrorCode(err) == dossier.ENOTFOUND {
+			return nil, dossier.NotFound("document")
+		}
 		return nil, err
 	}
 	return d, nil
