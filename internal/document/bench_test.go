@@ -81,7 +81,7 @@ func letterHTML(tb testing.TB, e *Engine, in Input) string {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	disp := display(t, vals, documentDate(in.Now))
+	disp := display(t, vals, documentDate(in.Now, in.Location))
 	var w strings.Builder
 	w.WriteString(`<!doctype html><html lang="zh-CN"><meta charset="utf-8"><style>
 @page { size: A4; margin: 20mm 20mm 20mm 25mm }

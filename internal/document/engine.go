@@ -44,14 +44,23 @@ type Input struct {
 	// document and the instant is written into the PDF; the same Now and
 	// values give the same bytes.
 	Now time.Time
+	// Location is the business time zone (DOSSIER_TZ) whose calendar day
+	// dates the document and counts the days overdue; nil means China.
+	Location *time.Location
 }
 
-// chinaTime is the zone the documents are dated in (China has no daylight
-// saving), so a letter made at 01:00 in Beijing is not dated the day before
-// on a server running in UTC.
+// chinaTime is the zone documents are dated in when none is configured
+// (China has no daylight saving), so a letter made at 01:00 in Beijing is not
+// dated the day before on a server running in UTC.
 var chinaTime = time.FixedZone("CST", 8*60*60)
 
-func documentDate(t time.Time) dossier.Date { return dossier.DateOf(t.In(chinaTime)) }
+// documentDate is t's calendar day in loc, or in China when loc is nil.
+func documentDate(t time.Time, loc *time.Location) dossier.Date {
+	if loc == nil {
+		loc = chinaTime
+	}
+	return dossier.DateOf(t.In(loc))
+}
 
 // Result is a rendered document.
 type Result struct {
@@ -180,7 +189,7 @@ func (e *Engine) Render(id, lang string, in Input) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	today := documentDate(in.Now)
+	today := documentDate(in.Now, in.Location)
 	disp := display(t, vals, today)
 	title, _ := fill(t.Title, disp)
 	doc := e.font.NewDoc(render.DocOptions{Title: title, PagePattern: t.Footer, Created: in.Now})

@@ -92,7 +92,7 @@ var licenceRE = regexp.MustCompile(`^[0-9]{17}$`)
 // characters it lacks are refused rather than printed as empty boxes.
 func resolve(t *Template, in Input, has func(rune) bool) (map[string]string, error) {
 	var bad dossier.Fields
-	today := documentDate(in.Now)
+	today := documentDate(in.Now, in.Location)
 	known := map[string]bool{}
 	out := map[string]string{}
 	for _, f := range t.Fields {
@@ -301,7 +301,7 @@ func evidenceRows(in Input) (string, error) {
 				r.Title = ev.Filename
 			}
 			if ev.OccurredAt != nil {
-				r.Date = documentDate(*ev.OccurredAt).String()
+				r.Date = documentDate(*ev.OccurredAt, in.Location).String()
 			}
 			rows = append(rows, r)
 		}
@@ -322,7 +322,7 @@ func (e *Engine) Prefill(id, lang string, c *dossier.Case, now time.Time) (map[s
 	if err != nil {
 		return nil, err
 	}
-	today := documentDate(now)
+	today := documentDate(now, nil)
 	out := map[string]string{}
 	for _, f := range t.Fields {
 		var v string

@@ -26,6 +26,9 @@ type Service struct {
 	Store  Store
 	Blobs  blob.Store
 	Now    func() time.Time
+	// Location is the business time zone (DOSSIER_TZ) whose calendar day is
+	// "today" for documents and readiness; nil means China (UTC+8).
+	Location *time.Location
 }
 
 // Request asks for one document.
@@ -70,8 +73,9 @@ func (s *Service) Generate(ctx context.Context, a *dossier.Actor, caseID string,
 		return nil, err
 	}
 	now := s.Now().Truncate(time.Second)
-	c.Compute(dossier.DateOf(now))
-	res, err := s.Engine.Render(req.Template, req.Lang, Input{Case: c, Evidence: ev, Fields: req.Fields, Now: now})
+	c.Compute(documentDate(now, s.Location))
+	res, err := s.Engine.Render(req.Template, req.Lang, Input{Case: c, Evidence: ev, Fields: req.Fields, Now: now,
+		Location: s.Location})
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +187,7 @@ func (s *Service) Readiness(ctx context.Context, a *dossier.Actor, caseID, forDo
 	}
 	// The case itself must meet the filing's conditions too (for a payment
 	// order: debt due, amount fixed, debtor servable, contractual interest).
-	for _, m := range Conditions(forDoc, c, dossier.DateOf(s.Now())) {
+	for _, m := range Conditions(forDoc, c, documentDate(s.Now(), s.Location)) {
 		missing = append(missing, m)
 		if m.Required {
 			ready = false
