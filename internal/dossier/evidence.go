@@ -55,6 +55,7 @@ type Evidence struct {
 	AudioFormat string     `json:"audio_format,omitempty"`
 	TextStatus  string     `json:"text_status"`
 	TextError   string     `json:"text_error,omitempty"`
+	TextSHA256  string     `json:"text_sha256,omitempty"` // the version last extracted
 	Hold        bool       `json:"hold"`
 	HoldReason  string     `json:"hold_reason,omitempty"`
 	RetainUntil *time.Time `json:"retain_until,omitempty"`
@@ -96,6 +97,10 @@ type EvidenceVersion struct {
 	Note       string    `json:"note,omitempty"`
 	CreatedBy  string    `json:"created_by"`
 	CreatedAt  time.Time `json:"created_at"`
+	// DurationSec and AudioFormat describe a recording's bytes; AddVersion
+	// stores them on the item, whose fields describe its current version.
+	DurationSec float64 `json:"-"`
+	AudioFormat string  `json:"-"`
 }
 
 // SanitizeFilename keeps the last path element of name, drops control and
@@ -143,16 +148,31 @@ type EvidenceStore interface {
 	Evidence(ctx context.Context, id string) (*Evidence, error)
 	// EvidenceBySHA returns the live item of a case with that content; ENOTFOUND.
 	EvidenceBySHA(ctx context.Context, caseID, sha string) (*Evidence, error)
-	// ListEvidence returns a page of a case's items, oldest first.
+	// ListEvidence returns a page of a case's items, oldest first. Items
+	// carry no Transcript (up to 4 MiB each); Evidence returns it.
 	ListEvidence(ctx context.Context, f EvidenceFilter) (items []*Evidence, total int, next string, err error)
-	// AddVersion appends v (N must be current+1) and makes it current.
-	// ECONFLICT if another version N was added concurrently.
+	// AddVersion appends v (N must be current+1) and makes it current, with
+	// its duration and format and text_status pending. ECONFLICT if another
+	// version N was added concurrently.
 	AddVersion(ctx context.Context, v *EvidenceVersion) error
 	// Versions lists an item's versions, oldest first.
 	Versions(ctx context.Context, id string) ([]*EvidenceVersion, error)
-	// UpdateEvidenceState stores Hold, HoldReason, RetainUntil, DeletedAt,
-	// TextStatus, TextError, DurationSec and AudioFormat of e.
-	UpdateEvidenceState(ctx context.Context, e *Evidence) error
+	// Each writer of an item's mutable state changes only the columns it
+	// owns, so writers that read the item at different times never undo
+	// each other's work.
+	//
+	// HoldEvidence sets Hold and HoldReason of a live item. ENOTFOUND if
+	// absent; ECONFLICT if it is tombstoned.
+	HoldEvidence(ctx context.Context, id string, hold bool, reason string) error
+	// TombstoneEvidence sets DeletedAt of a live item that is neither on hold
+	// nor retained at time at. ENOTFOUND if absent; ECONFLICT if it is
+	// tombstoned already, on hold or retained: read it again to say which.
+	TombstoneEvidence(ctx context.Context, id string, at time.Time) error
+	// SetEvidenceText stores the outcome of extracting the text of version n
+	// whose bytes are sha: TextStatus, TextError and TextSHA256. ENOTFOUND if
+	// absent; ECONFLICT if n is no longer the current version or the item
+	// was tombstoned meanwhile (the result is stale and was not stored).
+	SetEvidenceText(ctx context.Context, id string, n int, sha, status, reason string) error
 	// EvidenceByBlob returns every item (any case, tombstoned ones too) with
 	// a version whose bytes are the blob sha: blobs are shared, so a storage
 	// lock must reflect all of them.

@@ -11,6 +11,9 @@ type IndexJob struct {
 	Attempts   int
 	NotBefore  time.Time
 	LastError  string
+	// Gen grows each time the job is queued again, telling the job a worker
+	// claimed from one queued while it worked (a new version, a deletion).
+	Gen int64
 }
 
 // IndexJobStore is the durable queue behind the indexing workers.
@@ -23,8 +26,10 @@ type IndexJobStore interface {
 	// ClaimIndexJobs leases up to n due jobs until now+lease; a job claimed by
 	// one worker is not handed to another before its lease ends.
 	ClaimIndexJobs(ctx context.Context, now time.Time, lease time.Duration, n int) ([]*IndexJob, error)
-	// FinishIndexJob removes a job.
-	FinishIndexJob(ctx context.Context, evidenceID string) error
-	// RetryIndexJob records a failure and when to try again.
-	RetryIndexJob(ctx context.Context, evidenceID string, notBefore time.Time, errText string) error
+	// FinishIndexJob removes the claimed job j, unless it was queued again
+	// since (then it is left for the next claim).
+	FinishIndexJob(ctx context.Context, j *IndexJob) error
+	// RetryIndexJob records a failure of the claimed job j and when to try
+	// again, unless it was queued again since.
+	RetryIndexJob(ctx context.Context, j *IndexJob, notBefore time.Time, errText string) error
 }

@@ -38,10 +38,12 @@ func (v *Vault) Hold(ctx context.Context, a *dossier.Actor, id string, holdp *bo
 	if err != nil {
 		return nil, err
 	}
-	e.Hold, e.HoldReason = hold, reason
+	// The reason for lifting a hold goes to the audit trail only.
+	stored := reason
 	if !hold {
-		e.HoldReason = ""
+		stored = ""
 	}
+	e.Hold, e.HoldReason = hold, stored
 	// Hold: storage first, then the record, so the record never claims a
 	// hold the storage does not enforce. Release: the reverse.
 	if hold {
@@ -49,13 +51,20 @@ func (v *Vault) Hold(ctx context.Context, a *dossier.Actor, id string, holdp *bo
 			return nil, err
 		}
 	}
-	if err := v.Store.UpdateEvidenceState(ctx, e); err != nil {
+	// Only the hold columns: the item may have been indexed since it was
+	// read, and a stale copy must not undo that.
+	if err := v.Store.HoldEvidence(ctx, id, hold, stored); dossier.ErrorCode(err) == dossier.ECONFLICT {
+		return nil, dossier.Errorf(dossier.ECONFLICT, "the item is deleted")
+	} else if err != nil {
 		return nil, err
 	}
 	if !hold {
 		if err := v.lockVersions(ctx, vs, e); err != nil {
 			return nil, err
 		}
+	}
+	if e, err = v.Store.Evidence(ctx, id); err != nil {
+		return nil, err
 	}
 	if hold {
 		dossier.NoteFrom(ctx).Detail = "legal hold: " + reason
@@ -126,25 +135,43 @@ func (v *Vault) Delete(ctx context.Context, a *dossier.Actor, id string) error {
 	if err != nil {
 		return err
 	}
-	if e.DeletedAt != nil {
-		return dossier.NotFound("evidence")
-	}
 	now := v.now()
-	if e.Hold {
-		return dossier.Errorf(dossier.ELOCKED, "the item is on legal hold: %s", e.HoldReason)
-	}
-	if e.RetainUntil != nil && now.Before(*e.RetainUntil) {
-		return dossier.Errorf(dossier.ELOCKED, "the item is retained until %s", e.RetainUntil.Format(time.RFC3339))
-	}
-	e.DeletedAt = &now
-	if err := v.Store.UpdateEvidenceState(ctx, e); err != nil {
+	if err := deletable(e, now); err != nil {
 		return err
 	}
+	// The store checks hold and retention again in the same statement: a
+	// hold placed after the read above still stops the deletion.
+	if err := v.Store.TombstoneEvidence(ctx, id, now); dossier.ErrorCode(err) == dossier.ECONFLICT {
+		if e, err = v.Store.Evidence(ctx, id); err != nil {
+			return err
+		}
+		if err := deletable(e, now); err != nil {
+			return err
+		}
+		return dossier.Errorf(dossier.ECONFLICT, "the item changed meanwhile; try again")
+	} else if err != nil {
+		return err
+	}
+	e.DeletedAt = &now
 	dossier.NoteFrom(ctx).Detail = "tombstoned; bytes kept: sha256=" + e.SHA256
 	// The indexing queue also handles tombstones: it drops the item from
 	// the search index.
 	if v.OnIngest != nil {
 		v.OnIngest(ctx, e)
+	}
+	return nil
+}
+
+// deletable says why an item may not be deleted at now, if it may not.
+func deletable(e *dossier.Evidence, now time.Time) error {
+	if e.DeletedAt != nil {
+		return dossier.NotFound("evidence")
+	}
+	if e.Hold {
+		return dossier.Errorf(dossier.ELOCKED, "the item is on legal hold: %s", e.HoldReason)
+	}
+	if e.RetainUntil != nil && now.Before(*e.RetainUntil) {
+		return dossier.Errorf(dossier.ELOCKED, "the item is retained until %s", e.RetainUntil.Format(time.RFC3339))
 	}
 	return nil
 }

@@ -248,21 +248,16 @@ func (v *Vault) AddVersion(ctx context.Context, a *dossier.Actor, id string, mr 
 	if err := v.syncLock(ctx, f.ref.SHA256, e); err != nil {
 		return nil, false, err
 	}
+	// Duration and format describe the current version's bytes: they change
+	// with it, in the same statement.
 	ver := &dossier.EvidenceVersion{EvidenceID: e.ID, N: e.Version + 1, Filename: f.filename,
 		MediaType: f.mediaType, Size: f.ref.Size, SHA256: f.ref.SHA256, Note: strings.TrimSpace(fields["note"]),
-		CreatedBy: a.UserID(), CreatedAt: v.now()}
+		CreatedBy: a.UserID(), CreatedAt: v.now(), DurationSec: f.seconds, AudioFormat: f.format}
 	if err := v.Store.AddVersion(ctx, ver); err != nil {
 		return nil, false, err
 	}
 	if e, err = v.Store.Evidence(ctx, e.ID); err != nil {
 		return nil, false, err
-	}
-	// Duration and format describe the current version's bytes.
-	if e.DurationSec != f.seconds || e.AudioFormat != f.format {
-		e.DurationSec, e.AudioFormat = f.seconds, f.format
-		if err := v.Store.UpdateEvidenceState(ctx, e); err != nil {
-			return nil, false, err
-		}
 	}
 	dossier.NoteFrom(ctx).Detail = fmt.Sprintf("version %d %q sha256=%s size=%d", ver.N, ver.Filename, ver.SHA256, ver.Size) +
 		declaredNote(fields)

@@ -31,7 +31,7 @@ type Store interface {
 	dossier.IndexJobStore
 	Evidence(ctx context.Context, id string) (*dossier.Evidence, error)
 	Case(ctx context.Context, id string) (*dossier.Case, error)
-	UpdateEvidenceState(ctx context.Context, e *dossier.Evidence) error
+	SetEvidenceText(ctx context.Context, id string, n int, sha, status, reason string) error
 	ScanEvidence(ctx context.Context, fn func(*dossier.Evidence, *dossier.EvidenceVersion) error) error
 }
 
@@ -158,10 +158,15 @@ func (ix *Indexer) work(ctx context.Context) {
 
 // run processes one job: index on success, retry with backoff on failure,
 // and mark the item failed (still findable by title) when attempts run out.
+//
+// Users change the item while its text is extracted (a legal hold, a
+// deletion, a new version), so run writes only the text columns, and only
+// while the version it read is current; a new version or a deletion queues
+// the item again, and that newer job outlives this one's finish.
 func (ix *Indexer) run(ctx context.Context, j *dossier.IndexJob) {
 	e, err := ix.Store.Evidence(ctx, j.EvidenceID)
 	if dossier.ErrorCode(err) == dossier.ENOTFOUND {
-		_ = ix.Store.FinishIndexJob(ctx, j.EvidenceID)
+		_ = ix.Store.FinishIndexJob(ctx, j)
 		return
 	} else if err != nil {
 		ix.retry(ctx, j, err)
@@ -172,10 +177,14 @@ func (ix *Indexer) run(ctx context.Context, j *dossier.IndexJob) {
 			ix.retry(ctx, j, err)
 			return
 		}
-		_ = ix.Store.FinishIndexJob(ctx, e.ID)
+		_ = ix.Store.FinishIndexJob(ctx, j)
 		return
 	}
 	status, reason, err := ix.indexOne(ctx, e)
+	if errors.Is(err, errStale) {
+		ix.requeue(ctx, e.ID)
+		return
+	}
 	if err != nil && j.Attempts+1 < ix.MaxAttempts && ctx.Err() == nil {
 		ix.retry(ctx, j, err)
 		return
@@ -183,21 +192,37 @@ func (ix *Indexer) run(ctx context.Context, j *dossier.IndexJob) {
 	if err != nil {
 		status, reason = dossier.TextFailed, err.Error()
 	}
-	e.TextStatus, e.TextError = status, reason
-	if err := ix.Store.UpdateEvidenceState(ctx, e); err != nil {
+	switch err := ix.Store.SetEvidenceText(ctx, e.ID, e.Version, e.SHA256, status, reason); {
+	case dossier.ErrorCode(err) == dossier.ECONFLICT:
+		// A new version or a deletion came after the re-check in indexOne,
+		// so the index may hold this older text: process the item again.
+		ix.requeue(ctx, e.ID)
+		return
+	case dossier.ErrorCode(err) == dossier.ENOTFOUND:
+	case err != nil:
 		ix.retry(ctx, j, err)
 		return
 	}
-	_ = ix.Store.FinishIndexJob(ctx, e.ID)
+	_ = ix.Store.FinishIndexJob(ctx, j)
+}
+
+// requeue queues an item again because what this worker extracted is stale.
+func (ix *Indexer) requeue(ctx context.Context, id string) {
+	if err := ix.Store.EnqueueIndex(context.WithoutCancel(ctx), id, ix.Now()); err != nil {
+		ix.Log.Error("indexer: requeue", "evidence", id, "err", err)
+	}
 }
 
 func (ix *Indexer) retry(ctx context.Context, j *dossier.IndexJob, cause error) {
 	delay := ix.RetryBase << min(j.Attempts, 10)
 	ix.Log.Warn("indexer: will retry", "evidence", j.EvidenceID, "attempt", j.Attempts+1, "in", delay, "err", cause)
-	if err := ix.Store.RetryIndexJob(context.WithoutCancel(ctx), j.EvidenceID, ix.Now().Add(delay), cause.Error()); err != nil {
+	if err := ix.Store.RetryIndexJob(context.WithoutCancel(ctx), j, ix.Now().Add(delay), cause.Error()); err != nil {
 		ix.Log.Error("indexer: record retry", "evidence", j.EvidenceID, "err", err)
 	}
 }
+
+// errStale: the item got a new version or was deleted during extraction.
+var errStale = errors.New("indexer: item changed during extraction")
 
 // indexOne extracts and indexes one item. A file without text, or whose text
 // cannot be read, is still indexed by title and transcript so it stays findable.
@@ -209,6 +234,14 @@ func (ix *Indexer) indexOne(ctx context.Context, e *dossier.Evidence) (status, r
 	text, status, reason, err := ix.text(ctx, e)
 	if err != nil {
 		return "", "", err
+	}
+	// Extraction may take minutes: never put an older version's text, or
+	// a deleted item, into the index.
+	switch now, err := ix.Store.Evidence(ctx, e.ID); {
+	case err != nil:
+		return "", "", err
+	case now.Version != e.Version || now.DeletedAt != nil:
+		return "", "", errStale
 	}
 	if e.Transcript != "" {
 		text = strings.TrimSpace(e.Transcript + "\n" + text)
@@ -279,15 +312,17 @@ func (ix *Indexer) Reindex(ctx context.Context, progress func(done, failed int))
 			return err
 		}
 		status, reason, err := ix.indexOne(ctx, e)
+		if errors.Is(err, errStale) {
+			continue // changed meanwhile: its own job indexes it
+		}
 		if err != nil {
 			status, reason = dossier.TextFailed, err.Error()
 			failed++
 		}
-		e.TextStatus, e.TextError = status, reason
-		if err := ix.Store.UpdateEvidenceState(ctx, e); err != nil {
+		err = ix.Store.SetEvidenceText(ctx, e.ID, e.Version, e.SHA256, status, reason)
+		if err != nil && dossier.ErrorCode(err) != dossier.ECONFLICT {
 			return err
 		}
-		_ = ix.Store.FinishIndexJob(ctx, id)
 		done++
 		if progress != nil {
 			progress(done, failed)

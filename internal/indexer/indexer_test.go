@@ -165,7 +165,7 @@ func TestPipeline(t *testing.T) {
 			now := time.Now()
 			e := got[txt.ID]
 			e.DeletedAt = &now
-			if err := f.store.UpdateEvidenceState(ctx, e); err != nil {
+			if err := f.store.TombstoneEvidence(ctx, e.ID, now); err != nil {
 				t.Fatal(err)
 			}
 			f.ix.Notify(ctx, e)

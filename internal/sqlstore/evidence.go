@@ -3,13 +3,20 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/dossier/dossier/internal/dossier"
 )
 
 const evidenceColumns = `id, case_id, kind, title, filename, media_type, size, sha256, version, occurred_at,
 	source, description, transcript, duration_sec, audio_format, text_status, text_error, hold, hold_reason,
-	retain_until, deleted_at, created_by, created_at`
+	retain_until, deleted_at, created_by, created_at, text_sha256`
+
+// listColumns are evidenceColumns without the transcript, which may be
+// 4 MiB per item: a page of 500 would otherwise hold gigabytes.
+const listColumns = `id, case_id, kind, title, filename, media_type, size, sha256, version, occurred_at,
+	source, description, '' AS transcript, duration_sec, audio_format, text_status, text_error, hold, hold_reason,
+	retain_until, deleted_at, created_by, created_at, text_sha256`
 
 // CreateEvidence inserts e and its first version.
 func (db *DB) CreateEvidence(ctx context.Context, e *dossier.Evidence) error {
@@ -22,11 +29,11 @@ func (db *DB) CreateEvidence(ctx context.Context, e *dossier.Evidence) error {
 			e.Version = 1
 		}
 		_, err := tx.q.ExecContext(ctx, `INSERT INTO evidence (`+evidenceColumns+`) VALUES
-			($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)`,
+			($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)`,
 			e.ID, e.CaseID, string(e.Kind), e.Title, e.Filename, e.MediaType, e.Size, e.SHA256, e.Version,
 			tmPtr(e.OccurredAt), e.Source, e.Description, e.Transcript, e.DurationSec, e.AudioFormat,
 			e.TextStatus, e.TextError, e.Hold, e.HoldReason, tmPtr(e.RetainUntil), tmPtr(e.DeletedAt),
-			e.CreatedBy, tm(e.CreatedAt))
+			e.CreatedBy, tm(e.CreatedAt), e.TextSHA256)
 		if err != nil {
 			return tx.wrap("create evidence", err)
 		}
@@ -43,7 +50,8 @@ func scanEvidence(s scanner) (*dossier.Evidence, error) {
 	var occurred, retain, deleted sql.NullString
 	if err := s.Scan(&e.ID, &e.CaseID, &kind, &e.Title, &e.Filename, &e.MediaType, &e.Size, &e.SHA256,
 		&e.Version, &occurred, &e.Source, &e.Description, &e.Transcript, &e.DurationSec, &e.AudioFormat,
-		&e.TextStatus, &e.TextError, &e.Hold, &e.HoldReason, &retain, &deleted, &e.CreatedBy, &created); err != nil {
+		&e.TextStatus, &e.TextError, &e.Hold, &e.HoldReason, &retain, &deleted, &e.CreatedBy, &created,
+		&e.TextSHA256); err != nil {
 		return nil, err
 	}
 	e.Kind, e.CreatedAt = dossier.EvidenceKind(kind), parseTm(created)
@@ -89,7 +97,7 @@ func (db *DB) ListEvidence(ctx context.Context, f dossier.EvidenceFilter) ([]*do
 	if err := db.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM evidence`+cond, args...).Scan(&total); err != nil {
 		return nil, 0, "", db.wrap("count evidence", err)
 	}
-	rows, err := db.q.QueryContext(ctx, `SELECT `+evidenceColumns+` FROM evidence`+cond+
+	rows, err := db.q.QueryContext(ctx, `SELECT `+listColumns+` FROM evidence`+cond+
 		` ORDER BY created_at, id LIMIT `+itoa(limit)+` OFFSET `+itoa(offset), args...)
 	if err != nil {
 		return nil, 0, "", db.wrap("list evidence", err)
@@ -120,8 +128,9 @@ func (db *DB) AddVersion(ctx context.Context, v *dossier.EvidenceVersion) error 
 			return tx.wrap("add version", err)
 		}
 		res, err := tx.q.ExecContext(ctx, `UPDATE evidence SET version=$2, filename=$3, media_type=$4, size=$5,
-			sha256=$6, text_status=$7, text_error='' WHERE id=$1 AND version=$8`,
-			v.EvidenceID, v.N, v.Filename, v.MediaType, v.Size, v.SHA256, dossier.TextPending, v.N-1)
+			sha256=$6, duration_sec=$7, audio_format=$8, text_status=$9, text_error='' WHERE id=$1 AND version=$10`,
+			v.EvidenceID, v.N, v.Filename, v.MediaType, v.Size, v.SHA256, v.DurationSec, v.AudioFormat,
+			dossier.TextPending, v.N-1)
 		if err != nil {
 			return tx.wrap("add version", err)
 		}
@@ -162,19 +171,49 @@ func scanVersion(s scanner) (*dossier.EvidenceVersion, error) {
 	return &v, nil
 }
 
-// UpdateEvidenceState stores the mutable state of an item.
-func (db *DB) UpdateEvidenceState(ctx context.Context, e *dossier.Evidence) error {
-	res, err := db.q.ExecContext(ctx, `UPDATE evidence SET hold=$2, hold_reason=$3, retain_until=$4,
-		deleted_at=$5, text_status=$6, text_error=$7, duration_sec=$8, audio_format=$9 WHERE id=$1`,
-		e.ID, e.Hold, e.HoldReason, tmPtr(e.RetainUntil), tmPtr(e.DeletedAt), e.TextStatus, e.TextError,
-		e.DurationSec, e.AudioFormat)
+// HoldEvidence sets only the hold columns, and only of a live item.
+func (db *DB) HoldEvidence(ctx context.Context, id string, hold bool, reason string) error {
+	res, err := db.q.ExecContext(ctx, `UPDATE evidence SET hold=$2, hold_reason=$3
+		WHERE id=$1 AND deleted_at IS NULL`, id, hold, reason)
+	return db.changed(ctx, "hold evidence", id, res, err)
+}
+
+// TombstoneEvidence sets deleted_at, in the same statement that checks the
+// item may be deleted, so a hold placed after the caller's read still wins.
+func (db *DB) TombstoneEvidence(ctx context.Context, id string, at time.Time) error {
+	res, err := db.q.ExecContext(ctx, `UPDATE evidence SET deleted_at=$2 WHERE id=$1 AND deleted_at IS NULL
+		AND NOT hold AND (retain_until IS NULL OR retain_until <= $2)`, id, tm(at))
+	return db.changed(ctx, "tombstone evidence", id, res, err)
+}
+
+// SetEvidenceText sets only the text columns, and only while version n is
+// current and the item live: a result extracted from an older version must
+// not be stored as the text of a newer one.
+func (db *DB) SetEvidenceText(ctx context.Context, id string, n int, sha, status, reason string) error {
+	res, err := db.q.ExecContext(ctx, `UPDATE evidence SET text_status=$4, text_error=$5, text_sha256=$3
+		WHERE id=$1 AND version=$2 AND sha256=$3 AND deleted_at IS NULL`, id, n, sha, status, reason)
+	return db.changed(ctx, "set evidence text", id, res, err)
+}
+
+// changed turns a conditional update of one item that changed nothing into
+// ENOTFOUND (no such item) or ECONFLICT (its condition no longer holds).
+func (db *DB) changed(ctx context.Context, op, id string, res sql.Result, err error) error {
 	if err != nil {
-		return db.wrap("update evidence", err)
+		return db.wrap(op, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n, err := res.RowsAffected(); err != nil {
+		return db.wrap(op, err)
+	} else if n > 0 {
+		return nil
+	}
+	var one int
+	err = db.q.QueryRowContext(ctx, `SELECT 1 FROM evidence WHERE id=$1`, id).Scan(&one)
+	if err == sql.ErrNoRows {
 		return dossier.NotFound("evidence")
+	} else if err != nil {
+		return db.wrap(op, err)
 	}
-	return nil
+	return dossier.Errorf(dossier.ECONFLICT, "the item changed meanwhile")
 }
 
 // EvidenceByBlob returns every item with a version stored under sha.

@@ -36,8 +36,7 @@ func TestEvidenceByBlob(t *testing.T) {
 			t.Fatal(err)
 		}
 		now := time.Now()
-		b.DeletedAt = &now
-		if err := db.UpdateEvidenceState(ctx, b); err != nil {
+		if err := db.TombstoneEvidence(ctx, b.ID, now); err != nil {
 			t.Fatal(err)
 		}
 		for sha, want := range map[string][]string{"s1": {a.ID, b.ID}, "s0": {moved.ID}, "s2": {moved.ID}, "none": {}} {

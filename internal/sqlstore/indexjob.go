@@ -9,11 +9,12 @@ import (
 
 var _ dossier.IndexJobStore = (*DB)(nil)
 
-// EnqueueIndex queues a job, or makes an existing one due now.
+// EnqueueIndex queues a job, or makes an existing one due now. A job that a
+// worker holds gets a new generation, so that worker's finish leaves it.
 func (db *DB) EnqueueIndex(ctx context.Context, evidenceID string, now time.Time) error {
 	_, err := db.q.ExecContext(ctx, `INSERT INTO index_jobs (evidence_id, attempts, not_before, created_at)
 		VALUES ($1, 0, $2, $2) ON CONFLICT (evidence_id) DO UPDATE SET attempts=0, not_before=excluded.not_before,
-		last_error=''`, evidenceID, tm(now))
+		last_error='', gen=index_jobs.gen+1`, evidenceID, tm(now))
 	return db.wrap("enqueue index", err)
 }
 
@@ -33,7 +34,7 @@ func (db *DB) EnqueuePendingIndex(ctx context.Context, now time.Time) (int, erro
 // job's not_before, so two workers (or two processes on PostgreSQL) never
 // claim the same job; the SQL is the same on both databases.
 func (db *DB) ClaimIndexJobs(ctx context.Context, now time.Time, lease time.Duration, n int) ([]*dossier.IndexJob, error) {
-	rows, err := db.q.QueryContext(ctx, `SELECT evidence_id, attempts, not_before, last_error FROM index_jobs
+	rows, err := db.q.QueryContext(ctx, `SELECT evidence_id, attempts, not_before, last_error, gen FROM index_jobs
 		WHERE not_before <= $1 ORDER BY not_before, evidence_id LIMIT `+itoa(n), tm(now))
 	if err != nil {
 		return nil, db.wrap("claim index jobs", err)
@@ -43,7 +44,7 @@ func (db *DB) ClaimIndexJobs(ctx context.Context, now time.Time, lease time.Dura
 	for rows.Next() {
 		var j dossier.IndexJob
 		var nb string
-		if err := rows.Scan(&j.EvidenceID, &j.Attempts, &nb, &j.LastError); err != nil {
+		if err := rows.Scan(&j.EvidenceID, &j.Attempts, &nb, &j.LastError, &j.Gen); err != nil {
 			rows.Close()
 			return nil, db.wrap("claim index jobs", err)
 		}
@@ -58,8 +59,8 @@ func (db *DB) ClaimIndexJobs(ctx context.Context, now time.Time, lease time.Dura
 	var claimed []*dossier.IndexJob
 	until := tm(now.Add(lease))
 	for i, j := range due {
-		res, err := db.q.ExecContext(ctx, `UPDATE index_jobs SET not_before=$1 WHERE evidence_id=$2 AND not_before=$3`,
-			until, j.EvidenceID, stamps[i])
+		res, err := db.q.ExecContext(ctx, `UPDATE index_jobs SET not_before=$1 WHERE evidence_id=$2 AND not_before=$3
+			AND gen=$4`, until, j.EvidenceID, stamps[i], j.Gen)
 		if err != nil {
 			return nil, db.wrap("claim index job", err)
 		}
@@ -70,16 +71,18 @@ func (db *DB) ClaimIndexJobs(ctx context.Context, now time.Time, lease time.Dura
 	return claimed, nil
 }
 
-// FinishIndexJob removes a job.
-func (db *DB) FinishIndexJob(ctx context.Context, evidenceID string) error {
-	_, err := db.q.ExecContext(ctx, `DELETE FROM index_jobs WHERE evidence_id=$1`, evidenceID)
+// FinishIndexJob removes a job unless it was queued again since j was
+// claimed.
+func (db *DB) FinishIndexJob(ctx context.Context, j *dossier.IndexJob) error {
+	_, err := db.q.ExecContext(ctx, `DELETE FROM index_jobs WHERE evidence_id=$1 AND gen=$2`, j.EvidenceID, j.Gen)
 	return db.wrap("finish index job", err)
 }
 
-// RetryIndexJob records a failed attempt.
-func (db *DB) RetryIndexJob(ctx context.Context, evidenceID string, notBefore time.Time, errText string) error {
-	_, err := db.q.ExecContext(ctx, `UPDATE index_jobs SET attempts=attempts+1, not_before=$2, last_error=$3
-		WHERE evidence_id=$1`, evidenceID, tm(notBefore), truncateText(errText, 2000))
+// RetryIndexJob records a failed attempt, unless the job was queued again
+// since j was claimed: the new job stays due now.
+func (db *DB) RetryIndexJob(ctx context.Context, j *dossier.IndexJob, notBefore time.Time, errText string) error {
+	_, err := db.q.ExecContext(ctx, `UPDATE index_jobs SET attempts=attempts+1, not_before=$3, last_error=$4
+		WHERE evidence_id=$1 AND gen=$2`, j.EvidenceID, j.Gen, tm(notBefore), truncateText(errText, 2000))
 	return db.wrap("retry index job", err)
 }
 

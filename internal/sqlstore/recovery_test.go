@@ -30,9 +30,6 @@ func TestRecovery(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := db.UpdateEvidenceState(ctx, gone); err != nil {
-			t.Fatal(err)
-		}
 		pay := &dossier.Payment{CaseID: c.ID, PaidAt: now, Amount: 100000, Method: "bank_transfer",
 			EvidenceID: ev.ID, Flags: []string{}, CreatedAt: now}
 		t.Run("PaymentsOK", func(t *testing.T) {

@@ -228,9 +228,7 @@ func TestEvidence(t *testing.T) {
 			t.Fatalf("versions: %+v %v", vs, err)
 		}
 		now := time.Now()
-		got, _ := db.Evidence(ctx, e.ID)
-		got.DeletedAt = &now
-		if err := db.UpdateEvidenceState(ctx, got); err != nil {
+		if err := db.TombstoneEvidence(ctx, e.ID, now); err != nil {
 			t.Fatal(err)
 		}
 		items, total, _, _ := db.ListEvidence(ctx, dossier.EvidenceFilter{CaseID: c.ID})
