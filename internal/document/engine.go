@@ -37,6 +37,9 @@ type Engine struct {
 type Input struct {
 	Case     *dossier.Case
 	Evidence []*dossier.Evidence
+	// Payments is the case's ledger: the amounts a document states by
+	// default are what is still owed after it (dossier.CaseBalance).
+	Payments []*dossier.Payment
 	// Fields are the request's values by field name; missing ones come from
 	// the case or the template's default.
 	Fields map[string]string

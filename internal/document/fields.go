@@ -1,6 +1,7 @@
 package document
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -16,8 +17,10 @@ import (
 )
 
 // caseSources are the case values a field may default from (SOURCE case.<path>).
+// The amounts principal, interest and total are what is still owed after the
+// payments ledger (dossier.CaseBalance); paid is the ledger's net sum.
 var caseSources = map[string]bool{
-	"number": true, "title": true, "principal": true, "interest": true, "total": true, "currency": true,
+	"number": true, "title": true, "principal": true, "interest": true, "total": true, "paid": true, "currency": true,
 	"contract_no": true, "due_date": true, "days_overdue": true,
 	"creditor.name": true, "creditor.id_number": true, "creditor.address": true,
 	"creditor.representative": true, "creditor.phone": true,
@@ -25,7 +28,10 @@ var caseSources = map[string]bool{
 	"debtor.representative": true, "debtor.phone": true,
 }
 
-func caseValue(c *dossier.Case, path string, today dossier.Date) string {
+// owedSources are the case sources that are amounts still owed.
+var owedSources = map[string]bool{"case.principal": true, "case.interest": true, "case.total": true}
+
+func caseValue(c *dossier.Case, bal dossier.Balance, path string, today dossier.Date) string {
 	if c == nil {
 		return ""
 	}
@@ -62,11 +68,13 @@ func caseValue(c *dossier.Case, path string, today dossier.Date) string {
 	case "title":
 		return c.Title
 	case "principal":
-		return money(c.Principal)
+		return money(bal.Principal)
 	case "interest":
-		return money(c.Interest)
+		return money(bal.Interest)
 	case "total":
-		return money(c.Total())
+		return money(bal.Total())
+	case "paid":
+		return money(bal.Paid)
 	case "currency":
 		return c.Currency
 	case "contract_no":
@@ -93,42 +101,73 @@ var licenceRE = regexp.MustCompile(`^[0-9]{17}$`)
 func resolve(t *Template, in Input, has func(rune) bool) (map[string]string, error) {
 	var bad dossier.Fields
 	today := documentDate(in.Now, in.Location)
+	bal := balance(in)
 	known := map[string]bool{}
-	out := map[string]string{}
+	given := map[string]bool{}
+	raw := map[string]string{}
 	for _, f := range t.Fields {
 		known[f.Name] = true
-		v := strings.TrimSpace(in.Fields[f.Name])
-		fromCase := false
+		raw[f.Name] = strings.TrimSpace(in.Fields[f.Name])
+		if raw[f.Name] != "" {
+			given[f.Name] = true
+		} else {
+			raw[f.Name] = defaultValue(f, in.Case, bal, today)
+		}
+	}
+	// A total the request leaves out while it gives one of the parts follows
+	// the parts, rather than the ledger, so that the amounts still add up.
+	for _, sm := range t.Sums {
+		if given[sm.Total] || !slices.ContainsFunc(sm.Parts, func(p string) bool { return given[p] }) {
+			continue
+		}
+		if sum, ok := sumOf(raw, sm.Parts); ok && sum > 0 {
+			raw[sm.Total] = sum.String()
+		}
+	}
+	out := map[string]string{}
+	failed := map[string]bool{}
+	for _, f := range t.Fields {
+		v := raw[f.Name]
 		if v == "" {
 			switch {
-			case strings.HasPrefix(f.Source, "case."):
-				v, fromCase = caseValue(in.Case, strings.TrimPrefix(f.Source, "case."), today), true
-			case f.Source == "now":
-				v = today.String()
-			case strings.HasPrefix(f.Source, "="):
-				v = strings.TrimPrefix(f.Source, "=")
+			case !f.Required:
+			case !strings.HasPrefix(f.Source, "case."):
+				bad.Add(f.Name, "is required")
+			case owedSources[f.Source] && in.Case != nil && bal.Paid > 0 && bal.Total() == 0:
+				bad.Add(f.Name, "is required (the payments ledger shows nothing is owed)")
+			default:
+				bad.Add(f.Name, "is required (the case has no value for it)")
 			}
-		}
-		if v == "" {
-			if f.Required {
-				if fromCase {
-					bad.Add(f.Name, "is required (the case has no value for it)")
-				} else {
-					bad.Add(f.Name, "is required")
-				}
-			}
+			failed[f.Name] = f.Required
 			continue
 		}
 		canon, err := check(f, v)
 		if err != nil {
 			bad.Add(f.Name, "%v", err)
+			failed[f.Name] = true
 			continue
 		}
 		if missing := unprintable(v, has); missing != "" {
 			bad.Add(f.Name, "contains characters the document font cannot print: %s", missing)
+			failed[f.Name] = true
 			continue
 		}
 		out[f.Name] = canon
+	}
+	for _, sm := range t.Sums {
+		if out[sm.Total] == "" || failed[sm.Total] || slices.ContainsFunc(sm.Parts, func(p string) bool { return failed[p] }) {
+			continue
+		}
+		total, _ := dossier.ParseMoney(out[sm.Total])
+		if sum, _ := sumOf(out, sm.Parts); sum != total {
+			var terms []string
+			for _, p := range sm.Parts {
+				m, _ := dossier.ParseMoney(cmp.Or(out[p], "0"))
+				terms = append(terms, m.Grouped())
+			}
+			bad.Add(sm.Total, "must equal %s (%s = %s)", strings.Join(sm.Parts, " + "),
+				strings.Join(terms, " + "), sum.Grouped())
+		}
 	}
 	if t.uses("schedule") && out["debt_total"] != "" && out["installments"] != "" && out["first_due_date"] != "" {
 		total, _ := dossier.ParseMoney(out["debt_total"])
@@ -156,6 +195,44 @@ func resolve(t *Template, in Input, has func(rune) bool) (map[string]string, err
 		return nil, err
 	}
 	return out, nil
+}
+
+// balance is what the case's debtor still owes after in.Payments.
+func balance(in Input) dossier.Balance {
+	if in.Case == nil {
+		return dossier.Balance{}
+	}
+	return dossier.CaseBalance(in.Case, in.Payments)
+}
+
+// defaultValue is what field f takes when the request leaves it empty: from
+// the case (amounts as still owed), today, or the template's constant.
+func defaultValue(f Field, c *dossier.Case, bal dossier.Balance, today dossier.Date) string {
+	switch {
+	case strings.HasPrefix(f.Source, "case."):
+		return caseValue(c, bal, strings.TrimPrefix(f.Source, "case."), today)
+	case f.Source == "now":
+		return today.String()
+	case strings.HasPrefix(f.Source, "="):
+		return strings.TrimPrefix(f.Source, "=")
+	}
+	return ""
+}
+
+// sumOf adds the money values of names in vals, an empty one as zero; ok is
+// false when one does not parse.
+func sumOf(vals map[string]string, names []string) (sum dossier.Money, ok bool) {
+	for _, n := range names {
+		if vals[n] == "" {
+			continue
+		}
+		m, err := dossier.ParseMoney(vals[n])
+		if err != nil {
+			return 0, false
+		}
+		sum += m
+	}
+	return sum, true
 }
 
 // check validates one value and returns its canonical form.
@@ -316,25 +393,22 @@ func evidenceRows(in Input) (string, error) {
 // Prefill returns the value each field of a template takes when the request
 // leaves it empty — from the case, the template's constant, or today — for
 // forms to show before anything is submitted. It is the same rule Render
-// applies, so a form never proposes what generation would not use.
+// applies, so a form never proposes what generation would not use. The
+// case's amounts are taken as unpaid; Service.Prefill applies the ledger.
 func (e *Engine) Prefill(id, lang string, c *dossier.Case, now time.Time) (map[string]string, error) {
+	return e.prefill(id, lang, Input{Case: c, Now: now})
+}
+
+func (e *Engine) prefill(id, lang string, in Input) (map[string]string, error) {
 	t, err := e.Template(id, lang)
 	if err != nil {
 		return nil, err
 	}
-	today := documentDate(now, nil)
+	today := documentDate(in.Now, in.Location)
+	bal := balance(in)
 	out := map[string]string{}
 	for _, f := range t.Fields {
-		var v string
-		switch {
-		case strings.HasPrefix(f.Source, "case."):
-			v = caseValue(c, strings.TrimPrefix(f.Source, "case."), today)
-		case f.Source == "now":
-			v = today.String()
-		case strings.HasPrefix(f.Source, "="):
-			v = strings.TrimPrefix(f.Source, "=")
-		}
-		if v != "" {
+		if v := defaultValue(f, in.Case, bal, today); v != "" {
 			out[f.Name] = v
 		}
 	}

@@ -170,6 +170,11 @@ func TestLoadOverride(t *testing.T) {
 		{"ErrFooter", "x.en.tmpl", "title t\nfooter page\n", "x.en.tmpl:2: footer must contain"},
 		{"ErrFileName", "letter.tmpl", good, "letter.tmpl:1: template files are named"},
 		{"ErrEmpty", "x.en.tmpl", "title t\nfooter {current}/{total}\n", "x.en.tmpl:2: template has no body"},
+		{"ErrSumShape", "x.en.tmpl", "title t\nfield a | money | required | - | 甲 | A\nsum a = a\n", "x.en.tmpl:3: sum needs TOTAL = PART + PART"},
+		{"ErrSumNotMoney", "x.en.tmpl", "title t\nfield a | money | required | - | 甲 | A\nfield b | text | required | - | 乙 | B\nsum a = b + c\n",
+			"x.en.tmpl:4: sum: \"b\" is not a money field"},
+		{"ErrSumTwice", "x.en.tmpl", "title t\nfield a | money | required | - | 甲 | A\nfield b | money | required | - | 乙 | B\nsum a = b + a\n",
+			"x.en.tmpl:4: sum: \"a\" appears twice"},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {

@@ -65,14 +65,16 @@ func Readiness(forDoc string, have []dossier.EvidenceKind) (ready bool, haveKind
 
 // Conditions checks the case itself against the acceptance conditions of the
 // supervision procedure (Civil Procedure Law arts. 225–228 and the SPC
-// interpretation, DOMAIN.md): the debt is due, its amount is fixed, the
-// debtor can be served in China, and interest or penalties are claimed only
-// on a contractual basis. It returns the unmet ones in the form of Missing,
-// for the readiness answer to append; other documents have none.
-func Conditions(forDoc string, c *dossier.Case, today dossier.Date) []Missing {
+// interpretation, DOMAIN.md): the debt is due, its amount is fixed and not
+// covered by the payments recorded, the debtor can be served in China, and
+// interest or penalties are claimed only on a contractual basis. It returns
+// the unmet ones in the form of Missing, for the readiness answer to append;
+// other documents have none.
+func Conditions(forDoc string, c *dossier.Case, payments []*dossier.Payment, today dossier.Date) []Missing {
 	if forDoc != "payment_order_application" || c == nil {
 		return nil
 	}
+	owed := dossier.CaseBalance(c, payments)
 	var out []Missing
 	if c.DueDate.IsZero() || !c.DueDate.Before(today.Time) {
 		out = append(out, Missing{Kind: "due", Required: true,
@@ -81,12 +83,15 @@ func Conditions(forDoc string, c *dossier.Case, today dossier.Date) []Missing {
 	if c.Principal <= 0 {
 		out = append(out, Missing{Kind: "amount", Required: true,
 			Why: "the amount claimed must be fixed (金额确定): record the principal"})
+	} else if owed.Total() <= 0 {
+		out = append(out, Missing{Kind: "amount", Required: true,
+			Why: "the payments recorded cover the debt: nothing is left to claim"})
 	}
 	if c.Debtor.Address == "" {
 		out = append(out, Missing{Kind: "debtor_address", Required: true,
 			Why: "the order must be servable on the debtor in China (能够送达): record the debtor's domicile"})
 	}
-	if c.Interest > 0 {
+	if owed.Interest > 0 {
 		out = append(out, Missing{Kind: "contract_interest", Required: false,
 			Why: "interest or penalties are allowed only where the contract provides for them: keep the clause with the contract"})
 	}

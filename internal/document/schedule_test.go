@@ -175,12 +175,12 @@ func TestConditions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := kinds(Conditions("payment_order_application", tt.c, today)); !equalStrings(got, tt.want) {
+			if got := kinds(Conditions("payment_order_application", tt.c, nil, today)); !equalStrings(got, tt.want) {
 				t.Errorf("Conditions = %v, want %v", got, tt.want)
 			}
 		})
 	}
-	if got := Conditions("lawyer_letter", bare, today); got != nil {
+	if got := Conditions("lawyer_letter", bare, nil, today); got != nil {
 		t.Errorf("lawyer_letter conditions = %v", got)
 	}
 }

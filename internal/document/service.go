@@ -16,6 +16,9 @@ type Store interface {
 	dossier.DocumentStore
 	Case(ctx context.Context, id string) (*dossier.Case, error)
 	ListEvidence(ctx context.Context, f dossier.EvidenceFilter) ([]*dossier.Evidence, int, string, error)
+	// Payments lists a case's ledger (dossier.RecoveryStore): documents
+	// state what is still owed after it.
+	Payments(ctx context.Context, caseID string) ([]*dossier.Payment, error)
 }
 
 // Service generates court documents from case data and keeps them like
@@ -72,10 +75,14 @@ func (s *Service) Generate(ctx context.Context, a *dossier.Actor, caseID string,
 	if err != nil {
 		return nil, err
 	}
+	paid, err := s.Store.Payments(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
 	now := s.Now().Truncate(time.Second)
 	c.Compute(documentDate(now, s.Location))
-	res, err := s.Engine.Render(req.Template, req.Lang, Input{Case: c, Evidence: ev, Fields: req.Fields, Now: now,
-		Location: s.Location})
+	res, err := s.Engine.Render(req.Template, req.Lang, Input{Case: c, Evidence: ev, Payments: paid, Fields: req.Fields,
+		Now: now, Location: s.Location})
 	if err != nil {
 		return nil, err
 	}
@@ -91,6 +98,25 @@ func (s *Service) Generate(ctx context.Context, a *dossier.Actor, caseID string,
 	dossier.NoteFrom(ctx).ObjectID = d.ID
 	dossier.NoteFrom(ctx).Detail = req.Template + "." + req.Lang + " sha256=" + d.SHA256
 	return d, nil
+}
+
+// Prefill returns the values a template's fields take for a visible case
+// when a request leaves them empty, the amounts as still owed after the
+// payments ledger: what Generate would use, for a form to show.
+func (s *Service) Prefill(ctx context.Context, a *dossier.Actor, caseID, template, lang string) (map[string]string, error) {
+	dossier.Note(ctx, caseID, "case", caseID)
+	if err := policy.Can(a, policy.DocumentRead, caseID); err != nil {
+		return nil, err
+	}
+	c, err := s.Store.Case(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	paid, err := s.Store.Payments(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	return s.Engine.prefill(template, lang, Input{Case: c, Payments: paid, Now: s.Now(), Location: s.Location})
 }
 
 // List returns a visible case's documents.
@@ -185,9 +211,14 @@ func (s *Service) Readiness(ctx context.Context, a *dossier.Actor, caseID, forDo
 	} else if err != nil {
 		return nil, err
 	}
+	paid, err := s.Store.Payments(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
 	// The case itself must meet the filing's conditions too (for a payment
-	// order: debt due, amount fixed, debtor servable, contractual interest).
-	for _, m := range Conditions(forDoc, c, documentDate(s.Now(), s.Location)) {
+	// order: debt due, an amount still owed, debtor servable, contractual
+	// interest).
+	for _, m := range Conditions(forDoc, c, paid, documentDate(s.Now(), s.Location)) {
 		missing = append(missing, m)
 		if m.Required {
 			ready = false

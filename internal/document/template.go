@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -25,13 +26,17 @@ import (
 //	space                                     a blank line
 //	table schedule|evidence | HEADER | …      computed table with these column headers
 //	sign LINE | LINE | …                      one signature block; consecutive ones sit side by side
+//	sum TOTAL = PART + PART …                 money field TOTAL must equal the sum of the PARTs
 //
 // TYPE is text, money, date, licence (17 digits), or int MIN..MAX. SOURCE is
 // "-" (the request must give it), "case.<path>" (from the case: see
 // caseValue), "now" (the creation date) or "=VALUE" (a literal default).
 // TEXT holds placeholders {field}; a money field also offers {field_cn}
 // (capital numerals). A directive written with a trailing "?" (para? …) is
-// left out when any placeholder in it is empty. Every error names file:line.
+// left out when any placeholder in it is empty. A sum is checked after the
+// fields resolve (an empty optional PART counts as zero): a TOTAL the request
+// does not give, while it gives a PART, is computed from the PARTs instead.
+// Every error names file:line.
 
 // Field is one value a template needs.
 type Field struct {
@@ -52,12 +57,20 @@ type Block struct {
 	Line     int
 }
 
+// Sum requires money field Total to equal the sum of the money fields Parts,
+// so that the amounts a document states add up (claim = principal + interest).
+type Sum struct {
+	Total string
+	Parts []string
+}
+
 // Template is a parsed template file.
 type Template struct {
 	ID, Lang, File string
 	Title, Footer  string
 	Fields         []Field
 	Blocks         []Block
+	Sums           []Sum
 }
 
 var (
@@ -113,6 +126,12 @@ func ParseTemplate(file, id, lang string, r io.Reader) (*Template, error) {
 			}
 			t.Fields = append(t.Fields, f)
 			fields[f.Name] = &t.Fields[len(t.Fields)-1]
+		case "sum":
+			sm, err := parseSum(rest, fields)
+			if err != nil {
+				return nil, fail("%v", err)
+			}
+			t.Sums = append(t.Sums, sm)
 		case "letterhead", "heading", "section", "label", "para", "line", "right", "space", "table", "sign":
 			b := Block{Kind: kw, Optional: optional, Line: n}
 			if rest != "" {
@@ -216,6 +235,31 @@ func parseField(s string) (Field, error) {
 		return f, fmt.Errorf("field %s needs both labels", f.Name)
 	}
 	return f, nil
+}
+
+func parseSum(s string, fields map[string]*Field) (Sum, error) {
+	lhs, rhs, ok := strings.Cut(s, "=")
+	sm := Sum{Total: strings.TrimSpace(lhs)}
+	if ok {
+		for _, p := range strings.Split(rhs, "+") {
+			sm.Parts = append(sm.Parts, strings.TrimSpace(p))
+		}
+	}
+	if !ok || sm.Total == "" || len(sm.Parts) < 2 {
+		return sm, fmt.Errorf("sum needs TOTAL = PART + PART")
+	}
+	for _, name := range append([]string{sm.Total}, sm.Parts...) {
+		f := fields[name]
+		if f == nil || f.Type != "money" {
+			return sm, fmt.Errorf("sum: %q is not a money field declared before it", name)
+		}
+	}
+	for i, p := range sm.Parts {
+		if p == sm.Total || slices.Contains(sm.Parts[:i], p) {
+			return sm, fmt.Errorf("sum: %q appears twice", p)
+		}
+	}
+	return sm, nil
 }
 
 // uses reports whether t has a table of the given kind.
