@@ -9,8 +9,11 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"math"
+	"runtime"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/policy"
@@ -23,13 +26,53 @@ type Service struct {
 	Now      func() time.Time
 	byUser   *Limiter
 	byIP     *Limiter
+	hashes   chan struct{} // one token per argon2 computation running
 }
 
 // New returns a Service allowing 5 failed logins per username and 20 per IP
-// within 15 minutes.
+// within 15 minutes, and at most hashSlots password hashes at once.
 func New(store dossier.Store, ttl time.Duration) *Service {
 	return &Service{Store: store, TokenTTL: ttl, Now: time.Now,
-		byUser: NewLimiter(5, 15*time.Minute), byIP: NewLimiter(20, 15*time.Minute)}
+		byUser: NewLimiter(5, 15*time.Minute), byIP: NewLimiter(20, 15*time.Minute),
+		hashes: make(chan struct{}, hashSlots())}
+}
+
+// hashSlots bounds the argon2 computations running at once. Each takes 64 MiB
+// (argonMemory) and two threads, so a burst of anonymous sign-ins waits its
+// turn instead of exhausting memory; four keep a few cores busy.
+func hashSlots() int { return max(1, min(runtime.GOMAXPROCS(0), 4)) }
+
+// slot waits for a free hash slot, or for ctx (the request) to end.
+func (s *Service) slot(ctx context.Context) (release func(), err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, &dossier.Error{Code: dossier.EUNAVAILABLE, Message: "too many sign-ins at once; try again", Err: err}
+	}
+	select {
+	case s.hashes <- struct{}{}:
+		return func() { <-s.hashes }, nil
+	case <-ctx.Done():
+		return nil, &dossier.Error{Code: dossier.EUNAVAILABLE, Message: "too many sign-ins at once; try again", Err: ctx.Err()}
+	}
+}
+
+// checkPassword is CheckPassword in a hash slot.
+func (s *Service) checkPassword(ctx context.Context, hash, pw string) (bool, error) {
+	release, err := s.slot(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer release()
+	return CheckPassword(hash, pw), nil
+}
+
+// hashPassword is HashPassword in a hash slot.
+func (s *Service) hashPassword(ctx context.Context, pw string) (string, error) {
+	release, err := s.slot(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
+	return HashPassword(pw), nil
 }
 
 // Session is the answer to a successful login.
@@ -41,8 +84,19 @@ type Session struct {
 
 var errBadCredentials = dossier.Errorf(dossier.EUNAUTHENTICATED, "invalid username or password")
 
-// Login checks credentials and issues a token. Unknown users and wrong
-// passwords get the same answer; too many failures give ERATELIMITED.
+func throttled(wait time.Duration) error {
+	return &dossier.Error{Code: dossier.ERATELIMITED, Message: "too many failed logins; try again later",
+		RetryAfter: int(math.Ceil(wait.Seconds()))}
+}
+
+// Login checks credentials and issues a token. Unknown users, usernames no
+// account can have and wrong passwords get the same answer; too many failures
+// give ERATELIMITED.
+//
+// Each attempt counts against its username and address before the password
+// is checked and is given back if it succeeds, so parallel guesses cannot
+// pass the check together. A malformed username is refused before it becomes
+// a limiter key (keys stay short), but counts against the address.
 func (s *Service) Login(ctx context.Context, username, password, ip string) (*Session, error) {
 	now := s.Now()
 	var f dossier.Fields
@@ -55,30 +109,47 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (*Se
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	for _, lim := range []struct {
-		l   *Limiter
-		key string
-	}{{s.byUser, "u:" + username}, {s.byIP, "ip:" + ip}} {
-		if blocked, wait := lim.l.Blocked(lim.key, now); blocked {
-			return nil, &dossier.Error{Code: dossier.ERATELIMITED, Message: "too many failed logins; try again later",
-				RetryAfter: int(math.Ceil(wait.Seconds()))}
+	// Named before any refusal: the trail of a throttled attack names its target.
+	dossier.NoteFrom(ctx).Detail = "username=" + clip(username)
+	userKey, ipKey := "", "ip:"+ip
+	if dossier.ValidUsername(username) {
+		userKey = "u:" + username
+		if ok, wait := s.byUser.Take(userKey, now); !ok {
+			return nil, throttled(wait)
 		}
 	}
-	dossier.NoteFrom(ctx).Detail = "username=" + username
+	if ok, wait := s.byIP.Take(ipKey, now); !ok {
+		if userKey != "" {
+			s.byUser.Refund(userKey, now)
+		}
+		return nil, throttled(wait)
+	}
+	refund := func() {
+		s.byUser.Refund(userKey, now)
+		s.byIP.Refund(ipKey, now)
+	}
+	if userKey == "" {
+		return nil, errBadCredentials
+	}
 	u, err := s.Store.UserByName(ctx, username)
 	if err != nil && dossier.ErrorCode(err) != dossier.ENOTFOUND {
+		refund() // no guess was checked
 		return nil, err
 	}
 	hash := dummyHash
 	if u != nil {
 		hash = u.PasswordHash
 	}
-	if !CheckPassword(hash, password) || u == nil || u.Disabled {
-		s.byUser.Fail("u:"+username, now)
-		s.byIP.Fail("ip:"+ip, now)
+	ok, err := s.checkPassword(ctx, hash, password)
+	if err != nil {
+		refund()
+		return nil, err
+	}
+	if !ok || u == nil || u.Disabled {
 		return nil, errBadCredentials
 	}
-	s.byUser.Reset("u:" + username)
+	s.byUser.Reset(userKey)
+	s.byIP.Refund(ipKey, now)
 	dossier.Note(ctx, "", "user", u.ID)
 	secret, hashHex := newToken()
 	t := &dossier.Token{Hash: hashHex, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.TokenTTL)}
@@ -94,6 +165,19 @@ func newToken() (secret, hash string) {
 	_, _ = rand.Read(b)
 	secret = base64.RawURLEncoding.EncodeToString(b)
 	return secret, HashToken(secret)
+}
+
+// clip bounds a caller-chosen name for an audit detail.
+func clip(s string) string {
+	const n = 64
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // HashToken is how tokens (and share-link tokens) are stored.
@@ -158,10 +242,15 @@ func (s *Service) CreateUser(ctx context.Context, a *dossier.Actor, in NewUser) 
 		return nil, err
 	}
 	u := &dossier.User{Username: in.Username, DisplayName: in.DisplayName, Role: in.Role, CreatedAt: s.Now()}
-	if err := u.Validate(in.Password, true); err != nil {
+	err := u.Validate(in.Password, true)
+	// A new admin must stand out in the trail, refused attempts too.
+	dossier.NoteFrom(ctx).Detail = fmt.Sprintf("username=%s role=%s", clip(u.Username), clip(string(u.Role)))
+	if err != nil {
 		return nil, err
 	}
-	u.PasswordHash = HashPassword(in.Password)
+	if u.PasswordHash, err = s.hashPassword(ctx, in.Password); err != nil {
+		return nil, err
+	}
 	if err := s.Store.CreateUser(ctx, u); err != nil {
 		return nil, err
 	}
@@ -178,38 +267,49 @@ func (s *Service) Users(ctx context.Context, a *dossier.Actor) ([]*dossier.User,
 }
 
 // SetPassword changes a user's password and revokes its tokens. Operators
-// call it with a nil actor from the command line.
+// call it from the command line. Only the hash is written, so a change of the
+// user made meanwhile (disabling it) stays.
 func (s *Service) SetPassword(ctx context.Context, username, password string) error {
+	dossier.NoteFrom(ctx).Detail = "username=" + clip(username)
 	u, err := s.Store.UserByName(ctx, username)
 	if err != nil {
 		return err
 	}
+	dossier.Note(ctx, "", "user", u.ID)
 	if len([]rune(password)) < dossier.MinPasswordLength {
 		return &dossier.Error{Code: dossier.EINVALID, Message: "invalid fields",
 			Fields: []dossier.FieldError{{Field: "password", Message: "must be at least 12 characters"}}}
 	}
-	u.PasswordHash = HashPassword(password)
-	if err := s.Store.UpdateUser(ctx, u); err != nil {
+	hash, err := s.hashPassword(ctx, password)
+	if err != nil {
 		return err
 	}
-	return s.Store.RevokeUserTokens(ctx, u.ID, s.Now())
+	return s.Store.InTx(ctx, func(tx dossier.Store) error {
+		if err := tx.SetUserPassword(ctx, u.ID, hash); err != nil {
+			return err
+		}
+		return tx.RevokeUserTokens(ctx, u.ID, s.Now())
+	})
 }
 
 // SetDisabled disables or enables a user; disabling revokes its tokens.
 // Operators call it from the command line; requests go through Disable.
 func (s *Service) SetDisabled(ctx context.Context, username string, disabled bool) error {
+	dossier.NoteFrom(ctx).Detail = fmt.Sprintf("username=%s disabled=%t", clip(username), disabled)
 	u, err := s.Store.UserByName(ctx, username)
 	if err != nil {
 		return err
 	}
-	u.Disabled = disabled
-	if err := s.Store.UpdateUser(ctx, u); err != nil {
-		return err
-	}
-	if disabled {
-		return s.Store.RevokeUserTokens(ctx, u.ID, s.Now())
-	}
-	return nil
+	dossier.Note(ctx, "", "user", u.ID)
+	return s.Store.InTx(ctx, func(tx dossier.Store) error {
+		if err := tx.SetUserDisabled(ctx, u.ID, disabled); err != nil {
+			return err
+		}
+		if disabled {
+			return tx.RevokeUserTokens(ctx, u.ID, s.Now())
+		}
+		return nil
+	})
 }
 
 // Disable disables or enables a user on behalf of an admin. An admin may
@@ -222,13 +322,12 @@ func (s *Service) Disable(ctx context.Context, a *dossier.Actor, username string
 		return &dossier.Error{Code: dossier.EINVALID, Message: "invalid fields",
 			Fields: []dossier.FieldError{{Field: "username", Message: "you cannot disable your own account"}}}
 	}
-	if u, err := s.Store.UserByName(ctx, username); err == nil {
-		dossier.Note(ctx, "", "user", u.ID)
-	}
 	return s.SetDisabled(ctx, username, disabled)
 }
 
-// SetLang stores the caller's preferred language.
+// SetLang stores the caller's preferred language. Only the language is
+// written: the actor was loaded when the request began, and writing back the
+// whole row would undo a disable or password reset made since.
 func (s *Service) SetLang(ctx context.Context, a *dossier.Actor, lang string) error {
 	if a == nil || a.User == nil {
 		return dossier.Errorf(dossier.EUNAUTHENTICATED, "sign in first")
@@ -237,8 +336,11 @@ func (s *Service) SetLang(ctx context.Context, a *dossier.Actor, lang string) er
 		return &dossier.Error{Code: dossier.EINVALID, Message: "invalid fields",
 			Fields: []dossier.FieldError{{Field: "lang", Message: "must be zh-CN or en"}}}
 	}
+	if err := s.Store.SetUserLang(ctx, a.User.ID, lang); err != nil {
+		return err
+	}
 	a.User.Lang = lang
-	return s.Store.UpdateUser(ctx, a.User)
+	return nil
 }
 
 // Bootstrap creates the admin user on an empty store. It returns the
@@ -258,19 +360,25 @@ func (s *Service) Bootstrap(ctx context.Context, password string) (created bool,
 	if err := u.Validate(password, true); err != nil {
 		return false, "", err
 	}
-	u.PasswordHash = HashPassword(password)
+	if u.PasswordHash, err = s.hashPassword(ctx, password); err != nil {
+		return false, "", err
+	}
 	if err := s.Store.CreateUser(ctx, u); err != nil {
 		return false, "", err
 	}
 	return true, generated, nil
 }
 
-// Grant gives a user access to a case (admin, counsel).
+// Grant gives a user access to a case (admin, counsel), or changes its level.
+// The audit detail says which level, and which it replaced: the grants table
+// keeps only the current one.
 func (s *Service) Grant(ctx context.Context, a *dossier.Actor, caseID, userID string, access dossier.Access) (*dossier.Grant, error) {
 	if err := policy.Can(a, policy.CaseGrant, caseID); err != nil {
 		return nil, err
 	}
 	dossier.Note(ctx, caseID, "grant", userID)
+	note := dossier.NoteFrom(ctx)
+	note.Detail = "access=" + clip(string(access))
 	var f dossier.Fields
 	if userID == "" {
 		f.Add("user_id", "is required")
@@ -291,7 +399,20 @@ func (s *Service) Grant(ctx context.Context, a *dossier.Actor, caseID, userID st
 		return nil, err
 	}
 	g := &dossier.Grant{CaseID: caseID, UserID: userID, Access: access, CreatedBy: a.UserID(), CreatedAt: s.Now()}
-	return g, s.Store.PutGrant(ctx, g)
+	err := s.Store.InTx(ctx, func(tx dossier.Store) error {
+		prev, err := tx.GrantsOfUser(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if p, ok := prev[caseID]; ok {
+			note.Detail += " (was " + string(p) + ")"
+		}
+		return tx.PutGrant(ctx, g)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return g, nil
 }
 
 // Revoke removes a user's grant on a case.
@@ -300,5 +421,14 @@ func (s *Service) Revoke(ctx context.Context, a *dossier.Actor, caseID, userID s
 		return err
 	}
 	dossier.Note(ctx, caseID, "grant", userID)
-	return s.Store.DeleteGrant(ctx, caseID, userID)
+	return s.Store.InTx(ctx, func(tx dossier.Store) error {
+		prev, err := tx.GrantsOfUser(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if p, ok := prev[caseID]; ok {
+			dossier.NoteFrom(ctx).Detail = "access=" + string(p)
+		}
+		return tx.DeleteGrant(ctx, caseID, userID)
+	})
 }

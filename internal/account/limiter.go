@@ -35,13 +35,52 @@ func (l *Limiter) Blocked(key string, now time.Time) (bool, time.Duration) {
 func (l *Limiter) Fail(key string, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.fails[key] = append(l.prune(key, now), now)
+	l.record(key, l.prune(key, now), now)
+}
+
+// record appends now to key's pruned failures f.
+func (l *Limiter) record(key string, f []time.Time, now time.Time) {
+	l.fails[key] = append(f, now)
 	if len(l.fails) > 100000 { // bound memory under a spray of keys
 		for k := range l.fails {
 			if len(l.prune(k, now)) == 0 {
 				delete(l.fails, k)
 			}
 		}
+	}
+}
+
+// Take counts an attempt for key at now, unless key is locked out already;
+// then it reports how long the lockout lasts. Counting an attempt before it is
+// evaluated, not once it has failed, keeps parallel attempts within max: each
+// takes its place in the window first. Refund gives the place of an attempt
+// that succeeded back.
+func (l *Limiter) Take(key string, now time.Time) (ok bool, wait time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f := l.prune(key, now)
+	if len(f) >= l.max {
+		return false, f[0].Add(l.window).Sub(now)
+	}
+	l.record(key, f, now)
+	return true, 0
+}
+
+// Refund forgets the attempt Take counted for key at at.
+func (l *Limiter) Refund(key string, at time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f := l.fails[key]
+	for i := len(f) - 1; i >= 0; i-- {
+		if f[i].Equal(at) {
+			f = append(f[:i:i], f[i+1:]...)
+			break
+		}
+	}
+	if len(f) == 0 {
+		delete(l.fails, key)
+	} else {
+		l.fails[key] = f
 	}
 }
 

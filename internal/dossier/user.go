@@ -47,6 +47,9 @@ type User struct {
 
 var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._\-]{1,63}$`)
 
+// ValidUsername reports whether s is a username an account can have.
+func ValidUsername(s string) bool { return usernameRE.MatchString(s) }
+
 // Validate checks a new or changed user; password is the clear text being set
 // ("" when unchanged).
 func (u *User) Validate(password string, setting bool) error {
@@ -135,7 +138,14 @@ type UserStore interface {
 	// UserByName returns a user by username; ENOTFOUND if absent.
 	UserByName(ctx context.Context, username string) (*User, error)
 	// UpdateUser stores u's display name, role, language, disabled flag and hash.
+	// It writes back every field as loaded; to change one, use a Set method,
+	// which cannot undo a change made meanwhile.
 	UpdateUser(ctx context.Context, u *User) error
+	// SetUserLang, SetUserPassword and SetUserDisabled change one column of
+	// the user with ID id; ENOTFOUND if absent.
+	SetUserLang(ctx context.Context, id, lang string) error
+	SetUserPassword(ctx context.Context, id, hash string) error
+	SetUserDisabled(ctx context.Context, id string, disabled bool) error
 	// Users lists every user by username.
 	Users(ctx context.Context) ([]*User, error)
 	// CountUsers returns how many users exist.

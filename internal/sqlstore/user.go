@@ -65,6 +65,33 @@ func (db *DB) UpdateUser(ctx context.Context, u *dossier.User) error {
 	return nil
 }
 
+// SetUserLang stores a user's language and nothing else.
+func (db *DB) SetUserLang(ctx context.Context, id, lang string) error {
+	return db.setUser(ctx, "lang", id, lang)
+}
+
+// SetUserPassword stores a user's password hash and nothing else.
+func (db *DB) SetUserPassword(ctx context.Context, id, hash string) error {
+	return db.setUser(ctx, "password_hash", id, hash)
+}
+
+// SetUserDisabled stores a user's disabled flag and nothing else.
+func (db *DB) SetUserDisabled(ctx context.Context, id string, disabled bool) error {
+	return db.setUser(ctx, "disabled", id, disabled)
+}
+
+// setUser updates one column (a constant of the callers above) of one user.
+func (db *DB) setUser(ctx context.Context, column, id string, v any) error {
+	res, err := db.q.ExecContext(ctx, `UPDATE users SET `+column+`=$2 WHERE id=$1`, id, v)
+	if err != nil {
+		return db.wrap("update user "+column, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return dossier.NotFound("user")
+	}
+	return nil
+}
+
 // Users lists all users by username.
 func (db *DB) Users(ctx context.Context) ([]*dossier.User, error) {
 	rows, err := db.q.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY username`)
