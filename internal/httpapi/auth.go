@@ -28,13 +28,35 @@ func (s *Server) login(c echo.Context) error {
 	return writeJSON(c, http.StatusOK, sess)
 }
 
+// The web front's session: its middleware (internal/web/session.go)
+// authenticates the cookie for API requests too and keeps the token under
+// sessionKey.
+const (
+	sessionKey    = "dossier.session"
+	sessionCookie = "dossier_session"
+)
+
+// logout revokes the token that authenticated the request: the bearer token,
+// or the web session cookie's, which it then clears.
 func (s *Server) logout(c echo.Context) error {
-	if actor(c) == nil {
+	tok, cookie := "", false
+	if h := c.Request().Header.Get(echo.HeaderAuthorization); h != "" {
+		_, t, _ := strings.Cut(h, " ")
+		tok = strings.TrimSpace(t)
+	} else if t, ok := c.Get(sessionKey).(string); ok {
+		tok, cookie = t, true
+	}
+	// Never answer 204 without knowing which token to revoke.
+	if actor(c) == nil || tok == "" {
 		return dossier.Errorf(dossier.EUNAUTHENTICATED, "sign in first")
 	}
-	_, tok, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
-	if err := s.Accounts.Logout(c.Request().Context(), strings.TrimSpace(tok)); err != nil {
+	if err := s.Accounts.Logout(c.Request().Context(), tok); err != nil {
 		return err
+	}
+	if cookie {
+		// Name and path as the front set it; a deletion needs no Secure flag.
+		c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
+			Secure: c.Scheme() == "https", SameSite: http.SameSiteLaxMode, MaxAge: -1})
 	}
 	return c.NoContent(http.StatusNoContent)
 }
