@@ -212,9 +212,18 @@ func (e *Engine) layout(doc *render.Doc, t *Template, vals, disp map[string]stri
 	if zh {
 		indent = "\u3000\u3000"
 	}
-	section := 0
-	var signs [][]string
-	for i, b := range t.Blocks {
+	// The blocks shown, with their text filled: a conditional block whose
+	// condition fails, or an optional one with an empty placeholder, is left
+	// out, so that signature blocks side by side are the ones printed.
+	type shown struct {
+		Block
+		args []string
+	}
+	var blocks []shown
+	for _, b := range t.Blocks {
+		if !b.When.holds(vals) {
+			continue
+		}
 		args := make([]string, len(b.Args))
 		complete := true
 		for j, a := range b.Args {
@@ -225,9 +234,15 @@ func (e *Engine) layout(doc *render.Doc, t *Template, vals, disp map[string]stri
 		if b.Optional && !complete {
 			continue
 		}
+		blocks = append(blocks, shown{b, args})
+	}
+	section := 0
+	var signs [][]string
+	for i, sb := range blocks {
+		b, args := sb.Block, sb.args
 		if b.Kind == "sign" {
 			signs = append(signs, args)
-			if i+1 < len(t.Blocks) && t.Blocks[i+1].Kind == "sign" {
+			if i+1 < len(blocks) && blocks[i+1].Kind == "sign" {
 				continue
 			}
 			doc.Signatures(signs...)

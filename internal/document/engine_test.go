@@ -252,3 +252,90 @@ func TestRenderConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderPerson: a natural person is printed as a person in every
+// template and language — ID card number rather than unified social credit
+// code, no legal representative, signature and fingerprint rather than a
+// seal — while a company party of the same document keeps its own form.
+func TestRenderPerson(t *testing.T) {
+	e := mustEngine(t)
+	personDebtor := func() *dossier.Case {
+		c := testCase()
+		c.Debtor = dossier.Party{Name: "张三", Kind: dossier.PartyPerson, IDNumber: "330102199001011234",
+			Address: "浙江省杭州市西湖区文三路100号", Representative: "李明"}
+		return c
+	}
+	bothPersons := func() *dossier.Case {
+		c := personDebtor()
+		c.Creditor = dossier.Party{Name: "王五", Kind: dossier.PartyPerson, IDNumber: "31011519800101123X",
+			Address: "上海市浦东新区张江路88号", Representative: "王建国"}
+		return c
+	}
+	tests := []struct {
+		name, tmpl, lang string
+		c                *dossier.Case
+		fields           map[string]string
+		want, not        []string // spaces removed
+	}{
+		{"OKOrderDebtor", "payment_order_application", "zh-CN", personDebtor(), nil,
+			[]string{"被申请人：张三", "身份证号码：330102199001011234", "统一社会信用代码：91310000MA1FL0XX3K", "申请人（盖章）：上海申江机械设备有限公司",
+				"法定代表人：王建国", "营业执照"},
+			[]string{"统一社会信用代码：330102199001011234", "法定代表人：李明"}},
+		{"OKOrderBoth", "payment_order_application", "zh-CN", bothPersons(), nil,
+			[]string{"身份证号码：31011519800101123X", "身份证号码：330102199001011234", "申请人（签字并按手印）：王五", "申请人身份证复印件"},
+			[]string{"统一社会信用代码", "法定代表人", "盖章", "营业执照"}},
+		{"OKOrderBothEn", "payment_order_application", "en", bothPersons(), nil,
+			[]string{"IDcardnumber:31011519800101123X", "IDcardnumber:330102199001011234", "Applicant(signatureandfingerprint):王五",
+				"Applicant'sIDcard"},
+			[]string{"Unifiedsocialcreditcode", "Legalrepresentative", "(seal)", "businesslicence"}},
+		{"OKOrderDebtorEn", "payment_order_application", "en", personDebtor(), nil,
+			[]string{"IDcardnumber:330102199001011234", "Unifiedsocialcreditcode:91310000MA1FL0XX3K", "Applicant(seal)"},
+			[]string{"Unifiedsocialcreditcode:330102199001011234", "Legalrepresentative:李明"}},
+		{"OKAgreementDebtor", "installment_agreement", "zh-CN", personDebtor(), nil,
+			[]string{"乙方（债务人）：张三", "身份证号码：330102199001011234", "统一社会信用代码：91310000MA1FL0XX3K",
+				"甲方（盖章）：上海申江机械设备有限公司", "乙方（签字并按手印）：张三", "法定代表人或授权代表（签字）："},
+			[]string{"乙方（盖章）", "法定代表人：李明", "统一社会信用代码：330102199001011234"}},
+		{"OKAgreementBothEn", "installment_agreement", "en", bothPersons(), nil,
+			[]string{"IDcardnumber:330102199001011234", "IDcardnumber:31011519800101123X",
+				"PartyA(signatureandfingerprint):王五", "PartyB(signatureandfingerprint):张三"},
+			[]string{"(seal)", "Legalrepresentative", "Authorisedsignatory", "Registration"}},
+		{"OKKindGivenByRequest", "installment_agreement", "zh-CN", testCase(), map[string]string{"debtor_kind": "自然人"},
+			[]string{"乙方（签字并按手印）：杭州喆堃"}, []string{"乙方（盖章）"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fields := map[string]string{}
+			for k, v := range requestFields[tt.tmpl] {
+				fields[k] = v
+			}
+			for k, v := range tt.fields {
+				fields[k] = v
+			}
+			res, err := e.Render(tt.tmpl, tt.lang, Input{Case: tt.c, Evidence: testEvidence(), Fields: fields, Now: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			flat := strings.Join(strings.Fields(pdfText(t, res.PDF)), "")
+			for _, w := range tt.want {
+				if !strings.Contains(flat, w) {
+					t.Errorf("text lacks %q", w)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(flat, n) {
+					t.Errorf("text has %q", n)
+				}
+			}
+			if t.Failed() {
+				t.Log(flat)
+			}
+		})
+	}
+	t.Run("ErrKind", func(t *testing.T) {
+		_, err := e.Render("installment_agreement", "zh-CN", Input{Case: testCase(), Now: now,
+			Fields: map[string]string{"installments": "6", "first_due_date": "2026-08-31", "bank": "工行", "account_no": "1", "debtor_kind": "robot"}})
+		if got := fieldNames(err); len(got) != 1 || got[0] != "debtor_kind" {
+			t.Errorf("fields %v (%v), want [debtor_kind]", got, err)
+		}
+	})
+}

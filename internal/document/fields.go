@@ -22,9 +22,9 @@ import (
 var caseSources = map[string]bool{
 	"number": true, "title": true, "principal": true, "interest": true, "total": true, "paid": true, "currency": true,
 	"contract_no": true, "due_date": true, "days_overdue": true,
-	"creditor.name": true, "creditor.id_number": true, "creditor.address": true,
+	"creditor.name": true, "creditor.kind": true, "creditor.id_number": true, "creditor.address": true,
 	"creditor.representative": true, "creditor.phone": true,
-	"debtor.name": true, "debtor.id_number": true, "debtor.address": true,
+	"debtor.name": true, "debtor.kind": true, "debtor.id_number": true, "debtor.address": true,
 	"debtor.representative": true, "debtor.phone": true,
 }
 
@@ -39,6 +39,8 @@ func caseValue(c *dossier.Case, bal dossier.Balance, path string, today dossier.
 		switch k {
 		case "name":
 			return p.Name
+		case "kind":
+			return string(cmp.Or(p.Kind, dossier.PartyCompany))
 		case "id_number":
 			return p.IDNumber
 		case "address":
@@ -267,6 +269,14 @@ func check(f Field, v string) (string, error) {
 			return "", fmt.Errorf("must be the 17-digit practising licence number")
 		}
 		return v, nil
+	case "party":
+		switch v {
+		case "company", "单位", "公司":
+			return string(dossier.PartyCompany), nil
+		case "person", "自然人", "个人":
+			return string(dossier.PartyPerson), nil
+		}
+		return "", fmt.Errorf("must be company or person")
 	}
 	if utf8.RuneCountInString(v) > 2000 {
 		return "", fmt.Errorf("must be at most 2000 characters")

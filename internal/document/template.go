@@ -28,7 +28,15 @@ import (
 //	sign LINE | LINE | …                      one signature block; consecutive ones sit side by side
 //	sum TOTAL = PART + PART …                 money field TOTAL must equal the sum of the PARTs
 //
-// TYPE is text, money, date, licence (17 digits), or int MIN..MAX. SOURCE is
+// A body directive may start with a condition on a field declared before it,
+// [NAME=VALUE] or [NAME!=VALUE], and is then left out unless the field's
+// value (empty when it has none) matches: the particulars and signature of a
+// natural person differ from a company's.
+//
+//	[debtor_kind=person] line? 身份证号码：{debtor_id}
+//
+// TYPE is text, money, date, licence (17 digits), party (company or person),
+// or int MIN..MAX. SOURCE is
 // "-" (the request must give it), "case.<path>" (from the case: see
 // caseValue), "now" (the creation date) or "=VALUE" (a literal default).
 // TEXT holds placeholders {field}; a money field also offers {field_cn}
@@ -41,7 +49,7 @@ import (
 // Field is one value a template needs.
 type Field struct {
 	Name     string
-	Type     string // text, money, date, int, licence
+	Type     string // text, money, date, int, licence, party
 	Min, Max int    // for int
 	Required bool
 	Source   string
@@ -55,6 +63,19 @@ type Block struct {
 	Args     []string // text(s) with placeholders; for table: [kind, headers…]
 	Optional bool
 	Line     int
+	When     *Cond // nil: always
+}
+
+// Cond shows a block only when field Field has value Value (or, with Not,
+// any other value).
+type Cond struct {
+	Field, Value string
+	Not          bool
+}
+
+// holds reports whether the condition holds for the resolved values.
+func (c *Cond) holds(vals map[string]string) bool {
+	return c == nil || (vals[c.Field] == c.Value) != c.Not
 }
 
 // Sum requires money field Total to equal the sum of the money fields Parts,
@@ -76,8 +97,13 @@ type Template struct {
 var (
 	nameRE        = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 	placeholderRE = regexp.MustCompile(`\{([a-z][a-z0-9_]*)\}`)
+	condRE        = regexp.MustCompile(`^\[([a-z][a-z0-9_]*)(!?=)([^\]]*)\]\s*`)
 	intRangeRE    = regexp.MustCompile(`^int (\d+)\.\.(\d+)$`)
 )
+
+// blockKinds are the body directives.
+var blockKinds = map[string]bool{"letterhead": true, "heading": true, "section": true, "label": true, "para": true,
+	"line": true, "right": true, "space": true, "table": true, "sign": true}
 
 // builtins are placeholders every template may use without declaring them.
 var builtins = map[string]bool{"today": true}
@@ -103,6 +129,18 @@ func ParseTemplate(file, id, lang string, r io.Reader) (*Template, error) {
 		raw := strings.TrimSpace(sc.Text())
 		if raw == "" || strings.HasPrefix(raw, "#") {
 			continue
+		}
+		var when *Cond
+		if strings.HasPrefix(raw, "[") {
+			m := condRE.FindStringSubmatch(raw)
+			if m == nil {
+				return nil, fail("a condition is written [name=value] or [name!=value]")
+			}
+			if fields[m[1]] == nil {
+				return nil, fail("condition on %q, which is not a field declared before it", m[1])
+			}
+			when = &Cond{Field: m[1], Value: strings.TrimSpace(m[3]), Not: m[2] == "!="}
+			raw = raw[len(m[0]):]
 		}
 		kw, rest, _ := strings.Cut(raw, " ")
 		rest = strings.TrimSpace(rest)
@@ -133,7 +171,7 @@ func ParseTemplate(file, id, lang string, r io.Reader) (*Template, error) {
 			}
 			t.Sums = append(t.Sums, sm)
 		case "letterhead", "heading", "section", "label", "para", "line", "right", "space", "table", "sign":
-			b := Block{Kind: kw, Optional: optional, Line: n}
+			b := Block{Kind: kw, Optional: optional, Line: n, When: when}
 			if rest != "" {
 				for _, a := range strings.Split(rest, "|") {
 					b.Args = append(b.Args, strings.TrimSpace(a))
@@ -175,6 +213,9 @@ func ParseTemplate(file, id, lang string, r io.Reader) (*Template, error) {
 		default:
 			return nil, fail("unknown directive %q", kw)
 		}
+		if when != nil && !blockKinds[kw] {
+			return nil, fail("only body directives take a condition, not %q", kw)
+		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
@@ -211,9 +252,9 @@ func parseField(s string) (Field, error) {
 		return f, fmt.Errorf("int needs a range: int MIN..MAX")
 	}
 	switch f.Type {
-	case "text", "money", "date", "int", "licence":
+	case "text", "money", "date", "int", "licence", "party":
 	default:
-		return f, fmt.Errorf("unknown type %q (text, money, date, licence, int MIN..MAX)", f.Type)
+		return f, fmt.Errorf("unknown type %q (text, money, date, licence, party, int MIN..MAX)", f.Type)
 	}
 	switch parts[2] {
 	case "required":
