@@ -3,15 +3,21 @@ package main
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"github.com/dossier/dossier/internal/blob"
+	"github.com/dossier/dossier/internal/blob/disk"
+	"github.com/dossier/dossier/internal/blob/s3"
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/evidence"
+	"github.com/dossier/dossier/internal/sqlstore"
 )
 
 // newVault builds the evidence vault from the configuration; serve and
@@ -23,7 +29,8 @@ func newVault(cfg *Config, store dossier.Store, blobs blob.Store, log *slog.Logg
 
 // runVerify re-reads every stored evidence blob and checks it against its
 // recorded sha256. Exit 0: everything intact. Exit 1: at least one version
-// is missing or changed (each is listed on stdout) or the check failed.
+// is missing or changed (each is listed on stdout), no store exists where
+// the settings point, or the check failed.
 // With --sweep it then removes blobs no record refers to.
 func runVerify(ctx context.Context, cfg *Config, args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("dossier verify", flag.ContinueOnError)
@@ -35,20 +42,20 @@ func runVerify(ctx context.Context, cfg *Config, args []string, _ io.Reader, std
 		fmt.Fprintln(stderr, "usage: dossier verify [--sweep [--sweep-age 24h] [--dry-run]]")
 		return 2
 	}
-	store, err := openStore(ctx, cfg)
+	store, err := openExistingStore(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "dossier verify:", err)
 		return 1
 	}
 	defer store.Close()
-	blobs, err := openBlobs(ctx, cfg)
+	blobs, err := openExistingBlobs(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "dossier verify: blob store:", err)
 		return 1
 	}
 	v := newVault(cfg, store, blobs, nil)
 	start := time.Now()
-	checked, bad, err := v.VerifyAll(ctx, func(done, total int, sha string, err error) {
+	r, err := v.VerifyEvery(ctx, func(done, total int, sha string, err error) {
 		fmt.Fprintf(stderr, "\rverified %d/%d blobs", done, total)
 		if err != nil {
 			fmt.Fprintf(stderr, "\n%s: %v\n", sha, err)
@@ -59,15 +66,18 @@ func runVerify(ctx context.Context, cfg *Config, args []string, _ io.Reader, std
 		fmt.Fprintln(stderr, "dossier verify:", err)
 		return 1
 	}
-	for _, m := range bad {
+	for _, m := range r.Bad {
 		fmt.Fprintln(stdout, "MISMATCH", m)
 	}
+	// The counts show what was checked: "0 evidence items" on a store that
+	// should hold some means the wrong store.
+	checked := fmt.Sprintf("%d version(s) of %d evidence items", r.Versions, r.Items)
 	code := 0
-	if len(bad) > 0 {
-		fmt.Fprintf(stdout, "FAILED: %d version(s) missing or changed among %d blobs\n", len(bad), checked)
+	if len(r.Bad) > 0 {
+		fmt.Fprintf(stdout, "FAILED: %d version(s) missing or changed among %d blobs (%s checked)\n", len(r.Bad), r.Blobs, checked)
 		code = 1
 	} else {
-		fmt.Fprintf(stdout, "ok: %d blobs intact (%s)\n", checked, time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(stdout, "ok: %d blobs intact (%s checked, %s)\n", r.Blobs, checked, time.Since(start).Round(time.Millisecond))
 	}
 	if !*sweep {
 		return code
@@ -89,6 +99,45 @@ func runVerify(ctx context.Context, cfg *Config, args []string, _ io.Reader, std
 	fmt.Fprintf(stdout, "sweep: %s %d orphan blob(s); kept %d younger than %s, %d of unknown age, %d locked; %d temp file(s) removed\n",
 		verb, len(res.Removed), res.Young, *age, res.AgeUnknown, res.Locked, res.TempRemoved)
 	return code
+}
+
+// openExistingStore opens the metadata store for inspection: a location
+// that holds no store yet is an error naming the setting, never a new,
+// empty store that would verify as intact.
+func openExistingStore(ctx context.Context, cfg *Config) (*sqlstore.DB, error) {
+	url, setting := cfg.DatabaseURL, "DATABASE_URL"
+	if url == "" {
+		url, setting = filepath.Join(cfg.DataDir, "dossier.db"), "DOSSIER_DATA"
+	}
+	db, err := sqlstore.OpenExisting(ctx, url)
+	if errors.Is(err, sqlstore.ErrNoStore) {
+		if setting == "DOSSIER_DATA" {
+			return nil, fmt.Errorf("DOSSIER_DATA=%s: %w; point DOSSIER_DATA at the data directory that `dossier serve` uses",
+				cfg.DataDir, err)
+		}
+		return nil, fmt.Errorf("DATABASE_URL: %w; point DATABASE_URL at the database that `dossier serve` uses", err)
+	}
+	return db, err
+}
+
+// openExistingBlobs opens the blob store for inspection, without creating
+// its directory or bucket.
+func openExistingBlobs(ctx context.Context, cfg *Config) (blob.Store, error) {
+	if cfg.S3Endpoint != "" {
+		c := s3Config(cfg)
+		c.MustExist = true
+		s, err := s3.New(ctx, c)
+		if errors.Is(err, s3.ErrNoBucket) {
+			return nil, fmt.Errorf("%w (DOSSIER_S3_BUCKET=%s at DOSSIER_S3_ENDPOINT=%s)", err, cfg.S3Bucket, cfg.S3Endpoint)
+		}
+		return s, err
+	}
+	root := filepath.Join(cfg.DataDir, "blobs")
+	s, err := disk.Open(root)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("DOSSIER_DATA=%s: no blobs directory: %w", cfg.DataDir, err)
+	}
+	return s, err
 }
 
 // blobColumns lists every other table column that names a blob. Generated

@@ -72,8 +72,12 @@ func openBlobs(ctx context.Context, cfg *Config) (blob.Store, error) {
 	if cfg.S3Endpoint == "" {
 		return disk.New(filepath.Join(cfg.DataDir, "blobs"))
 	}
-	return s3.New(ctx, s3.Config{Endpoint: cfg.S3Endpoint, Bucket: cfg.S3Bucket, AccessKey: cfg.S3AccessKey,
-		SecretKey: cfg.S3SecretKey, Secure: cfg.S3Secure, Region: cfg.S3Region, ObjectLocking: cfg.S3ObjectLock})
+	return s3.New(ctx, s3Config(cfg))
+}
+
+func s3Config(cfg *Config) s3.Config {
+	return s3.Config{Endpoint: cfg.S3Endpoint, Bucket: cfg.S3Bucket, AccessKey: cfg.S3AccessKey,
+		SecretKey: cfg.S3SecretKey, Secure: cfg.S3Secure, Region: cfg.S3Region, ObjectLocking: cfg.S3ObjectLock}
 }
 
 // wire builds the whole application. Close releases it.

@@ -95,21 +95,41 @@ func (m Mismatch) String() string {
 	return fmt.Sprintf("evidence %s (case %s) version %d sha256 %s: %s", m.EvidenceID, m.CaseID, m.N, m.SHA256, m.Problem)
 }
 
-// VerifyAll re-reads every blob referenced by any version of any item
-// (tombstoned included), each distinct blob once, and returns every version
+// FixityReport is what VerifyEvery found.
+type FixityReport struct {
+	Items    int        // evidence items checked, tombstoned included
+	Versions int        // their versions
+	Blobs    int        // distinct blobs re-read
+	Bad      []Mismatch // versions whose bytes are missing or changed
+}
+
+// VerifyAll is VerifyEvery returning the number of blobs re-read and the
+// mismatches.
+func (v *Vault) VerifyAll(ctx context.Context, progress func(done, total int, sha string, err error)) (checked int, bad []Mismatch, err error) {
+	r, err := v.VerifyEvery(ctx, progress)
+	return r.Blobs, r.Bad, err
+}
+
+// VerifyEvery re-reads every blob referenced by any version of any item
+// (tombstoned included), each distinct blob once, and reports every version
 // whose bytes are missing or changed. progress, when set, is called after
 // each blob with the count done and the total.
-func (v *Vault) VerifyAll(ctx context.Context, progress func(done, total int, sha string, err error)) (checked int, bad []Mismatch, err error) {
+func (v *Vault) VerifyEvery(ctx context.Context, progress func(done, total int, sha string, err error)) (FixityReport, error) {
+	var r FixityReport
 	refs := map[string]blob.Ref{}
 	users := map[string][]Mismatch{}
-	err = v.Store.ScanEvidence(ctx, func(e *dossier.Evidence, ver *dossier.EvidenceVersion) error {
+	items := map[string]bool{}
+	err := v.Store.ScanEvidence(ctx, func(e *dossier.Evidence, ver *dossier.EvidenceVersion) error {
+		items[e.ID] = true
+		r.Versions++
 		refs[ver.SHA256] = blob.Ref{SHA256: ver.SHA256, Size: ver.Size}
 		users[ver.SHA256] = append(users[ver.SHA256], Mismatch{EvidenceID: e.ID, CaseID: e.CaseID, N: ver.N, SHA256: ver.SHA256})
 		return nil
 	})
 	if err != nil {
-		return 0, nil, err
+		return r, err
 	}
+	r.Items = len(items)
 	shas := make([]string, 0, len(refs))
 	for s := range refs {
 		shas = append(shas, s)
@@ -118,19 +138,21 @@ func (v *Vault) VerifyAll(ctx context.Context, progress func(done, total int, sh
 	for i, s := range shas {
 		verr := blob.Verify(ctx, v.Blobs, refs[s])
 		if ctx.Err() != nil {
-			return i, bad, ctx.Err()
+			r.Blobs = i
+			return r, ctx.Err()
 		}
 		if verr != nil {
 			for _, m := range users[s] {
 				m.Problem = problem(verr)
-				bad = append(bad, m)
+				r.Bad = append(r.Bad, m)
 			}
 		}
 		if progress != nil {
 			progress(i+1, len(shas), s, verr)
 		}
 	}
-	return len(shas), bad, nil
+	r.Blobs = len(shas)
+	return r, nil
 }
 
 // SweepOptions configures Sweep.

@@ -46,6 +46,20 @@ func New(root string) (*Store, error) {
 	return &Store{root: root}, nil
 }
 
+// Open opens an existing store rooted at root, for inspection: unlike New
+// it never creates root, and a missing root is an error wrapping
+// fs.ErrNotExist.
+func Open(root string) (*Store, error) {
+	fi, err := os.Stat(root)
+	if err != nil {
+		return nil, fmt.Errorf("disk: %w", err)
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("disk: %s is not a directory", root)
+	}
+	return New(root)
+}
+
 // Root returns the directory the store lives in.
 func (s *Store) Root() string { return s.root }
 

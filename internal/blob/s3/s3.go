@@ -78,7 +78,13 @@ type Config struct {
 	RetentionMode string
 	// PartSize overrides DefaultPartSize.
 	PartSize uint64
+	// MustExist makes New fail with ErrNoBucket, rather than create the
+	// bucket, when it is absent: for inspecting an existing store.
+	MustExist bool
 }
+
+// ErrNoBucket: Config.MustExist and the bucket does not exist.
+var ErrNoBucket = errors.New("s3: bucket does not exist")
 
 // Store keeps blobs in one bucket.
 type Store struct {
@@ -102,8 +108,8 @@ func (s *Store) partBuf() *[]byte {
 
 var _ blob.Store = (*Store)(nil)
 
-// New connects, creates the bucket if it is absent and learns whether it is
-// versioned and lockable.
+// New connects, creates the bucket if it is absent (unless MustExist) and
+// learns whether it is versioned and lockable.
 func New(ctx context.Context, cfg Config) (*Store, error) {
 	mode := minio.RetentionMode(strings.ToUpper(cfg.RetentionMode))
 	if mode == "" {
@@ -139,6 +145,9 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("s3: bucket %s: %w", cfg.Bucket, err)
+	}
+	if !exists && cfg.MustExist {
+		return nil, fmt.Errorf("%w: %s", ErrNoBucket, cfg.Bucket)
 	}
 	if !exists {
 		err := c.MakeBucket(ctx, cfg.Bucket, minio.MakeBucketOptions{Region: cfg.Region, ObjectLocking: cfg.ObjectLocking})
