@@ -319,3 +319,34 @@ func TestReadinessOwed(t *testing.T) {
 		})
 	}
 }
+
+// TestServicePrefill: a form is pre-filled with what Generate would use,
+// the amounts after the ledger, and only for a caller who may see the case.
+func TestServicePrefill(t *testing.T) {
+	s, db := mustService(t)
+	ctx := context.Background()
+	c := mustCase(t, db, nil)
+	mustPay(t, db, c.ID, 30000000)
+	got, err := s.Prefill(ctx, admin, c.ID, "payment_order_application", "zh-CN")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]string{"claim_amount": "99000.50", "principal": "99000.50", "interest": "", "paid": "300000.00",
+		"debtor_kind": "company", "interest_to": "2026-07-20"} {
+		if got[k] != want {
+			t.Errorf("%s: %q, want %q", k, got[k], want)
+		}
+	}
+	d, err := s.Generate(ctx, admin, c.ID, Request{Template: "payment_order_application", Fields: requestFields["payment_order_application"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range got {
+		if d.Fields[k] != v {
+			t.Errorf("prefill %s=%q, generated %q", k, v, d.Fields[k])
+		}
+	}
+	if _, err := s.Prefill(ctx, outsider, c.ID, "payment_order_application", "zh-CN"); dossier.ErrorCode(err) != dossier.ENOTFOUND {
+		t.Errorf("outsider: %v, want not found", err)
+	}
+}
