@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -70,7 +69,7 @@ func (f *Front) documentsWith(c echo.Context, status int, formErr error, sent ur
 	t, err := f.cfg.Documents.Engine.Template(d.Template, d.DocLang)
 	if err == nil {
 		d.Title = t.Title
-		pre, err := f.cfg.Documents.Engine.Prefill(d.Template, d.DocLang, cs, time.Now())
+		pre, err := f.cfg.Documents.Prefill(ctx, a, id, d.Template, d.DocLang)
 		if err != nil {
 			return err
 		}
@@ -115,14 +114,13 @@ func (f *Front) documentCreate(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	id := c.Param("case_id")
-	cs, err := f.cfg.Cases.Get(ctx, a, id)
-	if err != nil {
+	if _, err := f.cfg.Cases.Get(ctx, a, id); err != nil {
 		return err
 	}
 	form, _ := c.FormParams()
 	req := document.Request{Template: form.Get("template"), Lang: form.Get("lang"), Fields: map[string]string{}}
 	if t, terr := f.cfg.Documents.Engine.Template(req.Template, req.Lang); terr == nil {
-		pre, err := f.cfg.Documents.Engine.Prefill(req.Template, req.Lang, cs, time.Now())
+		pre, err := f.cfg.Documents.Prefill(ctx, a, id, req.Template, req.Lang)
 		if err != nil {
 			return err
 		}
