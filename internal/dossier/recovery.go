@@ -151,9 +151,10 @@ func (x *Filing) Validate() error {
 // CaseRecords is what the limitation engine and the dashboard read about one
 // case. Communications holds only records that can interrupt the limitation
 // period (an interruption or a promise); Evidence holds live items with only
-// ID, CaseID, Kind, OccurredAt and CreatedAt set; Agreements holds the
-// generated installment_agreement documents with ID, CaseID, Template and
-// CreatedAt set.
+// ID, CaseID, Kind, Title, Description, OccurredAt and CreatedAt set (the
+// title and description say whether an item proves a letter was served);
+// Agreements holds the generated installment_agreement documents with ID,
+// CaseID, Template and CreatedAt set.
 type CaseRecords struct {
 	Case           *Case
 	Communications []*Communication

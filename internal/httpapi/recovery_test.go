@@ -196,9 +196,15 @@ func TestRecoveryAPI(t *testing.T) {
 					v.Schedule[0].Status != "due" || v.Defaulted || v.DocumentID != doc.ID {
 					t.Fatalf("plan from document: %d %s", r.Status, r.Body)
 				}
+				// Generated, never shown signed: listed, not counted.
 				e.do("GET", pbase+"/limitation", admin, nil).json(t, &lim)
-				if lim.Deadline.String() != recovery.AddYears(today(), 3).String() {
-					t.Fatalf("agreement today should restart the period: %+v", lim)
+				for _, b := range lim.Basis {
+					if b.PlanID == v.ID && (b.Proven || b.Counted || b.DocumentID != doc.ID) {
+						t.Fatalf("a plan from an unsigned agreement counted: %+v", lim)
+					}
+				}
+				if lim.Deadline.String() == recovery.AddYears(today(), 3).String() {
+					t.Fatalf("an unsigned agreement restarted the period: %+v", lim)
 				}
 			})
 			t.Run("ErrPlanInvalid", func(t *testing.T) {

@@ -39,7 +39,9 @@ func manyEvents(n int) *dossier.CaseRecords {
 			r.Evidence = append(r.Evidence, ev(id, "statement", on))
 			r.Payments = append(r.Payments, pay(fmt.Sprint("p", i), on, 1000, id))
 		case 2:
-			r.Evidence = append(r.Evidence, ev(id, "letter", on), ev(id+"d", "delivery", day.AddDays(i*3+2).String()))
+			r.Evidence = append(r.Evidence, ev(id, "letter", on),
+				described(ev(id+"d", "other", day.AddDays(i*3+2).String()), "EMS 妥投", "律师函已签收"))
+			r.Communications = append(r.Communications, comm(fmt.Sprint("m", i), "demand", "letter", on, id, id+"d"))
 		case 3:
 			r.Communications = append(r.Communications, comm(fmt.Sprint("m", i), "acknowledgment", "wechat", on))
 		}

@@ -21,10 +21,6 @@ const (
 // LimitationYears is the general limitation period (Civil Code art. 188).
 const LimitationYears = 3
 
-// deliveryWindow is how long after a letter a delivery record may be dated
-// and still be taken as that letter's delivery.
-const deliveryWindow = 60
-
 // Basis is one event that started, restarted or failed to restart the period.
 type Basis struct {
 	Event           string       `json:"event"`
@@ -39,6 +35,10 @@ type Basis struct {
 	// Proven: the event cites live evidence. Counted: it moved the deadline.
 	Proven  bool `json:"proven"`
 	Counted bool `json:"counted"`
+
+	// written: a proven demand made in writing (a served letter, an email,
+	// an SMS or a WeChat message), which can accelerate an installment plan.
+	written bool
 }
 
 // Limitation is the 诉讼时效 position of a case on a given day.
@@ -63,81 +63,91 @@ func AddYears(d dossier.Date, n int) dossier.Date {
 }
 
 // debtorSide events are the debtor agreeing to perform; after the period has
-// run they still count, because the debtor can then no longer plead it
-// (art. 192), and a new period runs from them.
+// run they still count, because a debtor who agreed to perform can no longer
+// plead it (art. 192; SPC Provisions on limitation, 2020 rev., art. 19), and
+// a new period runs from them. A payment after expiry is not among them: it
+// binds only what was paid unless it shows agreement to pay the rest, which
+// is counsel's call (see ComputeLimitation).
 func debtorSide(event string) bool {
-	return event == EventAcknowledgment || event == EventInstallmentAgreement || event == EventPartialPayment
+	return event == EventAcknowledgment || event == EventInstallmentAgreement
 }
 
 // ComputeLimitation works out the deadline of r's claim on day today. Dates of
 // timestamped records are taken in loc. The rules:
 //   - due: the case's due date starts the period (art. 188).
 //   - demand: a communication with interruption "demand", proven when it cites
-//     live evidence of the case (a letter sent as channel "letter" must cite a
-//     "delivery" item: only a demand that reached the debtor interrupts);
-//     or a "letter" evidence item not cited by such a communication, proven by
-//     a "delivery" item dated within 60 days after it, dated at that delivery.
+//     live evidence of the case (see communicationEvents; a letter counts
+//     only with proof that it was served, and a goods delivery note is never
+//     that proof); or a "letter" evidence item not cited by a communication,
+//     proven only when its own record says it was served (see letters).
 //   - acknowledgment: a communication with interruption "acknowledgment" or a
 //     promise to pay, proven when it cites live evidence.
-//   - installment_agreement: a plan, proven by its agreement document or
-//     signed evidence, dated on agreed_on; a generated installment_agreement
-//     document that no plan was made from is shown unproven (a draft until
-//     signed).
+//   - installment_agreement: a plan, proven only by the signed agreement it
+//     cites as evidence, dated on agreed_on. A plan made from a generated
+//     agreement without that evidence, and a generated installment_agreement
+//     document that no plan was made from, are shown unproven: a draft until
+//     signed.
 //   - partial_payment: a payment not reversed, proven by its evidence.
 //   - filing: a filing record, proven by its evidence; a case standing at
 //     payment_order, litigation or arbitration with no filing record is shown
 //     as an unproven filing.
 //
 // Unproven events are listed and never move the deadline. A creditor's
-// demand or filing after the deadline does not revive the claim.
+// demand or filing after the deadline does not revive the claim; nor does a
+// payment after it: whether that payment waived the defence is for counsel,
+// so the deadline shown stays the earlier one.
 func ComputeLimitation(r *dossier.CaseRecords, today dossier.Date, loc *time.Location) *Limitation {
 	if loc == nil {
 		loc = time.UTC
 	}
 	c := r.Case
-	live := map[string]*dossier.Evidence{}
-	for _, e := range r.Evidence {
-		if e.DeletedAt == nil {
-			live[e.ID] = e
-		}
+	events := limitationEvents(r, loc)
+	// Sort positions, not the large Basis values; stable so same-day events
+	// keep the order they were gathered in.
+	order := make([]int, len(events))
+	for i := range order {
+		order[i] = i
 	}
-	var events []Basis
-	cited := map[string]bool{}
-	for _, m := range r.Communications {
-		ev := m.Interruption
-		if ev == "" && (m.PromiseAmount != nil || m.PromiseDate != nil) {
-			ev = EventAcknowledgment
-		}
-		if ev != EventDemand && ev != EventAcknowledgment {
-			continue
-		}
-		b := Basis{Event: ev, Date: dossier.DateOf(m.OccurredAt.In(loc)), CommunicationID: m.ID}
-		var delivery string
-		for _, id := range m.EvidenceIDs {
-			cited[id] = true
-			if e := live[id]; e != nil {
-				if b.EvidenceID == "" {
-					b.EvidenceID = id
+	sort.SliceStable(order, func(i, j int) bool { return events[order[i]].Date.Before(events[order[j]].Date.Time) })
+
+	out := &Limitation{Basis: make([]Basis, 0, len(events)+1)}
+	deadline := AddYears(c.DueDate, LimitationYears)
+	out.Basis = append(out.Basis, Basis{Event: EventDue, Date: c.DueDate, Proven: true, Counted: true,
+		Note: "due date: the period runs from the day after (art. 188)"})
+	for _, k := range order {
+		b := events[k]
+		if b.Proven {
+			expired := b.Date.After(deadline.Time)
+			switch {
+			case expired && b.Event == EventPartialPayment:
+				b.Note += "; made after the period expired on " + deadline.String() + ", so not counted: a payment " +
+					"after expiry may amount to waiving the limitation defence, for the sum paid or the whole debt " +
+					"(Civil Code art. 192; SPC Provisions on limitation, 2020 rev., art. 19) — counsel to assess"
+			case expired && !debtorSide(b.Event):
+				b.Note += "; after the period expired, so it does not restart it"
+			default:
+				if next := AddYears(b.Date, LimitationYears); next.After(deadline.Time) {
+					deadline, b.Counted = next, true
 				}
-				if e.Kind == "delivery" && delivery == "" {
-					delivery = id
+				if expired {
+					b.Note += "; after expiry, but the debtor may no longer plead it (art. 192)"
 				}
 			}
 		}
-		switch {
-		case b.EvidenceID == "":
-			b.Note = "the communication cites no evidence"
-		case ev == EventDemand && m.Channel == "letter" && delivery == "":
-			b.Note = "a letter must cite delivery evidence to show it reached the debtor"
-		default:
-			b.Proven = true
-			if delivery != "" {
-				b.EvidenceID = delivery
-			}
-			b.Note = string(m.Channel) + " " + ev
-		}
-		events = append(events, b)
+		out.Basis = append(out.Basis, b)
 	}
+	out.Deadline = deadline
+	out.DaysLeft = today.DaysUntil(deadline)
+	out.Expired = out.DaysLeft < 0
+	return out
+}
+
+// limitationEvents gathers every event of r that may restart the period, in
+// no particular order.
+func limitationEvents(r *dossier.CaseRecords, loc *time.Location) []Basis {
+	c := r.Case
+	live := liveEvidenceOf(r)
+	events, cited := communicationEvents(r.Communications, live, loc)
 	events = append(events, letters(r.Evidence, cited, loc)...)
 	for _, p := range r.Payments {
 		if p.Amount <= 0 || p.ReversedBy != "" {
@@ -159,10 +169,14 @@ func ComputeLimitation(r *dossier.CaseRecords, today dossier.Date, loc *time.Loc
 		case live[p.EvidenceID] != nil:
 			b.EvidenceID, b.Proven = p.EvidenceID, true
 		case p.DocumentID != "":
-			b.Proven, b.DocumentID = true, p.DocumentID
-			b.Note += ", agreement document " + p.DocumentID
+			// The document is what Dossier generated, not what the debtor
+			// signed: counting it could show a deadline the claim never had.
+			b.DocumentID = p.DocumentID
+			b.Note += ", made from generated agreement document " + p.DocumentID + " with no signed copy cited " +
+				"as evidence, so not counted (a draft until signed): enter the plan with the signed agreement as " +
+				"evidence_id, or record an acknowledgment citing it"
 		default:
-			b.Note += " without agreement document or evidence"
+			b.Note += " without the signed agreement as evidence (evidence_id), so not counted"
 		}
 		events = append(events, b)
 	}
@@ -175,7 +189,7 @@ func ComputeLimitation(r *dossier.CaseRecords, today dossier.Date, loc *time.Loc
 			continue // the plan made from it is listed instead
 		}
 		// A generated agreement is a draft until signed: counting it could
-		// overstate the deadline, so it stays unproven until a plan records it.
+		// overstate the deadline.
 		events = append(events, Basis{Event: EventInstallmentAgreement, Date: dossier.DateOf(doc.CreatedAt.In(loc)),
 			DocumentID: doc.ID, Note: "installment agreement generated but not entered as a plan: no proof it was signed"})
 	}
@@ -193,78 +207,5 @@ func ComputeLimitation(r *dossier.CaseRecords, today dossier.Date, loc *time.Loc
 		events = append(events, Basis{Event: EventFiling, Date: dossier.DateOf(c.UpdatedAt.In(loc)),
 			Note: "case stage is " + string(c.Stage) + " but no filing is recorded"})
 	}
-	// Sort positions, not the large Basis values; stable so same-day events
-	// keep the order they were gathered in.
-	order := make([]int, len(events))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(i, j int) bool { return events[order[i]].Date.Before(events[order[j]].Date.Time) })
-
-	out := &Limitation{Basis: make([]Basis, 0, len(events)+1)}
-	deadline := AddYears(c.DueDate, LimitationYears)
-	out.Basis = append(out.Basis, Basis{Event: EventDue, Date: c.DueDate, Proven: true, Counted: true,
-		Note: "due date: the period runs from the day after (art. 188)"})
-	for _, k := range order {
-		b := events[k]
-		if b.Proven {
-			expired := b.Date.After(deadline.Time)
-			switch {
-			case expired && !debtorSide(b.Event):
-				b.Note += "; after the period expired, so it does not restart it"
-			default:
-				if next := AddYears(b.Date, LimitationYears); next.After(deadline.Time) {
-					deadline, b.Counted = next, true
-				}
-				if expired {
-					b.Note += "; after expiry, but the debtor may no longer plead it (art. 192)"
-				}
-			}
-		}
-		out.Basis = append(out.Basis, b)
-	}
-	out.Deadline = deadline
-	out.DaysLeft = today.DaysUntil(deadline)
-	out.Expired = out.DaysLeft < 0
-	return out
-}
-
-// letters turns letter evidence not cited by a communication into demand
-// events, each paired with the first delivery record dated on or up to 60
-// days after it.
-func letters(evs []*dossier.Evidence, cited map[string]bool, loc *time.Location) []Basis {
-	type delivery struct {
-		on dossier.Date
-		id string
-	}
-	var deliveries []delivery
-	for _, d := range evs {
-		if d.Kind == "delivery" && d.OccurredAt != nil && d.DeletedAt == nil {
-			deliveries = append(deliveries, delivery{dossier.DateOf(d.OccurredAt.In(loc)), d.ID})
-		}
-	}
-	sort.SliceStable(deliveries, func(i, j int) bool { return deliveries[i].on.Before(deliveries[j].on.Time) })
-	var out []Basis
-	for _, e := range evs {
-		if e.Kind != "letter" || cited[e.ID] || e.DeletedAt != nil {
-			continue
-		}
-		b := Basis{Event: EventDemand, EvidenceID: e.ID}
-		if e.OccurredAt == nil {
-			b.Date = dossier.DateOf(e.CreatedAt.In(loc))
-			b.Note = "letter evidence has no date (occurred_at)"
-			out = append(out, b)
-			continue
-		}
-		sent := dossier.DateOf(e.OccurredAt.In(loc))
-		b.Date, b.Note = sent, "letter without delivery evidence"
-		// The first delivery on or after the day the letter was sent.
-		k := sort.Search(len(deliveries), func(i int) bool { return !deliveries[i].on.Before(sent.Time) })
-		if k < len(deliveries) && sent.DaysUntil(deliveries[k].on) <= deliveryWindow {
-			b.Date, b.Proven = deliveries[k].on, true
-			b.Note = "letter " + e.ID + " delivered per evidence " + deliveries[k].id
-		}
-		out = append(out, b)
-	}
-	return out
+	return events
 }

@@ -35,6 +35,12 @@ func ev(id, kind, on string) *dossier.Evidence {
 	return e
 }
 
+// described gives e the title and description a user typed at intake.
+func described(e *dossier.Evidence, title, description string) *dossier.Evidence {
+	e.Title, e.Description = title, description
+	return e
+}
+
 func comm(id, interruption, channel, on string, evidence ...string) *dossier.Communication {
 	return &dossier.Communication{ID: id, Interruption: interruption, Channel: dossier.Channel(channel),
 		OccurredAt: at(on), EvidenceIDs: evidence}
@@ -87,23 +93,62 @@ func TestLimitation(t *testing.T) {
 			r.Communications = []*dossier.Communication{comm("m1", "demand", "letter", "2024-06-01", "l1")}
 			return r
 		}, "2025-01-10", true, []string{"demand:false:false"}},
-		{"DemandLetterDelivered", func() *dossier.CaseRecords {
+		{"DemandLetterServed", func() *dossier.CaseRecords {
+			// Served on 4 June per the courier's record, recorded as sent on
+			// 3 June: the earlier day is taken, never a later one.
 			r := records("2022-01-10", dossier.StageLawyerLetter)
-			r.Evidence = []*dossier.Evidence{ev("l1", "letter", "2024-06-01"), ev("ems", "delivery", "2024-06-04")}
+			r.Evidence = []*dossier.Evidence{ev("l1", "letter", "2024-06-01"),
+				described(ev("ems", "other", "2024-06-04"), "EMS 妥投证明", "律师函已由债务人签收")}
 			r.Communications = []*dossier.Communication{comm("m1", "demand", "letter", "2024-06-03", "l1", "ems")}
 			return r
 		}, "2027-06-03", false, []string{"demand:true:true"}},
-		{"LetterEvidencePairedWithDelivery", func() *dossier.CaseRecords {
-			// No communication: the letter is dated when the delivery record
-			// shows it reached the debtor, not when it was sent.
+		{"DemandLetterServiceRecordEarlier", func() *dossier.CaseRecords {
+			// Recorded a week late: the day of service on the receipt counts.
 			r := records("2022-01-10", dossier.StageLawyerLetter)
-			r.Evidence = []*dossier.Evidence{ev("l1", "letter", "2024-06-01"), ev("ems-old", "delivery", "2024-05-01"),
-				ev("ems", "delivery", "2024-06-05"), ev("ems-late", "delivery", "2024-09-30")}
+			r.Evidence = []*dossier.Evidence{described(ev("rcpt", "photo", "2024-06-04"), "Return receipt", "signed for by the debtor")}
+			r.Communications = []*dossier.Communication{comm("m1", "demand", "letter", "2024-06-11", "rcpt")}
 			return r
-		}, "2027-06-05", false, []string{"demand:true:true"}},
+		}, "2027-06-04", false, []string{"demand:true:true"}},
+		{"ErrDemandLetterGoodsDelivery", func() *dossier.CaseRecords {
+			// A goods delivery note (送货/验收单) is no proof of service,
+			// even one that says 签收.
+			r := records("2022-01-10", dossier.StageLawyerLetter)
+			r.Evidence = []*dossier.Evidence{ev("l1", "letter", "2024-06-01"),
+				described(ev("goods", "delivery", "2024-06-04"), "送货单", "客户已签收")}
+			r.Communications = []*dossier.Communication{comm("m1", "demand", "letter", "2024-06-03", "l1", "goods")}
+			return r
+		}, "2025-01-10", true, []string{"demand:false:false"}},
+		{"ErrDemandLetterReturned", func() *dossier.CaseRecords {
+			r := records("2022-01-10", dossier.StageLawyerLetter)
+			r.Evidence = []*dossier.Evidence{ev("l1", "letter", "2024-06-01"),
+				described(ev("ems", "other", "2024-06-09"), "EMS 签收记录", "拒收，已退回")}
+			r.Communications = []*dossier.Communication{comm("m1", "demand", "letter", "2024-06-03", "l1", "ems")}
+			return r
+		}, "2025-01-10", true, []string{"demand:false:false"}},
+		{"ErrDemandOnlyLetterCopy", func() *dossier.CaseRecords {
+			// A visit citing only the letter: the copy shows what was sent,
+			// not that it arrived.
+			r := records("2022-01-10", dossier.StageLawyerLetter)
+			r.Evidence = []*dossier.Evidence{ev("l1", "letter", "2024-06-01")}
+			r.Communications = []*dossier.Communication{comm("m1", "demand", "visit", "2024-06-03", "l1")}
+			return r
+		}, "2025-01-10", true, []string{"demand:false:false"}},
+		{"LetterEvidenceServed", func() *dossier.CaseRecords {
+			// No communication: a letter whose own record says it was served
+			// counts from its date.
+			r := records("2022-01-10", dossier.StageLawyerLetter)
+			r.Evidence = []*dossier.Evidence{described(ev("l1", "letter", "2024-06-01"), "律师函及送达回证", "")}
+			return r
+		}, "2027-06-01", false, []string{"demand:true:true"}},
+		{"ErrLetterEvidenceGoodsDelivery", func() *dossier.CaseRecords {
+			// A later goods delivery note is not the letter's service.
+			r := records("2022-01-10", dossier.StageLawyerLetter)
+			r.Evidence = []*dossier.Evidence{ev("l1", "letter", "2024-06-01"), ev("goods", "delivery", "2024-06-05")}
+			return r
+		}, "2025-01-10", true, []string{"demand:false:false"}},
 		{"ErrLetterEvidenceUndelivered", func() *dossier.CaseRecords {
 			r := records("2022-01-10", dossier.StageLawyerLetter)
-			r.Evidence = []*dossier.Evidence{ev("l1", "letter", "2024-06-01"), ev("l2", "letter", "")}
+			r.Evidence = []*dossier.Evidence{described(ev("l1", "letter", "2024-06-01"), "律师函", "未送达"), ev("l2", "letter", "")}
 			return r
 		}, "2025-01-10", true, []string{"demand:false:false", "demand:false:false"}},
 		{"AcknowledgmentByPromise", func() *dossier.CaseRecords {
@@ -128,16 +173,27 @@ func TestLimitation(t *testing.T) {
 		}, "2026-03-01", true, []string{"acknowledgment:false:false"}},
 		{"InstallmentAgreement", func() *dossier.CaseRecords {
 			r := records("2023-03-01", dossier.StageInstallment)
-			r.Plans = []*dossier.InstallmentPlan{{ID: "p1", Total: 30000, Installments: 3, AgreedOn: d("2025-12-15"), DocumentID: "doc1"},
-				{ID: "p2", Total: 30000, Installments: 3, AgreedOn: d("2026-02-01")}}
+			r.Evidence = []*dossier.Evidence{ev("signed", "contract", "2025-12-15")}
+			r.Plans = []*dossier.InstallmentPlan{{ID: "p1", Total: 30000, Installments: 3, AgreedOn: d("2025-12-15"),
+				DocumentID: "doc1", EvidenceID: "signed"}, {ID: "p2", Total: 30000, Installments: 3, AgreedOn: d("2026-02-01")}}
 			return r
 		}, "2028-12-15", false, []string{"installment_agreement:true:true", "installment_agreement:false:false"}},
+		{"ErrPlanFromDraft", func() *dossier.CaseRecords {
+			// A plan made from a generated agreement with no signed copy
+			// cited: the draft proves no acknowledgment.
+			r := records("2022-01-10", dossier.StageInstallment)
+			r.Agreements = []*dossier.Document{{ID: "doc1", Template: "installment_agreement", CreatedAt: at("2024-06-01")}}
+			r.Plans = []*dossier.InstallmentPlan{{ID: "p1", Total: 10000, Installments: 2, AgreedOn: d("2024-06-01"), DocumentID: "doc1"}}
+			return r
+		}, "2025-01-10", true, []string{"installment_agreement:false:false"}},
 		{"ErrAgreementDocumentOnly", func() *dossier.CaseRecords {
 			// Generated but never entered as a plan: a draft, not proof.
 			r := records("2023-03-01", dossier.StageInstallment)
+			r.Evidence = []*dossier.Evidence{ev("signed", "contract", "2025-12-02")}
 			r.Agreements = []*dossier.Document{{ID: "doc9", Template: "installment_agreement", CreatedAt: at("2025-12-15")},
 				{ID: "doc1", Template: "installment_agreement", CreatedAt: at("2025-12-01")}}
-			r.Plans = []*dossier.InstallmentPlan{{ID: "p1", Total: 30000, Installments: 3, AgreedOn: d("2025-12-02"), DocumentID: "doc1"}}
+			r.Plans = []*dossier.InstallmentPlan{{ID: "p1", Total: 30000, Installments: 3, AgreedOn: d("2025-12-02"),
+				DocumentID: "doc1", EvidenceID: "signed"}}
 			return r
 		}, "2028-12-02", false, []string{"installment_agreement:true:true", "installment_agreement:false:false"}},
 		{"PartialPayment", func() *dossier.CaseRecords {
@@ -177,6 +233,22 @@ func TestLimitation(t *testing.T) {
 			r.Communications = []*dossier.Communication{comm("m1", "demand", "phone", "2023-06-01", "rec")}
 			return r
 		}, "2023-01-01", true, []string{"demand:true:false"}},
+		{"ErrPaymentAfterExpiry", func() *dossier.CaseRecords {
+			// A payment after expiry is not counted: whether it waived the
+			// defence (SPC provisions art. 19) is for counsel to assess.
+			r := records("2020-01-10", dossier.StageNegotiation)
+			r.Evidence = []*dossier.Evidence{ev("slip", "statement", "2024-05-01")}
+			r.Payments = []*dossier.Payment{pay("p1", "2024-05-01", 10000, "slip")}
+			return r
+		}, "2023-01-10", true, []string{"partial_payment:true:false"}},
+		{"PaymentAfterRevivedPeriod", func() *dossier.CaseRecords {
+			// Acknowledged after expiry, then paid within the new period.
+			r := records("2020-01-01", dossier.StageNegotiation)
+			r.Evidence = []*dossier.Evidence{ev("chat", "chat", "2023-06-01"), ev("slip", "statement", "2024-05-01")}
+			r.Communications = []*dossier.Communication{comm("m1", "acknowledgment", "wechat", "2023-06-01", "chat")}
+			r.Payments = []*dossier.Payment{pay("p1", "2024-05-01", 10000, "slip")}
+			return r
+		}, "2027-05-01", false, []string{"acknowledgment:true:true", "partial_payment:true:true"}},
 		{"AcknowledgmentAfterExpiry", func() *dossier.CaseRecords {
 			// A debtor who agrees to pay after expiry can no longer plead it (art. 192).
 			r := records("2020-01-01", dossier.StageNegotiation)
@@ -215,6 +287,51 @@ func TestLimitation(t *testing.T) {
 			}
 			if strings.Join(got, " ") != strings.Join(tc.events, " ") {
 				t.Fatalf("events %v, want %v", got, tc.events)
+			}
+		})
+	}
+}
+
+// TestLimitationNotes checks that rows which do not count tell counsel why
+// and what would make them count.
+func TestLimitationNotes(t *testing.T) {
+	tests := []struct {
+		name  string
+		r     func() *dossier.CaseRecords
+		event string
+		want  []string
+	}{
+		{"ErrPaymentAfterExpiry", func() *dossier.CaseRecords {
+			r := records("2020-01-10", dossier.StageNegotiation)
+			r.Evidence = []*dossier.Evidence{ev("slip", "statement", "2024-05-01")}
+			r.Payments = []*dossier.Payment{pay("p1", "2024-05-01", 10000, "slip")}
+			return r
+		}, "partial_payment", []string{"2023-01-10", "waiv", "art. 19", "counsel"}},
+		{"ErrPlanFromDraft", func() *dossier.CaseRecords {
+			r := records("2022-01-10", dossier.StageInstallment)
+			r.Plans = []*dossier.InstallmentPlan{{ID: "p1", Total: 10000, Installments: 2, AgreedOn: d("2024-06-01"), DocumentID: "doc1"}}
+			return r
+		}, "installment_agreement", []string{"doc1", "not counted", "signed", "evidence_id"}},
+		{"ErrLetterWithoutService", func() *dossier.CaseRecords {
+			r := records("2022-01-10", dossier.StageLawyerLetter)
+			r.Evidence = []*dossier.Evidence{ev("l1", "letter", "2024-06-01"), ev("goods", "delivery", "2024-06-05")}
+			r.Communications = []*dossier.Communication{comm("m1", "demand", "letter", "2024-06-03", "l1", "goods")}
+			return r
+		}, "demand", []string{"proof of service", "签收", "goods delivery"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			l := recovery.ComputeLimitation(tc.r(), d("2026-02-01"), shanghai)
+			var note string
+			for _, b := range l.Basis {
+				if b.Event == tc.event {
+					note = b.Note
+				}
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(note, w) {
+					t.Errorf("%s note %q lacks %q", tc.event, note, w)
+				}
 			}
 		})
 	}

@@ -269,12 +269,12 @@ func (db *DB) loadRecords(ctx context.Context, out map[string]*dossier.CaseRecor
 	if err != nil {
 		return err
 	}
-	err = each(`SELECT id, case_id, kind, occurred_at, created_at FROM evidence`+and("case_id")+
+	err = each(`SELECT id, case_id, kind, title, description, occurred_at, created_at FROM evidence`+and("case_id")+
 		`deleted_at IS NULL ORDER BY created_at, id`, "records: evidence", func(r *sql.Rows) error {
 		var e dossier.Evidence
 		var occurred sql.NullString
 		var created string
-		if err := r.Scan(&e.ID, &e.CaseID, &e.Kind, &occurred, &created); err != nil {
+		if err := r.Scan(&e.ID, &e.CaseID, &e.Kind, &e.Title, &e.Description, &occurred, &created); err != nil {
 			return err
 		}
 		e.OccurredAt, e.CreatedAt = parseTmPtr(occurred), parseTm(created)

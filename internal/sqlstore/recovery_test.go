@@ -21,7 +21,7 @@ func TestRecovery(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		ev := &dossier.Evidence{CaseID: c.ID, Kind: "statement", Title: "银行回单", Filename: "a.pdf",
+		ev := &dossier.Evidence{CaseID: c.ID, Kind: "statement", Title: "银行回单", Description: "第一笔还款", Filename: "a.pdf",
 			MediaType: "application/pdf", Size: 1, SHA256: "r1", TextStatus: dossier.TextNone, OccurredAt: &now, CreatedAt: now}
 		gone := &dossier.Evidence{CaseID: c.ID, Kind: "letter", Title: "律师函", Filename: "b.pdf",
 			MediaType: "application/pdf", Size: 1, SHA256: "r2", TextStatus: dossier.TextNone, CreatedAt: now, DeletedAt: &now}
@@ -134,7 +134,9 @@ func TestRecovery(t *testing.T) {
 				if len(r.Agreements) != 1 || r.Agreements[0].Template != "installment_agreement" || !r.Agreements[0].CreatedAt.Equal(now) {
 					t.Fatalf("all=%v: agreements %+v", all, r.Agreements)
 				}
-				if len(r.Evidence) != 1 || r.Evidence[0].ID != ev.ID || r.Evidence[0].OccurredAt == nil {
+				// With title and description: they say whether an item proves service.
+				if len(r.Evidence) != 1 || r.Evidence[0].ID != ev.ID || r.Evidence[0].OccurredAt == nil ||
+					r.Evidence[0].Title != ev.Title || r.Evidence[0].Description != ev.Description {
 					t.Fatalf("all=%v: evidence %+v", all, r.Evidence)
 				}
 				if _, ok := recs["absent"]; ok {

@@ -1,0 +1,168 @@
+package recovery
+
+import (
+	"regexp"
+	"sort"
+	"time"
+
+	"github.com/dossier/dossier/internal/dossier"
+)
+
+// serviceKinds are the evidence kinds that can show a letter reached the
+// debtor: the signed copy or return receipt (letter, photo), a postal or
+// courier record of receipt (other), or the debtor's own email or chat
+// message saying it arrived. A goods delivery note (delivery, 送货/验收单)
+// proves the creditor performed, never that a letter was served.
+var serviceKinds = map[dossier.EvidenceKind]bool{"letter": true, "other": true, "email": true, "chat": true, "photo": true}
+
+// writtenChannels are the channels of a demand in writing (Civil Code art.
+// 469: letters and data messages such as email, SMS and WeChat). A letter
+// counts only once served (see provesService).
+var writtenChannels = map[dossier.Channel]bool{"letter": true, "email": true, "sms": true, "wechat": true}
+
+var (
+	// servedRE finds a statement that a letter was served in an evidence
+	// item's title or description.
+	servedRE = regexp.MustCompile(`送达|签收|妥投|收到|收悉|(?i:\b(?:served|signed for|received)\b)`)
+	// unservedRE finds a statement that it was not: any such word makes the
+	// item no proof, so a record of a returned letter never counts.
+	unservedRE = regexp.MustCompile(`未送达|未能送达|无法送达|不能送达|送达失败|未签收|拒收|拒签|拒绝签收|退回|退件|退信|` +
+		`未妥投|未收到|没收到|没有收到|查无此人|(?i:\b(?:not served|unserved|not received|not signed|undelivered|not delivered|returned|refused|rejected)\b)`)
+)
+
+// provesService reports whether e is proof that a letter was served: a live
+// item of a service kind whose title or description says it was served
+// (送达, 签收, 妥投, 收到; served, signed for, received) and nowhere says
+// it was not. Dossier cannot read a scanned receipt, so the words the user
+// gave the item at intake are what it goes by; when in doubt it is no proof,
+// because counting an unserved letter shows a deadline later than the real
+// one.
+func provesService(e *dossier.Evidence) bool {
+	if e == nil || e.DeletedAt != nil || !serviceKinds[e.Kind] {
+		return false
+	}
+	text := e.Title + "\n" + e.Description
+	return servedRE.MatchString(text) && !unservedRE.MatchString(text)
+}
+
+// communicationEvents turns the communications that interrupt the period into
+// demand and acknowledgment events, and returns the evidence IDs they cite.
+// A communication is proven when it cites live evidence other than goods
+// paperwork. A demand by letter (channel "letter", or one citing nothing but
+// letters) needs proof of service among what it cites (provesService), and
+// is dated on the day of the communication or, when earlier, the day on that
+// proof: the earlier day can only shorten the period shown.
+func communicationEvents(comms []*dossier.Communication, live map[string]*dossier.Evidence, loc *time.Location) ([]Basis, map[string]bool) {
+	var events []Basis
+	cited := map[string]bool{}
+	for _, m := range comms {
+		ev := m.Interruption
+		if ev == "" && (m.PromiseAmount != nil || m.PromiseDate != nil) {
+			ev = EventAcknowledgment
+		}
+		if ev != EventDemand && ev != EventAcknowledgment {
+			continue
+		}
+		b := Basis{Event: ev, Date: dossier.DateOf(m.OccurredAt.In(loc)), CommunicationID: m.ID}
+		var proof *dossier.Evidence
+		goods, lettersOnly := false, true
+		for _, id := range m.EvidenceIDs {
+			cited[id] = true
+			e := live[id]
+			switch {
+			case e == nil:
+				continue
+			case e.Kind == "delivery":
+				goods = true
+				continue
+			}
+			if b.EvidenceID == "" {
+				b.EvidenceID = id
+			}
+			lettersOnly = lettersOnly && e.Kind == "letter"
+			if proof == nil && provesService(e) {
+				proof = e
+			}
+		}
+		letter := ev == EventDemand && (m.Channel == "letter" || (b.EvidenceID != "" && lettersOnly))
+		switch {
+		case b.EvidenceID == "" && goods:
+			b.Note = "the communication cites only goods delivery notes, which record the goods, not this contact"
+		case b.EvidenceID == "":
+			b.Note = "the communication cites no evidence"
+		case letter && proof == nil:
+			b.Note = "a letter counts only with proof of service: cite the postal or courier record of receipt, the " +
+				"signed return receipt or the debtor's message saying it arrived, described at intake as 签收/送达/妥投 " +
+				"(served, signed for); a goods delivery note is not one"
+		default:
+			b.Proven = true
+			b.Note = string(m.Channel) + " " + ev
+			if proof != nil {
+				b.EvidenceID = proof.ID
+				b.Note += ", served per evidence " + proof.ID
+				if proof.OccurredAt != nil {
+					if on := dossier.DateOf(proof.OccurredAt.In(loc)); on.Before(b.Date.Time) {
+						b.Date = on
+					}
+				}
+			}
+			b.written = ev == EventDemand && (letter || writtenChannels[m.Channel])
+		}
+		events = append(events, b)
+	}
+	return events, cited
+}
+
+// letters turns letter evidence not cited by a communication into demand
+// events: proven only when the item's own record says it was served, dated
+// on the item's date. A letter's service is never inferred from another
+// item's date.
+func letters(evs []*dossier.Evidence, cited map[string]bool, loc *time.Location) []Basis {
+	var out []Basis
+	for _, e := range evs {
+		if e.Kind != "letter" || cited[e.ID] || e.DeletedAt != nil {
+			continue
+		}
+		b := Basis{Event: EventDemand, EvidenceID: e.ID}
+		switch {
+		case e.OccurredAt == nil:
+			b.Date = dossier.DateOf(e.CreatedAt.In(loc))
+			b.Note = "letter evidence has no date (occurred_at)"
+		case provesService(e):
+			b.Date, b.Proven, b.written = dossier.DateOf(e.OccurredAt.In(loc)), true, true
+			b.Note = "letter " + e.ID + ", served per its own record"
+		default:
+			b.Date = dossier.DateOf(e.OccurredAt.In(loc))
+			b.Note = "letter without proof of service: record a demand (channel letter) citing it and the proof " +
+				"of service (签收/送达/妥投 record); a goods delivery note is not one"
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// writtenDemands lists the proven written demands of r, oldest first: what
+// can accelerate a defaulted installment plan.
+func writtenDemands(r *dossier.CaseRecords, loc *time.Location) []Basis {
+	events, cited := communicationEvents(r.Communications, liveEvidenceOf(r), loc)
+	events = append(events, letters(r.Evidence, cited, loc)...)
+	var out []Basis
+	for _, b := range events {
+		if b.Event == EventDemand && b.Proven && b.written {
+			out = append(out, b)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date.Time) })
+	return out
+}
+
+// liveEvidenceOf indexes r's evidence not deleted by ID.
+func liveEvidenceOf(r *dossier.CaseRecords) map[string]*dossier.Evidence {
+	live := make(map[string]*dossier.Evidence, len(r.Evidence))
+	for _, e := range r.Evidence {
+		if e.DeletedAt == nil {
+			live[e.ID] = e
+		}
+	}
+	return live
+}
