@@ -160,7 +160,9 @@ func TestRecoveryAPI(t *testing.T) {
 			t.Run("PlansOK", func(t *testing.T) {
 				// Three installments of 1000.00 a month apart, the first 45 days
 				// ago: the first paid on time, the second missed by now (grace
-				// 5 days), the third not yet due.
+				// 5 days), the third not yet due. With no written demand after
+				// the default only the second is due, and no application for
+				// the whole balance is offered.
 				firstDue := today().AddDays(-45)
 				e.do("POST", pbase+"/payments", admin, map[string]any{"paid_at": firstDue.Format("2006-01-02") + "T09:00:00Z",
 					"amount": "1000.00", "evidence_id": pslip})
@@ -169,16 +171,33 @@ func TestRecoveryAPI(t *testing.T) {
 				var v recovery.PlanView
 				r.json(t, &v)
 				if r.Status != 201 || len(v.Schedule) != 3 || v.Schedule[0].Status != "paid" || v.Schedule[1].Status != "missed" || v.Schedule[2].Status != "due" ||
-					!v.Defaulted || !v.Accelerated || v.Remaining != 200000 || v.AmountDue != 200000 || v.Prefill == nil ||
-					v.Prefill.Amount != 200000 || len(v.Prefill.Breach) != 1 || v.Prefill.Breach[0].N != 2 {
+					!v.Defaulted || v.Accelerated || v.Remaining != 200000 || v.AmountDue != 100000 || v.Prefill != nil ||
+					!strings.Contains(v.Note, "written demand") {
 					t.Fatalf("plan: %d %s", r.Status, r.Body)
+				}
+				// A demand letter served yesterday (the courier's record says
+				// 签收) and still unpaid: the whole balance is due today.
+				served := time.Now().Add(-24 * time.Hour)
+				ems := &dossier.Evidence{CaseID: pc.ID, Kind: "other", Title: "EMS 妥投证明", Description: "催告函已由债务人签收",
+					Filename: "ems.pdf", MediaType: "application/pdf", Size: 1, SHA256: dossier.NewID(),
+					TextStatus: dossier.TextNone, OccurredAt: &served, CreatedAt: time.Now()}
+				if err := e.store.CreateEvidence(context.Background(), ems); err != nil {
+					t.Fatal(err)
+				}
+				r = e.do("POST", pbase+"/communications", admin, map[string]any{"occurred_at": served.UTC().Format(time.RFC3339),
+					"channel": "letter", "summary": "书面催告", "interruption": "demand", "evidence_ids": []string{ems.ID}})
+				if r.Status != 201 {
+					t.Fatalf("demand: %d %s", r.Status, r.Body)
 				}
 				var list struct {
 					Items []recovery.PlanView
 					Total int
 				}
 				e.do("GET", pbase+"/installment-plans", admin, nil).json(t, &list)
-				if list.Total != 1 || !list.Items[0].Defaulted || list.Items[0].Schedule[0].PaidOn.IsZero() {
+				if w := list.Items[0]; list.Total != 1 || !w.Defaulted || w.Schedule[0].PaidOn.IsZero() || !w.Accelerated ||
+					w.Demand == nil || w.Demand.EvidenceID != ems.ID || w.AmountDue != 200000 || w.Prefill == nil ||
+					w.Prefill.Amount != 200000 || len(w.Prefill.Breach) != 1 || w.Prefill.Breach[0].N != 2 ||
+					w.Prefill.Fields["claim_amount"] != "2000.00" {
 					t.Fatalf("plans: %+v", list)
 				}
 			})

@@ -2,6 +2,7 @@ package recovery
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strconv"
 	"time"
@@ -53,8 +54,10 @@ type Breach struct {
 	Shortfall dossier.Money `json:"shortfall"`
 }
 
-// Prefill is what a payment-order application (支付令申请书) needs after an
-// accelerated default: the remaining balance, the agreement and the breach.
+// Prefill is what a payment-order application (支付令申请书) needs once a
+// plan is accelerated: the whole remaining balance, the agreement and the
+// breach. Fields are the application's claim_amount, principal and interest,
+// which add up exactly: see PlanStatuses.
 type Prefill struct {
 	Template            string            `json:"template"`
 	Amount              dossier.Money     `json:"amount"`
@@ -76,22 +79,63 @@ type PlanView struct {
 	Defaulted   bool                `json:"defaulted"`
 	DefaultedOn dossier.Date        `json:"defaulted_on"`
 	Accelerated bool                `json:"accelerated"`
-	Prefill     *Prefill            `json:"payment_order_prefill,omitempty"`
+	// AcceleratedOn is the day the whole balance fell due; null until then.
+	AcceleratedOn dossier.Date `json:"accelerated_on"`
+	// Demand is the written demand that accelerated the plan.
+	Demand *Basis `json:"demand,omitempty"`
+	// Note says, for a plan in default not accelerated, what acceleration
+	// still needs.
+	Note    string   `json:"note,omitempty"`
+	Prefill *Prefill `json:"payment_order_prefill,omitempty"`
 }
 
-// PlanStatus matches payments to p's installments in order and rates each on
-// day today. Payments are applied oldest first to the earliest installment not
+// PlanStatuses rates every plan of r on day today.
+//
+// Payments are matched to the plan agreed most recently before them
+// (planPayments) and applied oldest first to the earliest installment not
 // yet paid in full; what exceeds an installment carries forward to the next.
 // An installment paid in full by its due date is paid; paid in full, or still
-// open, within graceDays after it is late; otherwise missed. One missed
-// installment defaults the plan and accelerates it: the whole remaining balance
-// falls due at once and a payment-order pre-fill is offered. A default stays on
-// record even if the debtor later catches up, since the right to accelerate
-// arose when the installment was missed.
-func PlanStatus(p *dossier.InstallmentPlan, payments []*dossier.Payment, today dossier.Date, graceDays int, loc *time.Location) *PlanView {
+// open, within graceDays after it is late; otherwise missed.
+//
+// One missed installment defaults the plan, and a default stays on record
+// even if the debtor later catches up. Default alone does not make the rest
+// due: the agreement Dossier generates accelerates only "经甲方书面催告后仍未
+// 支付的" (after a written demand, still unpaid; Civil Code art. 634 is the
+// model). So the plan is accelerated, and the whole remaining balance due,
+// from the day after the first written demand (writtenDemands) made on or
+// after the default day at whose end an installment missed by then was still
+// not paid in full. That agreement gives the debtor no further period after
+// the demand; a demand or signed agreement that does is for counsel to wait
+// out. Until then only the installments fallen due are owed (amount_due).
+//
+// An accelerated plan with a balance offers a payment-order pre-fill for the
+// whole of it, split into principal and interest as the ledger applies
+// payments (dossier.CaseBalance, Civil Code art. 561: costs, which Dossier
+// does not model, then interest, then principal); see claimFields. A plan
+// not accelerated offers none: a court orders only a debt that is due, and
+// Dossier's application states the debt as a whole (what was paid, what is
+// still owed), which would misstate it for a claim of only the installments
+// fallen due. Such a claim is counsel's to draft from amount_due.
+func PlanStatuses(r *dossier.CaseRecords, today dossier.Date, graceDays int, loc *time.Location) []*PlanView {
 	if loc == nil {
 		loc = time.UTC
 	}
+	out := make([]*PlanView, 0, len(r.Plans))
+	if len(r.Plans) == 0 {
+		return out
+	}
+	split := planPayments(r.Plans, r.Payments, loc)
+	demands := writtenDemands(r, loc)
+	owed := dossier.CaseBalance(r.Case, r.Payments)
+	for _, p := range r.Plans {
+		out = append(out, planStatus(p, split[p.ID], demands, owed, today, graceDays, loc))
+	}
+	return out
+}
+
+// planStatus rates p with its payments; see PlanStatuses.
+func planStatus(p *dossier.InstallmentPlan, payments []*dossier.Payment, demands []Basis, owed dossier.Balance,
+	today dossier.Date, graceDays int, loc *time.Location) *PlanView {
 	v := &PlanView{InstallmentPlan: p, Schedule: make([]InstallmentStatus, len(p.Schedule))}
 	for i, s := range p.Schedule {
 		v.Schedule[i] = InstallmentStatus{N: s.N, DueDate: s.DueDate, Amount: s.Amount}
@@ -150,7 +194,9 @@ func PlanStatus(p *dossier.InstallmentPlan, payments []*dossier.Payment, today d
 		}
 	}
 	v.Remaining = p.Total - v.Paid
-	v.Accelerated = v.Defaulted
+	if v.Defaulted && v.Remaining > 0 {
+		v.accelerate(demands, today, graceDays)
+	}
 	if v.Accelerated {
 		v.AmountDue = v.Remaining
 	}
@@ -160,9 +206,60 @@ func PlanStatus(p *dossier.InstallmentPlan, payments []*dossier.Payment, today d
 		}
 		v.Prefill = &Prefill{Template: "payment_order_application", Amount: v.Remaining,
 			AgreementDocumentID: p.DocumentID, AgreementEvidenceID: p.EvidenceID, Breach: breach,
-			PaymentEvidenceIDs: evidence, Fields: map[string]string{"claim_amount": v.Remaining.String()}}
+			PaymentEvidenceIDs: evidence, Fields: claimFields(v.Remaining, owed)}
 	}
 	return v
+}
+
+// accelerate finds the written demand that made v's whole balance due; see
+// PlanStatuses. It leaves a note when there is none yet.
+func (v *PlanView) accelerate(demands []Basis, today dossier.Date, graceDays int) {
+	for _, dm := range demands {
+		if dm.Date.Before(v.DefaultedOn.Time) {
+			continue // made before the default: nothing was yet to be demanded
+		}
+		unpaid := false
+		for _, row := range v.Schedule {
+			missed := row.DueDate.AddDays(graceDays).Before(dm.Date.Time)
+			unpaid = unpaid || (missed && (row.PaidOn.IsZero() || row.PaidOn.After(dm.Date.Time)))
+		}
+		if !unpaid {
+			continue // the debtor paid what was missed by the end of that day
+		}
+		on := dm.Date.AddDays(1)
+		if on.After(today.Time) {
+			v.Note = fmt.Sprintf("written demand of %s: unless the missed installments are paid that day, the whole "+
+				"balance falls due on %s", dm.Date, on)
+			return
+		}
+		v.Accelerated, v.AcceleratedOn, v.Demand = true, on, &dm
+		return
+	}
+	v.Note = fmt.Sprintf("in default since %s, but only the installments fallen due are owed: the whole balance falls "+
+		"due only after a written demand made on or after that day is left unpaid (经甲方书面催告后仍未支付的). Record "+
+		"it as a demand communication: a letter citing proof of service, or an email, SMS or WeChat message citing "+
+		"evidence", v.DefaultedOn)
+}
+
+// claimFields are the payment-order application's amounts for a claim of
+// the plan's remaining balance, given what the case still owes by its
+// ledger. The interest is what the ledger shows unpaid, or more when the
+// balance exceeds the principal unpaid (the plan took in more interest or
+// penalty), and at most the balance; the rest is principal. So interest is
+// left out only when the ledger shows none unpaid, which is what the
+// document engine then falls back to: the amounts add up as generation
+// requires. (A balance of nothing but interest leaves principal out, and the
+// application, which needs one, is refused until counsel sets the amounts.)
+func claimFields(remaining dossier.Money, owed dossier.Balance) map[string]string {
+	interest := min(remaining, max(owed.Interest, remaining-min(remaining, owed.Principal)))
+	f := map[string]string{"claim_amount": remaining.String()}
+	if p := remaining - interest; p > 0 {
+		f["principal"] = p.String()
+	}
+	if interest > 0 {
+		f["interest"] = interest.String()
+	}
+	return f
 }
 
 // planPayments splits a case's payments between its plans: each payment goes
@@ -180,16 +277,6 @@ func planPayments(plans []*dossier.InstallmentPlan, payments []*dossier.Payment,
 		if best != nil {
 			out[best.ID] = append(out[best.ID], pay)
 		}
-	}
-	return out
-}
-
-// views rates every plan of r.
-func views(r *dossier.CaseRecords, today dossier.Date, grace int, loc *time.Location) []*PlanView {
-	split := planPayments(r.Plans, r.Payments, loc)
-	out := make([]*PlanView, 0, len(r.Plans))
-	for _, p := range r.Plans {
-		out = append(out, PlanStatus(p, split[p.ID], today, grace, loc))
 	}
 	return out
 }
@@ -244,7 +331,7 @@ func (s *Service) AddPlan(ctx context.Context, a *dossier.Actor, caseID string, 
 			return err
 		}
 		r.Plans = append(r.Plans, p)
-		for _, v := range views(r, s.today(), s.GraceDays, s.loc()) {
+		for _, v := range PlanStatuses(r, s.today(), s.GraceDays, s.loc()) {
 			if v.ID == p.ID {
 				view = v
 			}
@@ -329,5 +416,5 @@ func (s *Service) Plans(ctx context.Context, a *dossier.Actor, caseID string) ([
 	if err != nil {
 		return nil, err
 	}
-	return views(r, s.today(), s.GraceDays, s.loc()), nil
+	return PlanStatuses(r, s.today(), s.GraceDays, s.loc()), nil
 }

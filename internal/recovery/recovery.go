@@ -2,7 +2,7 @@
 // engine, the append-only payments ledger, court filings, installment plans
 // with payment matching, default and acceleration, and the dashboard with its
 // CSV export. Every method applies the policy decision itself; the limitation
-// and plan arithmetic are pure functions (ComputeLimitation, PlanStatus) so
+// and plan arithmetic are pure functions (ComputeLimitation, PlanStatuses) so
 // they can be tested with dated scenarios.
 package recovery
 

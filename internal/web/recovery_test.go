@@ -127,14 +127,34 @@ func TestCasePaymentsAndPlans(t *testing.T) {
 		}
 	})
 	// Agreed 100 days ago, first due 90 days ago, nothing paid: missed, so
-	// the plan is in default and accelerated.
+	// the plan is in default; with no written demand it is not accelerated
+	// and no application for the whole balance is offered.
 	p = b.post("/cases/"+c.ID+"/plans", url.Values{"csrf": {tok}, "total": {"3000.00"}, "installments": {"3"},
 		"agreed_on": {e.today(-100)}, "first_due_date": {e.today(-90)}, "evidence_id": {receipt}})
 	if p.Status != http.StatusSeeOther {
 		t.Fatalf("plan: %d %s", p.Status, p.Body)
 	}
 	page = b.get("/cases/" + c.ID)
-	mustContain(t, "plans", page.Body, "已违约", `class="badge s-missed"`, "全部剩余款项已到期")
+	mustContain(t, "plans", page.Body, "已违约", `class="badge s-missed"`, "written demand")
+	if strings.Contains(page.Body, "全部剩余款项已到期") || strings.Contains(page.Body, "正常履行") ||
+		strings.Contains(page.Body, `id="payment-order-`) {
+		t.Fatal("a defaulted plan with no written demand shown as accelerated, on schedule or with a payment-order link")
+	}
+	// A demand letter served yesterday, per the courier's record, and left
+	// unpaid: the whole balance is due.
+	served := time.Now().Add(-24 * time.Hour)
+	ems := &dossier.Evidence{CaseID: c.ID, Kind: "other", Title: "EMS 妥投证明", Description: "催告函已由债务人签收",
+		Filename: "ems.pdf", MediaType: "application/pdf", Size: 1, SHA256: dossier.NewID(), TextStatus: dossier.TextNone,
+		OccurredAt: &served, CreatedAt: time.Now()}
+	if err := e.store.CreateEvidence(context.Background(), ems); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.cases.AddCommunication(context.Background(), e.admin, c.ID, &dossier.Communication{OccurredAt: served,
+		Channel: "letter", Summary: "书面催告", Interruption: "demand", EvidenceIDs: []string{ems.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	page = b.get("/cases/" + c.ID)
+	mustContain(t, "accelerated plan", page.Body, "全部剩余款项已到期")
 	link := regexp.MustCompile(`href="(/cases/` + c.ID + `/documents\?[^"]+)" id="payment-order-`).FindStringSubmatch(page.Body)
 	if link == nil {
 		t.Fatal("no payment-order link on a defaulted plan")
