@@ -170,7 +170,7 @@ func (s *Service) pin(ctx context.Context, caseID, evidenceID, documentID string
 			return nil, dossier.NotFound("evidence")
 		}
 		if e.DeletedAt != nil {
-			return nil, dossier.Errorf(dossier.EINVALID, "evidence %s is deleted", e.ID)
+			return nil, dossier.Errorf(dossier.EINVALID, "evidence is deleted")
 		}
 		title := e.Title
 		if title == "" {
@@ -190,19 +190,41 @@ func (s *Service) pin(ctx context.Context, caseID, evidenceID, documentID string
 	if d.CaseID != caseID {
 		return nil, dossier.NotFound("document")
 	}
-	return &exhibit{BundleItem: dossier.BundleItem{DocumentID: d.ID, Title: documentTitle(d), Source: "Dossier",
+	return &exhibit{BundleItem: dossier.BundleItem{DocumentID: d.ID, Title: documentTitle(d.Template, d.Lang), Source: "Dossier",
 		Filename: d.Template + ".pdf", MediaType: "application/pdf", Size: d.Size, SHA256: d.SHA256},
 		kind: "document"}, nil
 }
 
-// documentTitle names a generated document by its template.
-func documentTitle(d *dossier.Document) string {
-	names := map[string]string{"payment_order": "支付令申请书", "lawyer_letter": "律师函",
-		"installment_agreement": "分期还款协议"}
-	if n, ok := names[d.Template]; ok {
-		return n
+// documentTitles names generated documents by template ID: {Chinese, English}.
+var documentTitles = map[string][2]string{
+	"payment_order_application": {"支付令申请书", "Payment-order application"},
+	"lawyer_letter":             {"律师函", "Lawyer's letter"},
+	"installment_agreement":     {"分期还款协议", "Installment agreement"},
+}
+
+// documentTitle names a generated document by its template in lang
+// ("zh", "zh-CN", "en"); an unknown template keeps its ID.
+func documentTitle(template, lang string) string {
+	n, ok := documentTitles[template]
+	if !ok {
+		return template
 	}
-	return d.Template
+	if strings.HasPrefix(lang, "en") {
+		return n[1]
+	}
+	return n[0]
+}
+
+// ItemTitle is an exhibit's name in lang: a generated document by its
+// template in that language (its pinned title is in the document's own
+// language), any other exhibit by its pinned title.
+func ItemTitle(it dossier.BundleItem, lang string) string {
+	if it.DocumentID != "" {
+		if t := strings.TrimSuffix(it.Filename, ".pdf"); documentTitles[t][0] != "" {
+			return documentTitle(t, lang)
+		}
+	}
+	return it.Title
 }
 
 // Get returns a bundle the actor may read. ENOTFOUND if absent or invisible.
@@ -226,7 +248,7 @@ func zipName(n, width int, title, filename, mediaType string) string {
 	if ext == "" || utf8.RuneCountInString(ext) > 10 {
 		ext = extFor(mediaType)
 	}
-	t := dossier.SanitizeFilename(title)
+	t := dossier.FilenamePart(title)
 	t = strings.TrimSuffix(t, ext)
 	t = strings.Map(func(r rune) rune {
 		if r == ' ' || r == '\u3000' {
@@ -250,6 +272,12 @@ func extFor(mediaType string) string {
 		return e
 	}
 	return ".bin"
+}
+
+// DownloadName is the ZIP's file name, "<case number>-<bundle title>.zip",
+// as one path segment: a "/" in either is replaced, never cuts the name.
+func DownloadName(sh *Shared) string {
+	return dossier.FilenamePart(sh.Case.Number+"-"+sh.Bundle.Title) + ".zip"
 }
 
 // ForDownload returns a bundle the actor may read with its case, ready for

@@ -80,7 +80,7 @@ func (s *Service) renderList(c *dossier.Case, b *dossier.Bundle, lang string) ([
 		if src == "" {
 			src = t.noSource
 		}
-		rows[i] = []string{fmt.Sprint(it.N), it.Title, src, it.Purpose, t.pages(it)}
+		rows[i] = []string{fmt.Sprint(it.N), ItemTitle(it, lang), src, it.Purpose, t.pages(it)}
 	}
 	d.Table(t.cols, rows)
 	day := b.CreatedAt.In(china)

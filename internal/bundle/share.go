@@ -84,19 +84,26 @@ func (s *Service) CreateShare(ctx context.Context, a *dossier.Actor, bundleID st
 	return &NewShare{Token: tok, URL: s.cfg.BaseURL + "/s/" + tok, Share: sh}, nil
 }
 
-// visible reads a bundle and checks act on its case.
+// visible reads a bundle and checks act on its case. A bundle of a case
+// the actor may not see answers as an absent one does ("bundle not found",
+// not the policy's "case not found"), and the audit note names the bundle
+// and its case before the check, so a refusal says what was tried.
 func (s *Service) visible(ctx context.Context, a *dossier.Actor, bundleID string, act policy.Action) (*dossier.Bundle, error) {
 	if a == nil {
 		return nil, dossier.Errorf(dossier.EUNAUTHENTICATED, "authentication required")
 	}
+	dossier.Note(ctx, "", "bundle", bundleID)
 	b, err := s.cfg.Bundles.Bundle(ctx, bundleID)
 	if err != nil {
 		return nil, err
 	}
+	dossier.Note(ctx, b.CaseID, "bundle", b.ID)
 	if err := policy.Can(a, act, b.CaseID); err != nil {
+		if dossier.ErrorCode(err) == dossier.ENOTFOUND {
+			return nil, dossier.NotFound("bundle")
+		}
 		return nil, err
 	}
-	dossier.Note(ctx, b.CaseID, "bundle", b.ID)
 	return b, nil
 }
 
@@ -201,10 +208,26 @@ func truncate(s string, n int) string {
 	return s
 }
 
-//go:embed landing.html
+//go:embed landing.html ended.html
 var landingFS embed.FS
 
-var landing = template.Must(template.ParseFS(landingFS, "landing.html"))
+var (
+	landing = template.Must(template.ParseFS(landingFS, "landing.html"))
+	ended   = template.Must(template.ParseFS(landingFS, "ended.html"))
+)
+
+// WriteEnded renders the page a browser sees instead of a link that leads
+// nowhere (unknown, expired, revoked or used up), in Chinese and English:
+// its recipients are outside lawyers without an account, who can only ask
+// the sender for a new link. With retryAfter > 0 (seconds) it says instead
+// that too many unknown links came from the visitor's network.
+func WriteEnded(w io.Writer, retryAfter int) error {
+	wait := 0
+	if retryAfter > 0 {
+		wait = (retryAfter + 59) / 60
+	}
+	return ended.Execute(w, map[string]any{"Wait": wait})
+}
 
 // WriteLanding renders the small page a browser sees for a live link: case,
 // bundle title, size, expiry and a download button (no scripts).

@@ -62,10 +62,9 @@ func (s *Server) streamBundle(c echo.Context, sh *bundle.Shared) error {
 	if c.QueryParam("lang") == "en" {
 		lang = "en"
 	}
-	name := sh.Case.Number + "-" + sh.Bundle.Title + ".zip"
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "application/zip")
-	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": dossier.SanitizeFilename(name)}))
+	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": bundle.DownloadName(sh)}))
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "private, no-store")
 	c.Response().WriteHeader(http.StatusOK)
@@ -121,27 +120,59 @@ func (s *Server) openShare(c echo.Context) error {
 	c.Response().Header().Add("Vary", "Accept")
 	sh, err := s.Bundles.OpenShare(c.Request().Context(), c.Param("token"), c.RealIP())
 	if err != nil {
-		return err
+		return s.shareRefused(c, err)
 	}
 	if !prefersHTML(c.Request().Header.Get(echo.HeaderAccept)) {
-		return s.shareZip(c, sh)
+		return s.shareRefused(c, s.shareZip(c, sh))
 	}
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-	h.Set("Referrer-Policy", "no-referrer") // the token is in the URL
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "private, no-store")
+	sharePageHeaders(c.Response().Header())
 	c.Response().WriteHeader(http.StatusOK)
 	return bundle.WriteLanding(c.Response(), sh, "/s/"+url.PathEscape(c.Param("token"))+"/download")
 }
 
 func (s *Server) shareDownload(c echo.Context) error {
+	c.Response().Header().Add("Vary", "Accept")
 	sh, err := s.Bundles.OpenShare(c.Request().Context(), c.Param("token"), c.RealIP())
 	if err != nil {
+		return s.shareRefused(c, err)
+	}
+	return s.shareRefused(c, s.shareZip(c, sh))
+}
+
+// sharePageHeaders are the headers of the pages a share link shows: no
+// scripts, no referrer (the token is in the URL), never cached.
+func sharePageHeaders(h http.Header) {
+	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, no-store")
+}
+
+// shareRefused shows a browser whose link leads nowhere (404) or who
+// guessed too many links (429) a short bilingual page instead of
+// problem+json, with the same status and Retry-After. Its recipients are
+// outside lawyers without an account. err is still returned, so the audit
+// event records why; the error handler writes nothing more once the
+// response is committed.
+func (s *Server) shareRefused(c echo.Context, err error) error {
+	code := dossier.ErrorCode(err)
+	if err == nil || c.Response().Committed || (code != dossier.ENOTFOUND && code != dossier.ERATELIMITED) ||
+		!prefersHTML(c.Request().Header.Get(echo.HeaderAccept)) {
 		return err
 	}
-	return s.shareZip(c, sh)
+	retry := 0
+	var de *dossier.Error
+	if errors.As(err, &de) && code == dossier.ERATELIMITED {
+		retry = de.RetryAfter
+		c.Response().Header().Set("Retry-After", strconv.Itoa(retry))
+	}
+	sharePageHeaders(c.Response().Header())
+	c.Response().WriteHeader(Status(err))
+	if werr := bundle.WriteEnded(c.Response(), retry); werr != nil {
+		s.Log.Info("share page interrupted", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", werr)
+	}
+	return err
 }
 
 // shareZip counts the download (refused once the limit is reached, even by
