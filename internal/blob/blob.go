@@ -44,8 +44,11 @@ type Store interface {
 	// If wantSHA256 != "" and the digest differs (or wantSHA256 is not a
 	// sha256 at all), nothing is committed and ErrCorrupt is returned. An error
 	// from r aborts the Put and leaves nothing behind.
-	// Content-addressed: putting bytes that already exist is cheap and returns
-	// the same Ref; an existing blob is never overwritten.
+	// Content-addressed: putting bytes that already exist returns the same
+	// Ref and writes nothing while the stored blob is intact (re-read to make
+	// sure); stored bytes that no longer match their name are replaced by
+	// the received ones, which do, and the repair is reported to OnRepair.
+	// An intact blob is never overwritten.
 	// Put may read r on goroutines of its own, to overlap receiving with
 	// hashing and storing, but never after it returns: the caller may then
 	// use r's source again (the next part of a form).

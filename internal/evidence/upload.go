@@ -80,6 +80,15 @@ type stored struct {
 	mediaType string
 	seconds   float64
 	format    string
+	repair    *blob.Repair // the upload restored damaged stored bytes
+}
+
+// repairNote is the audit detail's account of a repair, if there was one.
+func (f *stored) repairNote() string {
+	if f == nil || f.repair == nil {
+		return ""
+	}
+	return "; " + f.repair.String()
 }
 
 // readForm walks the multipart parts: known text fields are read (bounded),
@@ -194,7 +203,11 @@ func (v *Vault) storeFile(ctx context.Context, p *FormPart, seen map[string]stri
 	if probe != nil {
 		r = io.TeeReader(r, probe)
 	}
-	ref, err := v.Blobs.Put(ctx, r, want)
+	// Uploading the intact original of bytes found damaged (the keeper's
+	// copy after a failed fixity check) restores them in the store.
+	var repair *blob.Repair
+	pctx := blob.OnRepair(ctx, func(r blob.Repair) { repair = &r })
+	ref, err := v.Blobs.Put(pctx, r, want)
 	if err != nil {
 		if e := mismatch(err); e != err {
 			return nil, e
@@ -205,6 +218,17 @@ func (v *Vault) storeFile(ctx context.Context, p *FormPart, seen map[string]stri
 		return nil, v.uploadError(ctx, src, nil)
 	}
 	out.ref = ref
+	if repair != nil {
+		out.repair = repair
+		if v.Log != nil {
+			v.Log.Warn("evidence: "+repair.String(), "sha256", ref.SHA256)
+		}
+		// The replaced object may have carried the storage lock (S3 keeps
+		// it on the damaged version): apply it to the restored bytes.
+		if err := v.syncLock(ctx, ref.SHA256, nil); err != nil {
+			return nil, err
+		}
+	}
 	if probe != nil {
 		if s, f, ok := probe.Result(); ok {
 			out.seconds, out.format = s, f

@@ -150,7 +150,7 @@ func (v *Vault) Ingest(ctx context.Context, a *dossier.Actor, caseID string, mr 
 		e.RetainUntil = &until
 	}
 	if old, err := v.Store.EvidenceBySHA(ctx, caseID, e.SHA256); err == nil {
-		return v.duplicate(ctx, old)
+		return v.duplicate(ctx, old, f)
 	} else if dossier.ErrorCode(err) != dossier.ENOTFOUND {
 		return nil, false, err
 	}
@@ -163,21 +163,21 @@ func (v *Vault) Ingest(ctx context.Context, a *dossier.Actor, caseID string, mr 
 		if dossier.ErrorCode(err) == dossier.ECONFLICT {
 			// A concurrent upload of the same bytes won the race.
 			if old, err2 := v.Store.EvidenceBySHA(ctx, caseID, e.SHA256); err2 == nil {
-				return v.duplicate(ctx, old)
+				return v.duplicate(ctx, old, f)
 			}
 		}
 		return nil, false, err
 	}
 	dossier.Note(ctx, caseID, "evidence", e.ID)
 	dossier.NoteFrom(ctx).Detail = fmt.Sprintf("stored %q sha256=%s size=%d type=%s", e.Filename, e.SHA256, e.Size, e.MediaType) +
-		declaredNote(fields)
+		declaredNote(fields) + f.repairNote()
 	v.ingested(ctx, e)
 	return e, true, nil
 }
 
-func (v *Vault) duplicate(ctx context.Context, old *dossier.Evidence) (*dossier.Evidence, bool, error) {
+func (v *Vault) duplicate(ctx context.Context, old *dossier.Evidence, f *stored) (*dossier.Evidence, bool, error) {
 	dossier.Note(ctx, old.CaseID, "evidence", old.ID)
-	dossier.NoteFrom(ctx).Detail = "identical content already stored: sha256=" + old.SHA256
+	dossier.NoteFrom(ctx).Detail = "identical content already stored: sha256=" + old.SHA256 + f.repairNote()
 	return old, false, nil
 }
 
@@ -242,7 +242,7 @@ func (v *Vault) AddVersion(ctx context.Context, a *dossier.Actor, id string, mr 
 		return nil, false, fe.Err()
 	}
 	if f.ref.SHA256 == e.SHA256 {
-		dossier.NoteFrom(ctx).Detail = "identical to the current version " + fmt.Sprint(e.Version)
+		dossier.NoteFrom(ctx).Detail = "identical to the current version " + fmt.Sprint(e.Version) + f.repairNote()
 		return e, false, nil
 	}
 	if err := v.syncLock(ctx, f.ref.SHA256, e); err != nil {
@@ -260,7 +260,7 @@ func (v *Vault) AddVersion(ctx context.Context, a *dossier.Actor, id string, mr 
 		return nil, false, err
 	}
 	dossier.NoteFrom(ctx).Detail = fmt.Sprintf("version %d %q sha256=%s size=%d", ver.N, ver.Filename, ver.SHA256, ver.Size) +
-		declaredNote(fields)
+		declaredNote(fields) + f.repairNote()
 	v.ingested(ctx, e)
 	return e, true, nil
 }

@@ -76,9 +76,12 @@ type Options struct {
 	// (8 MiB with -short).
 	LargeSize int64
 	// EdgeSizes are sizes where the store changes how it writes (buffer
-	// sizes, a single request against a streamed one); PutOpenStat and
-	// ErrReaderFails also run at each of them.
+	// sizes, a single request against a streamed one); PutOpenStat,
+	// ErrReaderFails and PutRepairs also run at each of them.
 	EdgeSizes []int
+	// Overwrite stores data under the blob name sha behind the store's
+	// back, as damage in storage would. PutRepairs runs when it is set.
+	Overwrite func(t *testing.T, s blob.Store, sha string, data []byte)
 }
 
 // Run runs the contract suite. newStore must return an empty store that the
@@ -165,10 +168,12 @@ func RunOptions(t *testing.T, newStore func(t *testing.T) blob.Store, opt Option
 		s := newStore(t)
 		data := randBytes(11, 50_000)
 		first := mustPut(t, s, data, "")
+		// An intact blob is never taken for a damaged one and replaced.
+		rctx := blob.OnRepair(ctx, func(r blob.Repair) { t.Errorf("intact blob repaired: %v", r) })
 		// Once blind, once announcing the digest (the cheap path).
 		for _, want := range []string{"", first.SHA256} {
-			if again := mustPut(t, s, data, want); again != first {
-				t.Fatalf("second Put(want=%q) = %+v, first %+v", want, again, first)
+			if again, err := s.Put(rctx, bytes.NewReader(data), want); err != nil || again != first {
+				t.Fatalf("second Put(want=%q) = %+v, %v; first %+v", want, again, err, first)
 			}
 		}
 		if refs := walkAll(t, s); len(refs) != 1 || refs[0] != first {
@@ -250,6 +255,10 @@ func RunOptions(t *testing.T, newStore func(t *testing.T) blob.Store, opt Option
 			}
 		}
 	})
+
+	if opt.Overwrite != nil {
+		t.Run("PutRepairs", func(t *testing.T) { putRepairs(t, newStore, opt) })
+	}
 
 	t.Run("ErrNotExist", func(t *testing.T) {
 		s := newStore(t)
@@ -418,6 +427,59 @@ func RunOptions(t *testing.T, newStore func(t *testing.T) blob.Store, opt Option
 			t.Fatalf("range at %d of the large blob differs", off)
 		}
 	})
+}
+
+// putRepairs: bytes damaged in storage, then uploaded again intact (the
+// keeper's copy of the original after a failed fixity check), are replaced
+// by the good bytes and the repair is reported. Before, the store kept the
+// damage because "same name means same bytes" and answered success.
+func putRepairs(t *testing.T, newStore func(t *testing.T) blob.Store, opt Options) {
+	ctx := context.Background()
+	for _, size := range append([]int{10_000}, opt.EdgeSizes...) {
+		data := randBytes(uint64(size)+70, size)
+		flipped := slices.Clone(data)
+		flipped[size/2] ^= 0xff
+		good := refOf(data)
+		tests := []struct {
+			name    string
+			damaged []byte
+			want    string
+		}{
+			{"BitFlip", flipped, ""},
+			{"BitFlipDeclared", flipped, good.SHA256},
+			{"Truncated", data[:size-1], ""},
+			{"TruncatedDeclared", data[:size-1], good.SHA256},
+		}
+		for _, tt := range tests {
+			t.Run(fmt.Sprintf("%d/%s", size, tt.name), func(t *testing.T) {
+				s := newStore(t)
+				mustPut(t, s, data, "")
+				opt.Overwrite(t, s, good.SHA256, tt.damaged)
+				if err := blob.Verify(ctx, s, good); !errors.Is(err, blob.ErrCorrupt) {
+					t.Fatalf("Verify after damage = %v, want ErrCorrupt", err)
+				}
+				var repairs []blob.Repair
+				rctx := blob.OnRepair(ctx, func(r blob.Repair) { repairs = append(repairs, r) })
+				if ref, err := s.Put(rctx, bytes.NewReader(data), tt.want); err != nil || ref != good {
+					t.Fatalf("Put of the intact bytes = %+v, %v; want %+v", ref, err, good)
+				}
+				if err := blob.Verify(ctx, s, good); err != nil {
+					t.Fatalf("Put answered success but kept the damaged bytes: %v", err)
+				}
+				if len(repairs) != 1 || repairs[0].Ref != good || repairs[0].Damage == "" {
+					t.Fatalf("repairs reported: %+v, want one of %+v", repairs, good)
+				}
+				// Repaired for good: the next Put finds the blob intact.
+				repairs = nil
+				if _, err := s.Put(rctx, bytes.NewReader(data), tt.want); err != nil || len(repairs) != 0 {
+					t.Fatalf("Put after the repair: %v, repairs %+v", err, repairs)
+				}
+				if refs := walkAll(t, s); len(refs) != 1 || refs[0] != good {
+					t.Fatalf("Walk = %+v, want just %+v", refs, good)
+				}
+			})
+		}
+	}
 }
 
 func mustPut(t *testing.T, s blob.Store, data []byte, want string) blob.Ref {

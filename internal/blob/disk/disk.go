@@ -76,10 +76,12 @@ func (s *Store) Put(ctx context.Context, r io.Reader, wantSHA256 string) (blob.R
 	}
 	r = blob.ContextReader(ctx, r)
 
-	// The expected blob is already here: hashing the stream is enough to
-	// confirm the caller's bytes, and nothing needs writing.
+	// The expected blob is already here and intact: hashing the stream is
+	// enough to confirm the caller's bytes, and nothing needs writing. A
+	// damaged one is replaced by the bytes received, written as for a new
+	// blob.
 	if want != "" {
-		if _, err := os.Lstat(s.path(want)); err == nil {
+		if damage, err := s.damage(want, -1); err == nil && damage == "" {
 			hr := blob.NewHashReader(r)
 			if _, err := io.CopyBuffer(io.Discard, hr, make([]byte, copyBufSize)); err != nil {
 				return blob.Ref{}, fmt.Errorf("disk: put: read: %w", err)
@@ -135,11 +137,17 @@ func (s *Store) Put(ctx context.Context, r io.Reader, wantSHA256 string) (blob.R
 	if err := s.mkdirs(ref.SHA256); err != nil {
 		return blob.Ref{}, err
 	}
-	// Link, not rename: link refuses an existing name atomically, so a blob
-	// is never replaced even by a concurrent Put of the same bytes.
+	// Link, not rename: link refuses an existing name atomically, so an
+	// intact blob is never replaced even by a concurrent Put of the same
+	// bytes.
 	switch err := os.Link(tmp, dst); {
 	case errors.Is(err, fs.ErrExist):
-		// Same name means same bytes; the first copy wins.
+		// Same name should mean same bytes, but stored bytes can rot or be
+		// overwritten: keeping a damaged copy while answering success would
+		// name bytes the store does not hold.
+		if err := s.repair(ctx, tmp, ref); err != nil {
+			return blob.Ref{}, err
+		}
 	case err != nil:
 		return blob.Ref{}, fmt.Errorf("disk: put: %w", err)
 	default:
@@ -152,6 +160,48 @@ func (s *Store) Put(ctx context.Context, r io.Reader, wantSHA256 string) (blob.R
 	// that RemoveTemp collects.
 	_ = os.Remove(tmp)
 	return ref, nil
+}
+
+// damage re-reads the stored blob sha and says how its bytes fail to match
+// their name ("" when intact); size >= 0 is the size they must have.
+func (s *Store) damage(sha string, size int64) (string, error) {
+	f, err := os.Open(s.path(sha))
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	return blob.Damage(f, sha, fi.Size(), size)
+}
+
+// repair replaces the stored blob ref with the complete, checked temp file
+// tmp if the stored bytes do not match ref (or are gone), atomically
+// (rename over it). Only bytes that fail their digest are ever replaced,
+// and only by bytes that have it.
+func (s *Store) repair(ctx context.Context, tmp string, ref blob.Ref) error {
+	dst := s.path(ref.SHA256)
+	damage, err := s.damage(ref.SHA256, ref.Size)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		// Deleted since the link failed: stored as for a new blob.
+	case err != nil:
+		return fmt.Errorf("disk: put: check stored %s: %w", ref.SHA256, err)
+	case damage == "":
+		return nil // intact: the first copy wins
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		return fmt.Errorf("disk: put: repair %s: %w", ref.SHA256, err)
+	}
+	if err := syncDir(filepath.Dir(dst)); err != nil {
+		return fmt.Errorf("disk: put: repair %s: %w", ref.SHA256, err)
+	}
+	if damage != "" {
+		blob.ReportRepair(ctx, blob.Repair{Ref: ref, Damage: damage})
+	}
+	return nil
 }
 
 // mkdirs creates <aa>/<bb> for sha, fsyncing each parent whose entries

@@ -24,7 +24,18 @@ func newStore(tb testing.TB) *disk.Store {
 
 // edges are where a Put's copy changes step: one write buffer, and a
 // direct-I/O tail that is not a whole block.
-var edges = blobtest.Options{EdgeSizes: []int{1 << 20, 1<<20 + 1}}
+var edges = blobtest.Options{EdgeSizes: []int{1 << 20, 1<<20 + 1}, Overwrite: overwrite}
+
+// overwrite damages a blob as bit rot or a stray write would.
+func overwrite(t *testing.T, s blob.Store, sha string, data []byte) {
+	p := filepath.Join(s.(*disk.Store).Root(), sha[:2], sha[2:4], sha)
+	if err := os.Chmod(p, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
 
 func TestContract(t *testing.T) {
 	blobtest.RunOptions(t, func(t *testing.T) blob.Store { return newStore(t) }, edges)

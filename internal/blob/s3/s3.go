@@ -184,15 +184,22 @@ func (s *Store) Put(ctx context.Context, r io.Reader, wantSHA256 string) (blob.R
 	}
 	hr := blob.NewHashReader(blob.ContextReader(ctx, r))
 
-	// The expected blob is already stored: hashing the stream confirms the
-	// caller's bytes without uploading them again.
+	// The expected blob is already stored intact: hashing the stream
+	// confirms the caller's bytes without uploading them again. A damaged
+	// one (known) is replaced by the upload below.
+	known := ""
 	if want != "" {
-		if _, err := s.c.StatObject(ctx, s.bucket, key(want), minio.StatObjectOptions{}); err == nil {
-			if _, err := io.Copy(io.Discard, hr); err != nil {
-				return blob.Ref{}, fmt.Errorf("s3: put: read: %w", err)
+		if info, err := s.c.StatObject(ctx, s.bucket, key(want), minio.StatObjectOptions{}); err == nil {
+			if known, err = s.damage(ctx, want, info, -1); err != nil {
+				return blob.Ref{}, err
 			}
-			ref := hr.Ref()
-			return ref, blob.CheckDigest(ref, want)
+			if known == "" {
+				if _, err := io.Copy(io.Discard, hr); err != nil {
+					return blob.Ref{}, fmt.Errorf("s3: put: read: %w", err)
+				}
+				ref := hr.Ref()
+				return ref, blob.CheckDigest(ref, want)
+			}
 		} else if !notExist(err) {
 			return blob.Ref{}, fmt.Errorf("s3: put: %w", err)
 		}
@@ -205,7 +212,7 @@ func (s *Store) Put(ctx context.Context, r io.Reader, wantSHA256 string) (blob.R
 	head := (*headBuf)[:n]
 	switch {
 	case err == io.EOF:
-		return s.putSmall(ctx, head, hr.Ref(), want)
+		return s.putSmall(ctx, head, hr.Ref(), want, known)
 	case err != nil:
 		return blob.Ref{}, fmt.Errorf("s3: put: read: %w", err)
 	}
@@ -237,7 +244,7 @@ func (s *Store) Put(ctx context.Context, r io.Reader, wantSHA256 string) (blob.R
 		return blob.Ref{}, fmt.Errorf("s3: put: read %d bytes, sent %d", ref.Size, sent)
 	}
 	if want != "" {
-		return ref, s.completeNamed(ctx, up, parts, ref, want)
+		return ref, s.completeNamed(ctx, up, parts, ref, want, known)
 	}
 	info, err := up.complete(ctx, parts)
 	if err != nil {
@@ -253,18 +260,20 @@ func (s *Store) Put(ctx context.Context, r io.Reader, wantSHA256 string) (blob.R
 
 // completeNamed completes an upload to the blob's own name once the
 // received bytes are known to have the declared digest; the deferred abort
-// discards it otherwise.
-func (s *Store) completeNamed(ctx context.Context, up *upload, parts []minio.CompletePart, ref blob.Ref, want string) error {
+// discards it otherwise. damage says how the stored blob is damaged ("" if
+// not known to be).
+func (s *Store) completeNamed(ctx context.Context, up *upload, parts []minio.CompletePart, ref blob.Ref, want, damage string) error {
 	if err := blob.CheckDigest(ref, want); err != nil {
 		return err
 	}
 	// A Put of the same bytes that finished meanwhile already holds the
-	// name: keep it, never overwrite.
-	switch _, err := s.c.StatObject(ctx, s.bucket, up.name, minio.StatObjectOptions{}); {
-	case err == nil:
-		return nil
-	case !notExist(err):
-		return fmt.Errorf("s3: put: %w", err)
+	// name: keep it if intact, never overwrite good bytes.
+	if damage == "" {
+		intact, d, err := s.stored(ctx, ref)
+		if err != nil || intact {
+			return err
+		}
+		damage = d
 	}
 	info, err := up.complete(ctx, parts)
 	if err != nil {
@@ -274,23 +283,73 @@ func (s *Store) completeNamed(ctx context.Context, up *upload, parts []minio.Com
 		s.removeVersion(up.name, info.VersionID)
 		return err
 	}
+	s.repaired(ctx, ref, damage)
 	return nil
+}
+
+// stored says whether the blob ref is already stored intact; a stored blob
+// whose bytes fail their name comes back as damage, for the caller to
+// replace. An absent blob is neither.
+func (s *Store) stored(ctx context.Context, ref blob.Ref) (intact bool, damage string, err error) {
+	info, err := s.c.StatObject(ctx, s.bucket, key(ref.SHA256), minio.StatObjectOptions{})
+	switch {
+	case notExist(err):
+		return false, "", nil
+	case err != nil:
+		return false, "", fmt.Errorf("s3: put: %w", err)
+	}
+	damage, err = s.damage(ctx, ref.SHA256, info, ref.Size)
+	return err == nil && damage == "", damage, err
+}
+
+// damage re-reads the stored object info of blob sha and says how its bytes
+// fail their name ("" when intact); size >= 0 is the size they must have,
+// compared before any byte is read. Same name should mean same bytes, but an
+// object can be overwritten behind the store's back (a bucket without
+// locking): keeping it while answering success would name bytes the store
+// does not hold. The price is one read of the stored blob per duplicate
+// upload.
+func (s *Store) damage(ctx context.Context, sha string, info minio.ObjectInfo, size int64) (string, error) {
+	if size >= 0 && info.Size != size {
+		return fmt.Sprintf("%d bytes, want %d", info.Size, size), nil
+	}
+	obj, err := s.c.GetObject(ctx, s.bucket, key(sha), minio.GetObjectOptions{VersionID: info.VersionID})
+	if err != nil {
+		return "", fmt.Errorf("s3: put: check stored %s: %w", sha, err)
+	}
+	defer obj.Close()
+	d, err := blob.Damage(obj, sha, info.Size, size)
+	if err != nil {
+		return "", fmt.Errorf("s3: put: check stored %s: %w", sha, err)
+	}
+	return d, nil
+}
+
+// repaired reports that ref replaced damaged bytes, if it did.
+func (s *Store) repaired(ctx context.Context, ref blob.Ref, damage string) {
+	if damage != "" {
+		blob.ReportRepair(ctx, blob.Repair{Ref: ref, Damage: damage})
+	}
 }
 
 // putSmall stores a blob held in memory with one PUT to its name. The
 // request carries the client's SHA-256, so the service stores the object
 // only if the bytes it received have that digest: nothing is ever named
 // after bytes it does not hold, without a temporary copy.
-func (s *Store) putSmall(ctx context.Context, data []byte, ref blob.Ref, want string) (blob.Ref, error) {
+func (s *Store) putSmall(ctx context.Context, data []byte, ref blob.Ref, want, damage string) (blob.Ref, error) {
 	if err := blob.CheckDigest(ref, want); err != nil {
 		return blob.Ref{}, err
 	}
 	dst := key(ref.SHA256)
-	switch _, err := s.c.StatObject(ctx, s.bucket, dst, minio.StatObjectOptions{}); {
-	case err == nil:
-		return ref, nil // same name, same bytes: never overwrite
-	case !notExist(err):
-		return blob.Ref{}, fmt.Errorf("s3: put: %w", err)
+	if damage == "" {
+		intact, d, err := s.stored(ctx, ref)
+		if err != nil {
+			return blob.Ref{}, err
+		}
+		if intact {
+			return ref, nil // same name, same bytes: never overwrite
+		}
+		damage = d
 	}
 	digest, err := hex.DecodeString(ref.SHA256)
 	if err != nil {
@@ -308,17 +367,17 @@ func (s *Store) putSmall(ctx context.Context, data []byte, ref blob.Ref, want st
 	if info.Size != ref.Size {
 		return blob.Ref{}, fmt.Errorf("s3: put: read %d bytes, service stored %d", ref.Size, info.Size)
 	}
-	if info.ChecksumSHA256 == sum {
-		return ref, nil
+	if info.ChecksumSHA256 != sum {
+		// A service that does not report (or did not check) the checksum:
+		// what it holds under the name is read back and compared before it
+		// counts. Bytes that could not be confirmed are removed too, or a
+		// later Put of the same blob would find the name taken and trust it.
+		if err := blob.Verify(ctx, s, ref); err != nil {
+			s.removeVersion(dst, info.VersionID)
+			return blob.Ref{}, fmt.Errorf("s3: put: read back: %w", err)
+		}
 	}
-	// A service that does not report (or did not check) the checksum: what
-	// it holds under the name is read back and compared before it counts.
-	// Bytes that could not be confirmed are removed too, or a later Put of
-	// the same blob would find the name taken and trust it.
-	if err := blob.Verify(ctx, s, ref); err != nil {
-		s.removeVersion(dst, info.VersionID)
-		return blob.Ref{}, fmt.Errorf("s3: put: read back: %w", err)
-	}
+	s.repaired(ctx, ref, damage)
 	return ref, nil
 }
 
@@ -331,22 +390,22 @@ func (s *Store) commit(ctx context.Context, tmp string, info minio.UploadInfo, r
 	dst := key(ref.SHA256)
 	// Check then copy is not atomic: two Puts of the same bytes at once may
 	// both copy. That rewrites identical bytes (or, when versioned, adds a
-	// version that Delete also removes), never different ones.
-	switch _, err := s.c.StatObject(ctx, s.bucket, dst, minio.StatObjectOptions{}); {
-	case err == nil:
-		return nil // same name, same bytes: never overwrite
-	case !notExist(err):
-		return fmt.Errorf("s3: put: %w", err)
+	// version that Delete also removes), never different ones. A stored
+	// blob whose bytes fail their name is replaced (a repair).
+	intact, damage, err := s.stored(ctx, ref)
+	if err != nil || intact {
+		return err // intact: same name, same bytes, never overwrite
 	}
 	// ComposeObject rather than CopyObject: a single copy request is
 	// limited to 5 GiB and compose switches to a multipart copy beyond it.
-	_, err := s.c.ComposeObject(ctx,
+	_, err = s.c.ComposeObject(ctx,
 		minio.CopyDestOptions{Bucket: s.bucket, Object: dst,
 			ReplaceMetadata: true, ContentType: "application/octet-stream"},
 		minio.CopySrcOptions{Bucket: s.bucket, Object: tmp, VersionID: info.VersionID})
 	if err != nil {
 		return fmt.Errorf("s3: put: copy to %s: %w", dst, err)
 	}
+	s.repaired(ctx, ref, damage)
 	return nil
 }
 

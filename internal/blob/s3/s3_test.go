@@ -54,7 +54,12 @@ func newStore(tb testing.TB, locking bool) (*s3.Store, *minio.Client, string) {
 }
 
 // edges are where Put changes from one request to a streamed upload.
-var edges = blobtest.Options{EdgeSizes: []int{s3.SmallMax - 1, s3.SmallMax, s3.SmallMax + 1}}
+var edges = blobtest.Options{EdgeSizes: []int{s3.SmallMax - 1, s3.SmallMax, s3.SmallMax + 1},
+	Overwrite: func(t *testing.T, s blob.Store, sha string, data []byte) {
+		if err := s.(*s3.Store).Overwrite(context.Background(), sha, data); err != nil {
+			t.Fatal(err)
+		}
+	}}
 
 func TestContract(t *testing.T) {
 	blobtest.RunOptions(t, func(t *testing.T) blob.Store {
