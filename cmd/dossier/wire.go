@@ -152,12 +152,19 @@ func wire(ctx context.Context, cfg *Config, logw io.Writer) (*App, error) {
 			{Name: "blobs", Check: a.Blobs.Ping},
 			{Name: "search", Check: a.Indexer.Check},
 		}})
+	// Form tokens are signed with a key kept in the data directory, so
+	// forms open in browsers survive a restart.
+	formKey, err := web.LoadKey(filepath.Join(cfg.DataDir, "web-form.key"))
+	if err != nil {
+		a.Close(ctx)
+		return nil, err
+	}
 	// The pages share the API's echo instance, so its access log, metrics
 	// and audit middleware cover them; services come from the API server so
 	// that each capability is wired once.
 	web.New(web.Config{Accounts: a.Accounts, Cases: a.Cases, Evidence: a.API.Evidence, Search: a.API.Search,
 		Documents: a.API.Documents, Bundles: a.API.Bundles, Recovery: a.API.Recovery, Audit: a.API.Trail,
-		Log: a.Log, Secure: strings.HasPrefix(cfg.BaseURL, "https://")}).Register(a.API.Echo)
+		Log: a.Log, Secure: strings.HasPrefix(cfg.BaseURL, "https://"), Key: formKey}).Register(a.API.Echo)
 	return a, nil
 }
 

@@ -307,6 +307,22 @@ func TestBrowserJourney(t *testing.T) {
 	}
 	j.shot("bundle")
 
+	// The page's own "下载 ZIP": the whole archive, every file matching its
+	// SHA256SUMS (a wrong Content-Length once cut it short).
+	j.do("download from the page", chromedp.Click(chromedp.CSS("#bundle-download")))
+	pagePath := waitDownload(t, downloads, 60*time.Second)
+	pz, err := zip.OpenReader(pagePath)
+	if err != nil {
+		t.Fatalf("the page's bundle download is not a ZIP: %v", err)
+	}
+	if n := checkSums(t, &pz.Reader); n < 4 {
+		t.Errorf("the page's bundle download: SHA256SUMS checked %d files", n)
+	}
+	pz.Close()
+	if err := os.Remove(pagePath); err != nil {
+		t.Fatal(err)
+	}
+
 	// A share link, then sign out and download through it.
 	j.do("share", chromedp.SetValue(chromedp.CSS("#f-max-downloads"), "3"), chromedp.SetValue(chromedp.CSS("#f-note"), "外部律所 王律师"),
 		chromedp.Click(chromedp.CSS("#share-create")), chromedp.WaitVisible(chromedp.CSS("#share-url")))

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"sort"
@@ -229,7 +230,11 @@ func (f *Front) bundleShowWith(c echo.Context, status int, ns *bundle.NewShare, 
 	return f.render(c, status, "bundle", v)
 }
 
-// bundleDownload streams the bundle ZIP to a signed-in reader.
+// bundleDownload streams the bundle ZIP to a signed-in reader, as the API
+// does: without a Content-Length, since the ZIP's length (headers, the
+// deflated text files, manifest and sums) is known only once it is written.
+// An error once the first byte is out can only cut the stream short, and a
+// ZIP without its central directory is refused by every reader.
 func (f *Front) bundleDownload(c echo.Context) error {
 	a, err := needActor(c)
 	if err != nil {
@@ -240,11 +245,15 @@ func (f *Front) bundleDownload(c echo.Context) error {
 		return err
 	}
 	h := c.Response().Header()
-	h.Set("Content-Type", "application/zip")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="bundle-%s.zip"`, sh.Bundle.ID))
-	h.Set("Content-Length", strconv.FormatInt(bundle.Size(sh.Bundle, langOf(c)), 10))
+	h.Set(echo.HeaderContentType, "application/zip")
+	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": bundle.DownloadName(sh)}))
+	h.Set("Cache-Control", "private, no-store")
 	c.Response().WriteHeader(http.StatusOK)
-	return f.cfg.Bundles.WriteZip(c.Request().Context(), c.Response(), sh.Bundle, sh.Case, langOf(c))
+	if err := f.cfg.Bundles.WriteZip(c.Request().Context(), c.Response(), sh.Bundle, sh.Case, langOf(c)); err != nil {
+		f.cfg.Log.Info("bundle download interrupted", "request_id", h.Get(echo.HeaderXRequestID), "bundle", sh.Bundle.ID, "err", err)
+		return err
+	}
+	return nil
 }
 
 func (f *Front) shareCreate(c echo.Context) error {

@@ -173,6 +173,7 @@ type caseData struct {
 	Evidence   *evidenceSection
 	Documents  bool
 	Bundles    bool
+	CanGrant   bool // outside-firm access (admin, counsel)
 	Now        string
 	Limitation *recovery.Limitation
 	Recovery   *recoverySection
@@ -224,6 +225,7 @@ func (f *Front) caseShowWith(c echo.Context, status int, formErr error, forms ca
 	}
 	d.Documents = f.cfg.Documents != nil && policy.Can(a, policy.DocumentRead, id) == nil
 	d.Bundles = f.cfg.Bundles != nil && policy.Can(a, policy.BundleRead, id) == nil
+	d.CanGrant = policy.Can(a, policy.CaseGrant, id) == nil
 	if d.Recovery, err = f.recoveryFor(c, a, id, d.Evidence); err != nil {
 		return err
 	}

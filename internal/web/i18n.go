@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path"
+	"regexp"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -75,6 +77,50 @@ func (f *Front) setLang(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, localPath(c.FormValue("back")))
 }
 
+// backPath is where the language switch of this page returns: the page
+// itself after a GET. A GET of a POST's path would answer 405, so a page
+// rendered in answer to a POST (form errors, a check's result, a refusal)
+// returns to the page the form was on when the Referer names a page of this
+// site, else to the nearest page above its path ("/bundles/x/shares" →
+// "/bundles/x").
+func (f *Front) backPath(c echo.Context) string {
+	req := c.Request()
+	if req.Method == http.MethodGet || req.Method == http.MethodHead {
+		return req.URL.RequestURI()
+	}
+	if ref, err := url.Parse(req.Referer()); err == nil && ref.Host != "" && ref.Host == req.Host && f.isPage(ref.Path) {
+		return localPath(ref.RequestURI())
+	}
+	for p := req.URL.Path; p != "/" && p != "." && p != ""; p = path.Dir(p) {
+		if f.isPage(p) {
+			return p
+		}
+	}
+	return "/"
+}
+
+// isPage reports whether a GET route serves p.
+func (f *Front) isPage(p string) bool {
+	segs := strings.Split(p, "/")
+	for _, route := range f.gets {
+		rs := strings.Split(route, "/")
+		if len(rs) != len(segs) {
+			continue
+		}
+		match := true
+		for i, r := range rs {
+			if r != segs[i] && (!strings.HasPrefix(r, ":") || segs[i] == "") {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
+}
+
 // localPath accepts only a path on this site, so a form cannot be used to
 // redirect elsewhere.
 func localPath(p string) string {
@@ -88,7 +134,8 @@ func localPath(p string) string {
 
 // Field translates a field message of the domain's validation (written in
 // English, for the API) when the page is Chinese; messages not listed stay
-// as they are.
+// as they are. A message with one number is also looked up with the number
+// written N ("must be at most N characters"), the number kept.
 func (m Msg) Field(msg string) string {
 	if m.Lang == "en" {
 		return msg
@@ -96,8 +143,15 @@ func (m Msg) Field(msg string) string {
 	if zh, ok := fieldMessages[msg]; ok {
 		return zh
 	}
+	if ns := number.FindAllString(msg, -1); len(ns) == 1 {
+		if zh, ok := fieldMessages[number.ReplaceAllString(msg, "N")]; ok {
+			return strings.Replace(zh, "N", ns[0], 1)
+		}
+	}
 	return msg
 }
+
+var number = regexp.MustCompile(`[0-9]+`)
 
 var fieldMessages = map[string]string{
 	"is required": "必填",
@@ -120,5 +174,20 @@ var fieldMessages = map[string]string{
 	"is required (证明目的)":          "必填（证明目的）",
 	"must list at least one item": "至少选入一项证据",
 	"must be a whole number":      "应为整数",
+	// Bundles and share links.
+	"must be in the future":                                "必须晚于当前时间",
+	"must be within a year":                                "不能超过一年",
+	"must be from 0 (no limit) to 10000":                   "应为 0（不限）到 10000",
+	"must be at most N characters":                         "最多 N 个字符",
+	"must list at most N items":                            "最多选入 N 项",
+	"must name exactly one of evidence_id and document_id": "应指定一项证据或一份文书",
+	"evidence not found":                                   "证据不存在",
+	"document not found":                                   "文书不存在",
+	"evidence is deleted":                                  "该证据已删除",
+	"documents are not available":                          "文书功能未启用",
+	// Grants and users.
+	"must be read or write":               "应为只读或读写",
+	"no such user":                        "没有该用户",
+	"you cannot disable your own account": "不能停用自己的账号",
 	"must be one of negotiation, lawyer_letter, installment, payment_order, litigation, arbitration, enforcement, closed": "阶段无效",
 }

@@ -49,6 +49,8 @@ var webPolicy = map[string]policytest.Access{
 
 	// The case of a grant comes in the form, not the path.
 	"web.grant.create": policytest.OnCase(policy.CaseGrant), "web.grant.delete": policytest.OnCase(policy.CaseGrant),
+	"web.case.grant.list": policytest.OnCase(policy.CaseGrant), "web.case.grant.create": policytest.OnCase(policy.CaseGrant),
+	"web.case.grant.delete": policytest.OnCase(policy.CaseGrant),
 }
 
 // matrixCase holds the objects of one case that route parameters point at.
@@ -169,13 +171,13 @@ func TestWebRouteMatrix(t *testing.T) {
 				} else {
 					form := url.Values{"csrf": {ro.csrf}}
 					switch rt.action {
-					case "web.grant.create", "web.grant.delete":
+					case "web.grant.create", "web.grant.delete", "web.case.grant.create", "web.case.grant.delete":
 						form.Set("case_id", target.id)
 						form.Set("user_id", bystander.ID)
 						form.Set("access", "read")
 					}
 					switch rt.action {
-					case "web.grant.delete":
+					case "web.grant.delete", "web.case.grant.delete":
 						// Each caller revokes a grant that exists.
 						if err := e.store.PutGrant(context.Background(), &dossier.Grant{CaseID: target.id, UserID: bystander.ID,
 							Access: dossier.AccessRead, CreatedAt: time.Now()}); err != nil {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/dossier/dossier/internal/bundle"
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/httpapi"
 	"github.com/dossier/dossier/internal/policy"
@@ -24,7 +26,7 @@ type view struct {
 	Lang    string
 	User    *dossier.User
 	CSRF    string
-	Path    string // current path and query, for the language switch
+	Path    string // where the language switch returns: this page, or after a POST its GET page
 	Nav     []navItem
 	Title   string
 	Flash   string
@@ -43,7 +45,7 @@ type navItem struct {
 func (f *Front) newView(c echo.Context, title string, data any) *view {
 	lang := langOf(c)
 	m := Msg{Lang: lang}
-	v := &view{M: m, Lang: lang, CSRF: f.csrfToken(c), Path: c.Request().URL.RequestURI(),
+	v := &view{M: m, Lang: lang, CSRF: f.csrfToken(c), Path: f.backPath(c),
 		Title: m.T(title), Data: data, Errors: map[string]string{}}
 	if a := actorOf(c); a != nil {
 		v.User = a.User
@@ -112,10 +114,14 @@ func (f *Front) renderError(c echo.Context, err error) error {
 	}
 	v := f.newView(c, "error.title", nil)
 	v.Title = http.StatusText(status)
+	msg, detail := v.M.T(fmt.Sprintf("error.%d", status)), v.M.Field(publicDetail(err, status))
+	if errors.Is(err, errStaleForm) {
+		msg, detail = v.M.T("error.stale_form"), v.M.T("error.stale_form_detail")
+	}
 	v.Data = map[string]any{
 		"Status":    status,
-		"Message":   v.M.T(fmt.Sprintf("error.%d", status)),
-		"Detail":    publicDetail(err, status),
+		"Message":   msg,
+		"Detail":    detail,
 		"RequestID": c.Response().Header().Get(echo.HeaderXRequestID),
 	}
 	// The observe middleware records this error's status and message in
@@ -143,7 +149,7 @@ func fieldErrors(v *view, err error) {
 		v.Errors[fe.Field] = v.M.Field(fe.Message)
 	}
 	if len(v.Errors) == 0 {
-		v.Problem = dossier.ErrorMessage(err)
+		v.Problem = v.M.Field(dossier.ErrorMessage(err))
 	} else {
 		v.Problem = v.M.T("form.invalid")
 	}
@@ -227,10 +233,11 @@ var funcs = template.FuncMap{
 		}
 		return v.Errors[name]
 	},
-	"polink": paymentOrderLink,
-	"list":   func(s ...string) []string { return s },
-	"deref":  func(m *dossier.Money) dossier.Money { return *m },
-	"derefd": func(d *dossier.Date) dossier.Date { return *d },
+	"polink":  paymentOrderLink,
+	"exhibit": func(it dossier.BundleItem, lang string) string { return bundle.ItemTitle(it, lang) },
+	"list":    func(s ...string) []string { return s },
+	"deref":   func(m *dossier.Money) dossier.Money { return *m },
+	"derefd":  func(d *dossier.Date) dossier.Date { return *d },
 	"recsec": func(v *view, c *dossier.Case, d *caseData, r *recoverySection) map[string]any {
 		return map[string]any{"V": v, "Case": c, "D": d, "R": r}
 	},

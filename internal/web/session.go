@@ -115,11 +115,17 @@ func (f *Front) checkCSRF(h echo.HandlerFunc) echo.HandlerFunc {
 			want = f.sign("pre", ck.Value)
 		}
 		if want == "" || got == "" || !hmac.Equal([]byte(got), []byte(want)) {
-			return dossier.Errorf(dossier.EFORBIDDEN, "the form has expired or did not come from this site; reload the page and try again")
+			return errStaleForm
 		}
 		return h(c)
 	}
 }
+
+// errStaleForm refuses a form whose token does not match: most often a page
+// left open across a sign-out, a new sign-in or a restart without a kept
+// key, rarely a post from another site. The error page says so in the
+// page's language instead of "you may not do this".
+var errStaleForm = dossier.Errorf(dossier.EFORBIDDEN, "the form has expired or did not come from this site; reload the page and try again")
 
 func (f *Front) secure(c echo.Context) bool { return f.cfg.Secure || c.IsTLS() }
 

@@ -62,6 +62,9 @@ type Front struct {
 	cfg   Config
 	key   []byte
 	pages map[string]*template.Template
+	// gets are the paths of the GET routes, where the language switch of a
+	// page rendered from a POST may return.
+	gets []string
 }
 
 // New parses the embedded templates; a template error is a programming error
@@ -111,6 +114,7 @@ func (f *Front) Register(e *echo.Echo) {
 
 	get := func(path, action string, h echo.HandlerFunc) {
 		e.GET(path, f.page(action, h)).Name = action
+		f.gets = append(f.gets, path)
 	}
 	post := func(path, action string, h echo.HandlerFunc) {
 		e.POST(path, f.page(action, f.checkCSRF(h))).Name = action
@@ -161,6 +165,9 @@ func (f *Front) Register(e *echo.Echo) {
 		get("/audit/verify", "web.audit.verify", f.auditVerify)
 		get("/audit/export.csv", "web.audit.export", f.auditExport)
 	}
+	get("/cases/:case_id/grants", "web.case.grant.list", f.caseGrantsPage)
+	post("/cases/:case_id/grants", "web.case.grant.create", f.caseGrantCreate)
+	post("/cases/:case_id/grants/revoke", "web.case.grant.delete", f.caseGrantRevoke)
 	get("/admin", "web.admin", f.adminPage)
 	post("/admin/users", "web.user.create", f.adminCreateUser)
 	post("/admin/users/disabled", "web.user.disable", f.adminSetDisabled)
