@@ -21,7 +21,7 @@ type Trail struct {
 // Page is one page of events.
 type Page struct {
 	Items []*dossier.Event `json:"items"`
-	Total int              `json:"total"` // events on this page
+	Total int              `json:"total"` // events matching the filter, on all pages
 	Next  string           `json:"next"`
 }
 
@@ -61,13 +61,18 @@ func (t *Trail) List(ctx context.Context, a *dossier.Actor, f dossier.AuditFilte
 	if err != nil {
 		return nil, err
 	}
-	p := &Page{Items: evs}
+	p := &Page{Items: evs, Total: len(evs)}
 	if len(evs) > f.Limit {
 		p.Items = evs[:f.Limit]
 		p.Next = cursor(p.Items[len(p.Items)-1].Seq)
 	}
+	// A first page that holds every match needs no count.
+	if f.AfterSeq != 0 || p.Next != "" {
+		if p.Total, err = t.Store.CountEvents(ctx, f); err != nil {
+			return nil, err
+		}
+	}
 	mask(a, p.Items)
-	p.Total = len(p.Items)
 	return p, nil
 }
 

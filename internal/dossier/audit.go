@@ -75,6 +75,9 @@ type AuditStore interface {
 	LastEvent(ctx context.Context) (*Event, error)
 	// Events returns events matching f in Seq order.
 	Events(ctx context.Context, f AuditFilter) ([]*Event, error)
+	// CountEvents returns how many events match f, ignoring its cursor and
+	// limit.
+	CountEvents(ctx context.Context, f AuditFilter) (int, error)
 	// ScanEvents calls fn for every event in Seq order after afterSeq.
 	ScanEvents(ctx context.Context, afterSeq int64, fn func(*Event) error) error
 	// AddCheckpoint stores a signed checkpoint.

@@ -90,15 +90,18 @@ func (db *DB) LastEvent(ctx context.Context) (*dossier.Event, error) {
 	return e, db.wrap("last event", err)
 }
 
-// Events returns events matching f in seq order.
-func (db *DB) Events(ctx context.Context, f dossier.AuditFilter) ([]*dossier.Event, error) {
+// eventFilter turns f into a WHERE clause and its arguments; the cursor
+// only when page is set.
+func eventFilter(f dossier.AuditFilter, page bool) (string, []any) {
 	var where []string
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + itoa(len(args))
 	}
-	where = append(where, "seq > "+arg(f.AfterSeq))
+	if page {
+		where = append(where, "seq > "+arg(f.AfterSeq))
+	}
 	if f.Actor != "" {
 		where = append(where, "actor = "+arg(f.Actor))
 	}
@@ -124,12 +127,21 @@ func (db *DB) Events(ctx context.Context, f dossier.AuditFilter) ([]*dossier.Eve
 	if f.Q != "" {
 		where = append(where, "LOWER(detail) LIKE "+arg("%"+escapeLike(strings.ToLower(f.Q))+"%")+" ESCAPE '\\'")
 	}
+	if len(where) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(where, " AND "), args
+}
+
+// Events returns events matching f in seq order.
+func (db *DB) Events(ctx context.Context, f dossier.AuditFilter) ([]*dossier.Event, error) {
+	where, args := eventFilter(f, true)
 	limit := f.Limit
 	if limit <= 0 || limit > 100000 {
 		limit = 100000
 	}
-	rows, err := db.q.QueryContext(ctx, `SELECT `+eventColumns+` FROM audit_events WHERE `+
-		strings.Join(where, " AND ")+` ORDER BY seq LIMIT `+itoa(limit), args...)
+	rows, err := db.q.QueryContext(ctx, `SELECT `+eventColumns+` FROM audit_events`+where+
+		` ORDER BY seq LIMIT `+itoa(limit), args...)
 	if err != nil {
 		return nil, db.wrap("events", err)
 	}
@@ -143,6 +155,16 @@ func (db *DB) Events(ctx context.Context, f dossier.AuditFilter) ([]*dossier.Eve
 		out = append(out, e)
 	}
 	return out, db.wrap("events", rows.Err())
+}
+
+// CountEvents counts the events matching f, whatever its cursor. Actor,
+// case and time filters count along their indexes; an unfiltered count
+// reads the narrowest index rather than the rows.
+func (db *DB) CountEvents(ctx context.Context, f dossier.AuditFilter) (int, error) {
+	where, args := eventFilter(f, false)
+	var n int
+	err := db.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_events`+where, args...).Scan(&n)
+	return n, db.wrap("count events", err)
 }
 
 // ScanEvents streams every event after afterSeq in seq order, in pages.
