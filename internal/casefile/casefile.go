@@ -5,9 +5,11 @@ package casefile
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/indexer"
 	"github.com/dossier/dossier/internal/policy"
 )
 
@@ -15,12 +17,28 @@ import (
 type Service struct {
 	Store dossier.Store
 	Now   func() time.Time
+	// Location is the business time zone (DOSSIER_TZ): "today", from which
+	// days_overdue, the bucket and the bucket filter count, is the date
+	// there, as for recovery and generated documents. Nil takes
+	// Compliance's location, else the host's.
+	Location *time.Location
 	// Compliance flags contacts outside the allowed hours or beyond a daily
 	// count; nil disables the checks.
 	Compliance *Compliance
 }
 
-func (s *Service) today() dossier.Date { return dossier.DateOf(s.Now()) }
+// Zone returns the time zone of the business calendar.
+func (s *Service) Zone() *time.Location {
+	switch {
+	case s.Location != nil:
+		return s.Location
+	case s.Compliance != nil && s.Compliance.Location != nil:
+		return s.Compliance.Location
+	}
+	return time.Local
+}
+
+func (s *Service) today() dossier.Date { return dossier.DateOf(s.Now().In(s.Zone())) }
 
 // present computes the read-only fields and masks personal data for roles
 // that do not need it.
@@ -110,7 +128,9 @@ func validBucket(b string) bool {
 	return false
 }
 
-// Update applies a partial update.
+// Update applies a partial update. The audit event lists each changed
+// field, old → new. A new number or party name is queued for the search
+// index in the same transaction, since every indexed item carries them.
 func (s *Service) Update(ctx context.Context, a *dossier.Actor, id string, p *dossier.CasePatch) (*dossier.Case, error) {
 	dossier.Note(ctx, id, "case", id)
 	if err := policy.Can(a, policy.CaseUpdate, id); err != nil {
@@ -122,17 +142,22 @@ func (s *Service) Update(ctx context.Context, a *dossier.Actor, id string, p *do
 		if err != nil {
 			return err
 		}
-		before := c.Stage
+		before := *c
 		p.Apply(c)
 		if err := c.Validate(); err != nil {
 			return err
 		}
-		c.UpdatedAt = s.Now().UTC()
-		if before != c.Stage {
-			dossier.NoteFrom(ctx).Detail = "stage " + string(before) + " → " + string(c.Stage)
-		}
+		now := s.Now().UTC()
+		c.UpdatedAt = now
+		dossier.NoteFrom(ctx).Detail = strings.Join(changes(&before, c), "; ")
 		out = c
-		return tx.UpdateCase(ctx, c)
+		if err := tx.UpdateCase(ctx, c); err != nil {
+			return err
+		}
+		if searchable(&before) != searchable(c) {
+			return indexer.QueueCase(ctx, tx, c.ID, now)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
