@@ -12,7 +12,7 @@ import (
 )
 
 func (s *Server) listAudit(c echo.Context) error {
-	f, err := auditFilter(c)
+	f, err := auditFilter(c, s.zone())
 	if err != nil {
 		return err
 	}
@@ -26,9 +26,10 @@ func (s *Server) listAudit(c echo.Context) error {
 	return writeJSON(c, http.StatusOK, page)
 }
 
-// auditFilter parses the query; from and to take RFC 3339 times or dates
-// (a date "to" includes that whole day).
-func auditFilter(c echo.Context) (dossier.AuditFilter, error) {
+// auditFilter parses the query; from and to take RFC 3339 times or dates,
+// calendar days in loc as on the web audit page (a date "to" includes that
+// whole day).
+func auditFilter(c echo.Context, loc *time.Location) (dossier.AuditFilter, error) {
 	f := dossier.AuditFilter{Actor: c.QueryParam("actor"), CaseID: c.QueryParam("case_id"),
 		Action: c.QueryParam("action"), Object: c.QueryParam("object"), Q: c.QueryParam("q")}
 	var fe dossier.Fields
@@ -40,11 +41,11 @@ func auditFilter(c echo.Context) (dossier.AuditFilter, error) {
 		if t, err := time.Parse(time.RFC3339, v); err == nil {
 			return t
 		}
-		if d, err := dossier.ParseDate(v); err == nil {
+		if d, err := time.ParseInLocation(time.DateOnly, v, loc); err == nil {
 			if endOfDay {
-				return d.AddDays(1).Time
+				return d.AddDate(0, 0, 1)
 			}
-			return d.Time
+			return d
 		}
 		fe.Add(name, "must be an RFC 3339 time or a date YYYY-MM-DD")
 		return time.Time{}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/dossier/dossier/internal/dossier"
 )
 
@@ -103,4 +105,71 @@ func TestAuditAPI(t *testing.T) {
 			t.Fatalf("verify after tampering with event 4: %+v", rep)
 		}
 	})
+}
+
+// total is the number of events matching the filter, on every page, not
+// the number on the page.
+func TestAuditTotal(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			e := newEnv(t, backend)
+			admin := e.login("admin", adminPassword)
+			c := e.createCase(admin, "2026-AU-0002")
+			_, aud := e.user(admin, "auditor", dossier.RoleAuditor)
+			for i := 0; i < 5; i++ {
+				e.do("GET", "/api/v1/cases/"+c.ID, admin, nil)
+			}
+			var page struct {
+				Items []dossier.Event
+				Total int
+				Next  string
+			}
+			tests := []struct {
+				name, query string
+				total       int
+			}{
+				{"OKFiltered", "action=case.read&case_id=" + c.ID + "&limit=2", 5},
+				{"OKPrefix", "action=case.&limit=2", 6},
+				{"OKNone", "actor=nobody", 0},
+			}
+			for _, tc := range tests {
+				t.Run(tc.name, func(t *testing.T) {
+					q, pages := "/api/v1/audit?"+tc.query, 0
+					for {
+						e.do("GET", q, aud, nil).json(t, &page)
+						pages++
+						if page.Total != tc.total {
+							t.Fatalf("page %d: total %d with %d items, want %d", pages, page.Total, len(page.Items), tc.total)
+						}
+						if page.Next == "" {
+							break
+						}
+						q = "/api/v1/audit?" + tc.query + "&cursor=" + page.Next
+					}
+				})
+			}
+		})
+	}
+}
+
+// A handler that panics answers 500 and still leaves its audit event, with
+// the caller and outcome error.
+func TestPanicAudited(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	admin := e.login("admin", adminPassword)
+	e.api.Echo.GET("/api/v1/test-panic", func(echo.Context) error { panic("boom") })
+	if r := e.do("GET", "/api/v1/test-panic", admin, nil); r.Status != 500 {
+		t.Fatalf("status %d", r.Status)
+	}
+	if err := e.audit.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := e.store.Events(context.Background(), dossier.AuditFilter{Actor: "admin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := evs[len(evs)-1]
+	if last.Status != 500 || last.Outcome != dossier.OutcomeFor(500) || last.RequestID == "" {
+		t.Fatalf("last event of admin: %+v", last)
+	}
 }

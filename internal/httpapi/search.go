@@ -11,7 +11,7 @@ import (
 )
 
 func (s *Server) search(c echo.Context) error {
-	q, err := searchQuery(c)
+	q, err := searchQuery(c, s.zone())
 	if err != nil {
 		return err
 	}
@@ -22,9 +22,10 @@ func (s *Server) search(c echo.Context) error {
 	return writeJSON(c, http.StatusOK, res)
 }
 
-// searchQuery parses the query string; dates are calendar days and "to" is
-// inclusive.
-func searchQuery(c echo.Context) (search.Query, error) {
+// searchQuery parses the query string; dates are calendar days in loc (the
+// business zone, so an item of 07:00 on 1 March in China is on 1 March) and
+// "to" is inclusive.
+func searchQuery(c echo.Context, loc *time.Location) (search.Query, error) {
 	q := search.Query{Q: c.QueryParam("q"), CaseID: c.QueryParam("case_id"), Kind: c.QueryParam("kind"),
 		Cursor: c.QueryParam("cursor"), Sort: c.QueryParam("sort")}
 	var f dossier.Fields
@@ -46,15 +47,15 @@ func searchQuery(c echo.Context) (search.Query, error) {
 		if v == "" {
 			continue
 		}
-		d, err := dossier.ParseDate(v)
+		d, err := time.ParseInLocation(time.DateOnly, v, loc)
 		if err != nil {
 			f.Add(p.name, "must be a date YYYY-MM-DD")
 			continue
 		}
-		*p.dst = d.Time
 		if p.next {
-			*p.dst = d.AddDays(1).Time
+			d = d.AddDate(0, 0, 1)
 		}
+		*p.dst = d
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To) {
 		f.Add("to", "must not be before from")

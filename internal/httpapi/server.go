@@ -53,6 +53,10 @@ type Server struct {
 	// ClientIP learns each request's client address (see ClientIP); nil
 	// takes the connection's peer and never trusts X-Forwarded-For.
 	ClientIP echo.IPExtractor
+	// Location is the business time zone (DOSSIER_TZ): a date in a query
+	// (search and audit from/to) is that calendar day there. Nil takes the
+	// case service's zone.
+	Location *time.Location
 
 	metrics *metrics
 	actions map[string]string // "METHOD path" → audit action
@@ -75,7 +79,10 @@ func New(s *Server) *Server {
 		s.Registry = prometheus.NewRegistry()
 	}
 	s.metrics = newMetrics(s.Registry)
-	e.Use(s.recoverer, s.requestID, s.observe, s.authenticate)
+	// The inner recoverer turns a handler's panic into an error that
+	// observe still writes to the audit trail, metrics and access log; the
+	// outer one covers the middleware itself.
+	e.Use(s.recoverer, s.requestID, s.observe, s.recoverer, s.authenticate)
 	s.routes()
 	return s
 }
@@ -154,6 +161,17 @@ func (s *Server) routes() {
 	s.route(http.MethodPost, "/api/v1/cases/:case_id/filings", "filing.create", s.addFiling)
 	s.route(http.MethodGet, "/api/v1/cases/:case_id/filings", "filing.list", s.listFilings)
 	s.route(http.MethodGet, "/api/v1/dashboard", "dashboard.read", s.dashboard)
+}
+
+// zone is the time zone of calendar dates in queries.
+func (s *Server) zone() *time.Location {
+	switch {
+	case s.Location != nil:
+		return s.Location
+	case s.Cases != nil:
+		return s.Cases.Zone()
+	}
+	return time.Local
 }
 
 // Handler returns the http.Handler to serve.
