@@ -104,7 +104,7 @@ func wire(ctx context.Context, cfg *Config, logw io.Writer) (*App, error) {
 	// Stopped before the store closes: closers run in reverse.
 	a.closers = append(a.closers, a.Audit.Close)
 	a.Accounts = account.New(a.Store, cfg.TokenTTL)
-	a.Cases = &casefile.Service{Store: a.Store, Now: time.Now, Compliance: &casefile.Compliance{
+	a.Cases = &casefile.Service{Store: a.Store, Now: time.Now, Location: cfg.TimeZone, Compliance: &casefile.Compliance{
 		Location: cfg.TimeZone, StartHour: cfg.ContactStart, EndHour: cfg.ContactEnd, MaxPerDay: cfg.ContactMaxDay}}
 	// A missing or corrupt index does not stop the service: /readyz answers
 	// 503 with the reason until `dossier reindex` rebuilds it.
@@ -147,6 +147,7 @@ func wire(ctx context.Context, cfg *Config, logw io.Writer) (*App, error) {
 		Recovery: &recovery.Service{Store: a.Store, Documents: a.Store, Cases: a.Cases, Now: time.Now,
 			Location: cfg.TimeZone, GraceDays: cfg.PlanGraceDays},
 		ClientIP: httpapi.ClientIP(cfg.TrustedProxies, cfg.Unix() != ""),
+		Location: cfg.TimeZone,
 		Version:  version, Ready: []httpapi.Checker{
 			{Name: "metadata", Check: a.Store.Ping},
 			{Name: "blobs", Check: a.Blobs.Ping},
