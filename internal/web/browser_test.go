@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
@@ -130,6 +131,61 @@ func TestBrowserJourney(t *testing.T) {
 		}
 	}
 	j.shot("upload-declared-sha256")
+
+	// A demand letter proven served, in the pages alone: the courier's
+	// receipt goes up with the day it was signed for (typed in the server's
+	// zone, Asia/Shanghai, whatever the browser's), its source and a
+	// description saying so; the letter is recorded citing it, and the
+	// timeline counts the demand.
+	receipt := filepath.Join(t.TempDir(), "EMS签收记录.png")
+	if err := os.WriteFile(receipt, append(shot, "EMS1234567890CN"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	signedAt := time.Now().AddDate(0, 0, -1).Format("2006-01-02") + "T09:40"
+	if _, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "America/New_York"}); err != nil {
+		t.Fatalf("time zone override: %v", err)
+	}
+	j.do("receipt", chromedp.Navigate(base+caseURL), chromedp.WaitVisible(chromedp.CSS("#up-description")),
+		chromedp.SetValue(chromedp.CSS("#up-kind"), "other"),
+		chromedp.SetValue(chromedp.CSS("#up-occurred-at"), signedAt),
+		chromedp.SetValue(chromedp.CSS("#up-source"), "中国邮政 EMS 官网查询"),
+		chromedp.SetValue(chromedp.CSS("#up-description"), "催告函 EMS1234567890CN 已由债务人签收"),
+		chromedp.SetUploadFiles(chromedp.CSS("#up-files"), []string{receipt}),
+		poll(`document.querySelector("[data-upload]").getAttribute("data-finished") !== ""`+
+			` && document.querySelectorAll("#uploads li").length === 1`))
+	if row := j.eval(lastRow); !strings.HasPrefix(row, "done") {
+		t.Fatalf("receipt upload: row %q", row)
+	}
+	if v := j.eval(`document.querySelector("#up-description").value + document.querySelector("#up-occurred-at").value`); v != "" {
+		t.Errorf("the batch's description and date still there after it was stored: %q", v)
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: ""}); err != nil {
+		t.Fatalf("time zone override: %v", err)
+	}
+	j.do("case with receipt", chromedp.Navigate(base+caseURL), chromedp.WaitVisible(chromedp.CSS("#f-evidence-ids")))
+	receiptHref := j.eval(`Array.from(document.querySelectorAll("#evidence-table a")).find(a => a.textContent === "EMS签收记录.png").getAttribute("href")`)
+	receiptID := strings.TrimPrefix(receiptHref, "/evidence/")
+	j.do("cite receipt",
+		chromedp.SetValue(chromedp.CSS("#f-occurred-at"), time.Now().AddDate(0, 0, -2).Format("2006-01-02")+"T10:00"),
+		chromedp.SetValue(chromedp.CSS("#f-channel"), "letter"),
+		chromedp.SetValue(chromedp.CSS("#f-interruption"), "demand"),
+		chromedp.SetValue(chromedp.CSS("#f-summary"), "寄送律师催告函（EMS1234567890CN）"),
+		chromedp.Click(chromedp.CSS("#f-cite-"+receiptID)),
+		clickNav("#comm-submit"), chromedp.WaitVisible(chromedp.CSS("#communications")))
+	j.shot("demand-served")
+	letterItem := `Array.from(document.querySelectorAll("ol.timeline > li")).find(li => li.textContent.includes("EMS1234567890CN"))`
+	if s := j.eval(`(` + letterItem + `.querySelector('[id$="-limit"]') || {textContent: "none"}).textContent`); !strings.Contains(s, "已证明送达") || !strings.Contains(s, "计入诉讼时效中断") {
+		t.Errorf("the served letter's limitation effect reads %q", s)
+	}
+	if n := j.eval(`String(` + letterItem + `.querySelectorAll('[id$="-evidence"] a[href="` + receiptHref + `"]').length)`); n != "1" {
+		t.Errorf("the letter's entry links the receipt %s times", n)
+	}
+	j.do("receipt page", chromedp.Navigate(base+receiptHref), chromedp.WaitVisible(chromedp.CSS("#sha")))
+	made := j.eval(`Array.from(document.querySelectorAll("dl.facts dt")).find(dt => dt.textContent === "形成时间").nextElementSibling.textContent`)
+	if want := strings.Replace(signedAt, "T", " ", 1); made != want {
+		t.Errorf("receipt made on %q, want %q as typed in the server's zone", made, want)
+	}
+	j.do("back to the evidence", chromedp.Navigate(base+caseURL+"#evidence"), chromedp.WaitVisible(chromedp.CSS("#evidence-table")))
 	// The recording plays in an audio element with its transcript; the
 	// scan shows inline.
 	hrefs := map[string]string{}
@@ -234,6 +290,11 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#f-plan-total"), "9000.00"), chromedp.SetValue(chromedp.CSS("#f-plan-installments"), "3"),
 		chromedp.SetValue(chromedp.CSS("#f-plan-agreed-on"), day(-70)), chromedp.SetValue(chromedp.CSS("#f-plan-first-due-date"), day(-60)),
 		clickNav("#plan-submit"), chromedp.WaitVisible(chromedp.CSS(".badge.s-missed")))
+	// The letter served yesterday is a written demand after the default:
+	// the whole balance is due.
+	if ok := j.eval(`String(document.querySelector(".plan h3").textContent.includes("全部剩余款项已到期"))`); ok != "true" {
+		t.Errorf("a plan in default after a served demand letter is not accelerated: %q", j.text(".plan h3"))
+	}
 	if n := j.eval(`String(document.querySelectorAll("#payments-table tbody tr").length)`); n != "1" {
 		t.Errorf("ledger shows %s rows, want 1", n)
 	}

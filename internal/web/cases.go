@@ -177,6 +177,11 @@ type caseData struct {
 	Now        string
 	Limitation *recovery.Limitation
 	Recovery   *recoverySection
+	// Cited are the live evidence items by ID, for the evidence each
+	// communication cites; CommBasis is each communication's row of the
+	// limitation basis (what the recovery service made of it), if any.
+	Cited     map[string]*dossier.Evidence
+	CommBasis map[string]*recovery.Basis
 	// Interruptions are the limitation values a communication may carry.
 	Interruptions []string
 }
@@ -223,6 +228,12 @@ func (f *Front) caseShowWith(c echo.Context, status int, formErr error, forms ca
 	if d.Evidence, err = f.evidenceFor(c, a, id); err != nil {
 		return err
 	}
+	d.Cited = map[string]*dossier.Evidence{}
+	if d.Evidence != nil {
+		for _, x := range d.Evidence.Items {
+			d.Cited[x.ID] = x
+		}
+	}
 	d.Documents = f.cfg.Documents != nil && policy.Can(a, policy.DocumentRead, id) == nil
 	d.Bundles = f.cfg.Bundles != nil && policy.Can(a, policy.BundleRead, id) == nil
 	d.CanGrant = policy.Can(a, policy.CaseGrant, id) == nil
@@ -242,6 +253,12 @@ func (f *Front) caseShowWith(c echo.Context, status int, formErr error, forms ca
 		// not hide the case.
 		if lim, err := f.cfg.Recovery.Limitation(ctx, a, id); err == nil {
 			d.Limitation = lim
+			d.CommBasis = map[string]*recovery.Basis{}
+			for i := range lim.Basis {
+				if b := &lim.Basis[i]; b.CommunicationID != "" {
+					d.CommBasis[b.CommunicationID] = b
+				}
+			}
 		} else {
 			f.cfg.Log.Warn("limitation", "case", id, "err", err)
 		}
@@ -292,6 +309,13 @@ func (f *Front) commCreate(c echo.Context) error {
 	form, _ := c.FormParams()
 	m := &dossier.Communication{Channel: dossier.Channel(form.Get("channel")), Summary: form.Get("summary"),
 		Outcome: form.Get("outcome"), Interruption: form.Get("interruption")}
+	// The evidence cited, one checkbox each, kept in the order sent as the
+	// API keeps its array; the service refuses an ID not of this case.
+	for _, eid := range form["evidence_ids"] {
+		if eid = strings.TrimSpace(eid); eid != "" {
+			m.EvidenceIDs = append(m.EvidenceIDs, eid)
+		}
+	}
 	var fe dossier.Fields
 	if s := form.Get("occurred_at"); s != "" {
 		t, perr := time.ParseInLocation("2006-01-02T15:04", s, f.location())

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -23,6 +24,13 @@ type evidenceSection struct {
 	Kinds     []dossier.EvidenceKind
 	CanUpload bool
 	MaxUpload int64
+	// TZ names the business time zone (DOSSIER_TZ) the upload form's
+	// occurred_at is entered in, for the script that sends it as RFC 3339;
+	// TZOffset is that zone's offset now in minutes, used when the browser
+	// does not know the name.
+	TZ       string
+	TZOffset int
+	TZLabel  string // the zone as the form's hint names it
 }
 
 // evidenceFor lists a case's evidence, or nil when the vault is not wired.
@@ -35,8 +43,20 @@ func (f *Front) evidenceFor(c echo.Context, a *dossier.Actor, caseID string) (*e
 	if err != nil {
 		return nil, err
 	}
+	loc := f.location()
+	tz := loc.String()
+	if tz == "Local" {
+		tz = "" // not a name a browser knows: the offset stands in
+	}
+	now := time.Now().In(loc)
+	_, off := now.Zone()
+	label := tz
+	if label == "" {
+		label = "UTC" + now.Format("-07:00")
+	}
 	return &evidenceSection{Items: items, Total: total, Kinds: dossier.EvidenceKinds,
-		CanUpload: policy.Can(a, policy.EvidenceWrite, caseID) == nil, MaxUpload: f.cfg.Evidence.MaxBody()}, nil
+		CanUpload: policy.Can(a, policy.EvidenceWrite, caseID) == nil, MaxUpload: f.cfg.Evidence.MaxBody(),
+		TZ: tz, TZOffset: off / 60, TZLabel: label}, nil
 }
 
 type evidenceData struct {

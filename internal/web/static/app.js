@@ -20,6 +20,39 @@
     return detail;
   }
 
+  function pad2(n) { return (n < 10 ? "0" : "") + n; }
+
+  // zoneOffset is the offset from UTC, in minutes, of the zone named tz at
+  // the instant ms; fallback when the browser does not know the name.
+  function zoneOffset(ms, tz, fallback) {
+    if (!tz || !window.Intl) { return fallback; }
+    try {
+      var p = {};
+      new Intl.DateTimeFormat("en-US", { timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit",
+        day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
+        .formatToParts(new Date(ms)).forEach(function (x) { p[x.type] = x.value; });
+      var wall = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour % 24, +p.minute, +p.second);
+      return Math.round((wall - ms) / 60000);
+    } catch (e) { return fallback; }
+  }
+
+  // rfc3339 turns a datetime-local value ("2026-03-01T10:30") into the RFC
+  // 3339 time the evidence API takes, read in the business time zone
+  // (DOSSIER_TZ) as the server reads the communication form's times, not
+  // in the browser's own zone. Anything else is sent as typed, for the
+  // server to refuse by the field's name.
+  function rfc3339(local, tz, fallback) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local);
+    if (!m) { return local; }
+    var wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] || 0));
+    // The offset at the wall time read as UTC, then at the instant that
+    // gives: right on both sides of a daylight-saving change.
+    var off = zoneOffset(wall, tz, fallback);
+    off = zoneOffset(wall - off * 60000, tz, fallback);
+    var a = Math.abs(off);
+    return local + (m[6] ? "" : ":00") + (off < 0 ? "-" : "+") + pad2(Math.floor(a / 60)) + ":" + pad2(a % 60);
+  }
+
   // Evidence upload: every file is its own multipart POST to the JSON API
   // with a per-file progress bar (XMLHttpRequest upload.onprogress). The
   // session cookie authenticates it; the X-CSRF-Token header proves the
@@ -35,6 +68,11 @@
     var kind = box.querySelector("#up-kind");
     var title = box.querySelector("#up-title");
     var digest = box.querySelector("#up-sha256");
+    var occurred = box.querySelector("#up-occurred-at");
+    var source = box.querySelector("#up-source");
+    var description = box.querySelector("#up-description");
+    var tz = box.getAttribute("data-tz") || "";
+    var tzOffset = parseInt(box.getAttribute("data-tz-offset") || "0", 10);
     var pending = 0, failed = 0, queue = [], running = 0;
 
     function msg(name) { return box.getAttribute("data-msg-" + name) || name; }
@@ -68,6 +106,13 @@
         a.addEventListener("click", function (ev) { ev.preventDefault(); window.location.reload(); });
         status.appendChild(a);
         box.setAttribute("data-finished", failed === 0 ? "ok" : "failed");
+        // The date, source and description were this batch's: cleared
+        // once all of it is stored, so they cannot describe the next file
+        // (a receipt's "signed for" on a letter that was not); kept after a
+        // failure, to send again.
+        if (failed === 0) {
+          [occurred, source, description].forEach(function (el) { if (el) { el.value = ""; } });
+        }
       }
     }
 
@@ -80,6 +125,11 @@
       if (tr && tr.value.trim() && /^audio\//.test(file.type || "")) {
         fd.append("transcript", tr.value.trim());
       }
+      // The item's date (in DOSSIER_TZ), where it came from and what it
+      // shows: a receipt described as signed for proves a demand served.
+      if (occurred && occurred.value) { fd.append("occurred_at", rfc3339(occurred.value, tz, tzOffset)); }
+      if (source && source.value.trim()) { fd.append("source", source.value.trim()); }
+      if (description && description.value.trim()) { fd.append("description", description.value.trim()); }
       // A declared digest goes before the file, so the server checks the
       // bytes as they arrive and stores nothing that does not match.
       if (sha) { fd.append("sha256", sha); }
@@ -137,6 +187,7 @@
         return;
       }
       if (digest) { digest.value = ""; } // it belongs to this file only
+      if (pending === 0) { failed = 0; } // a new batch: its own outcome
       queue.total = files.length;
       for (var i = 0; i < files.length; i++) {
         var f = files[i];
