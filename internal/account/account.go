@@ -95,7 +95,8 @@ func throttled(wait time.Duration) error {
 //
 // Each attempt counts against its username and address before the password
 // is checked and is given back if it succeeds, so parallel guesses cannot
-// pass the check together. A malformed username is refused before it becomes
+// pass the check together. A success also forgets the username's failures
+// counted before it, but not the attempts still being checked beside it. A malformed username is refused before it becomes
 // a limiter key (keys stay short), but counts against the address.
 func (s *Service) Login(ctx context.Context, username, password, ip string) (*Session, error) {
 	now := s.Now()
@@ -129,6 +130,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (*Se
 		s.byIP.Refund(ipKey, now)
 	}
 	if userKey == "" {
+		s.byIP.Failed(ipKey, now)
 		return nil, errBadCredentials
 	}
 	u, err := s.Store.UserByName(ctx, username)
@@ -146,9 +148,11 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (*Se
 		return nil, err
 	}
 	if !ok || u == nil || u.Disabled {
+		s.byUser.Failed(userKey, now)
+		s.byIP.Failed(ipKey, now)
 		return nil, errBadCredentials
 	}
-	s.byUser.Reset(userKey)
+	s.byUser.Succeeded(userKey, now)
 	s.byIP.Refund(ipKey, now)
 	dossier.Note(ctx, "", "user", u.ID)
 	secret, hashHex := newToken()
