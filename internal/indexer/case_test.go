@@ -2,12 +2,16 @@ package indexer_test
 
 import (
 	"context"
+	"errors"
+	"io"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/dossier/dossier/internal/casefile"
 	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/indexer"
 	"github.com/dossier/dossier/internal/search"
 	"github.com/dossier/dossier/internal/testenv"
 )
@@ -78,5 +82,89 @@ func TestCaseEditReindexes(t *testing.T) {
 				t.Errorf("the old debtor name still finds %d items", n)
 			}
 		})
+	}
+}
+
+// A case edit only rewrites the case's fields in its items' documents: no
+// blob is read and no text extracted again, so an extractor that fails now
+// (OCR gone, say) costs no item its indexed text or its status, and the new
+// debtor name is found. Only an item missing from the index is extracted.
+func TestCaseEditKeepsText(t *testing.T) {
+	tests := []struct {
+		name string
+		// prepare runs once the item is indexed, before the edit.
+		prepare     func(ctx context.Context, t *testing.T, f *fixture, e *dossier.Evidence)
+		broken      bool // the extractor fails from the edit on
+		wantExtract bool
+	}{
+		{name: "OKExtractorBroken", broken: true},
+		{name: "OKIndexedBeforeTextSHA", broken: true,
+			prepare: func(ctx context.Context, t *testing.T, f *fixture, e *dossier.Evidence) {
+				if _, err := f.store.SQL().ExecContext(ctx, `UPDATE evidence SET text_sha256='' WHERE id=$1`, e.ID); err != nil {
+					t.Fatal(err)
+				}
+			}},
+		{name: "OKNotInIndex", wantExtract: true,
+			prepare: func(ctx context.Context, t *testing.T, f *fixture, e *dossier.Evidence) {
+				if err := f.idx.Delete(e.ID); err != nil {
+					t.Fatal(err)
+				}
+			}},
+	}
+	for _, backend := range []string{"sqlite", "postgres"} {
+		for _, tt := range tests {
+			t.Run(backend+"/"+tt.name, func(t *testing.T) {
+				url := filepath.Join(t.TempDir(), "meta.db")
+				if backend == "postgres" {
+					url = testenv.Postgres(t)
+				}
+				f := newFixture(t, url)
+				ctx := context.Background()
+				var broken atomic.Bool
+				var calls atomic.Int32
+				f.ix.Extract = func(ctx context.Context, mt, fn string, r io.Reader) (string, error) {
+					calls.Add(1)
+					if broken.Load() {
+						return "", errors.New("tesseract: executable file not found")
+					}
+					return indexer.ExtractText(ctx, mt, fn, r)
+				}
+				e := f.add(t, "statement", "对账单", "statement.txt", "text/plain", []byte("对账单确认欠款金额 12000 元"), "")
+				if err := f.ix.Start(ctx); err != nil {
+					t.Fatal(err)
+				}
+				defer f.ix.Close(ctx)
+				f.settle(t, e.ID)
+				if tt.prepare != nil {
+					tt.prepare(ctx, t, f, e)
+				}
+				broken.Store(tt.broken)
+				before := calls.Load()
+
+				admin := &dossier.Actor{User: &dossier.User{ID: "u1", Role: dossier.RoleAdmin}}
+				cases := &casefile.Service{Store: f.store, Now: time.Now}
+				debtor := dossier.Party{Name: "温州丙实业有限公司", Kind: dossier.PartyCompany}
+				if _, err := cases.Update(ctx, admin, f.c.ID, &dossier.CasePatch{Debtor: &debtor}); err != nil {
+					t.Fatal(err)
+				}
+				f.drain(t)
+				if extracted := calls.Load() != before; extracted != tt.wantExtract {
+					t.Errorf("the edit extracted the text again: %v, want %v", extracted, tt.wantExtract)
+				}
+				got, err := f.store.Evidence(ctx, e.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.TextStatus != dossier.TextIndexed || got.TextError != "" {
+					t.Errorf("after the edit text_status %q (%q), want indexed", got.TextStatus, got.TextError)
+				}
+				for _, q := range []string{"确认欠款", "温州丙实业有限公司"} {
+					res, err := f.ix.Search(ctx, admin, search.Query{Q: q})
+					if err != nil || res.Total != 1 || res.Items[0].EvidenceID != e.ID {
+						t.Errorf("search %q after the edit: %+v %v", q, res, err)
+					}
+				}
+			})
+		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -32,6 +33,8 @@ type Store interface {
 	Evidence(ctx context.Context, id string) (*dossier.Evidence, error)
 	Case(ctx context.Context, id string) (*dossier.Case, error)
 	SetEvidenceText(ctx context.Context, id string, n int, sha, status, reason string) error
+	// IndexJob returns the job queued for an item; ENOTFOUND if none.
+	IndexJob(ctx context.Context, evidenceID string) (*dossier.IndexJob, error)
 	ScanEvidence(ctx context.Context, fn func(*dossier.Evidence, *dossier.EvidenceVersion) error) error
 }
 
@@ -163,6 +166,12 @@ func (ix *Indexer) work(ctx context.Context) {
 // deletion, a new version), so run writes only the text columns, and only
 // while the version it read is current; a new version or a deletion queues
 // the item again, and that newer job outlives this one's finish.
+//
+// A job for an item whose current version's text is final (not pending)
+// comes from an edit of its case: the document is only refreshed with the
+// case's number and parties, keeping the text in the index. Extracting it
+// again would re-read the blob and redo minutes of OCR, and a failure then
+// would wipe text that was found before.
 func (ix *Indexer) run(ctx context.Context, j *dossier.IndexJob) {
 	e, err := ix.Store.Evidence(ctx, j.EvidenceID)
 	if dossier.ErrorCode(err) == dossier.ENOTFOUND {
@@ -179,6 +188,27 @@ func (ix *Indexer) run(ctx context.Context, j *dossier.IndexJob) {
 		}
 		_ = ix.Store.FinishIndexJob(ctx, j)
 		return
+	}
+	if e.TextStatus != dossier.TextPending {
+		switch err := ix.refresh(ctx, e); {
+		case err == nil:
+			_ = ix.Store.FinishIndexJob(ctx, j)
+			return
+		case errors.Is(err, errStale):
+			ix.requeue(ctx, e.ID)
+			return
+		case !errors.Is(err, errNotIndexed) && j.Attempts+1 < ix.MaxAttempts && ctx.Err() == nil:
+			ix.retry(ctx, j, err)
+			return
+		case !errors.Is(err, errNotIndexed):
+			// The text stays searchable under the case's former fields
+			// until the next edit or reindex.
+			ix.Log.Error("indexer: refresh case fields", "evidence", e.ID, "err", err)
+			_ = ix.Store.FinishIndexJob(ctx, j)
+			return
+		}
+		// The index has no document for it (never written, or lost): the
+		// text must be extracted after all.
 	}
 	status, reason, err := ix.indexOne(ctx, e)
 	if errors.Is(err, errStale) {
@@ -221,27 +251,19 @@ func (ix *Indexer) retry(ctx context.Context, j *dossier.IndexJob, cause error) 
 	}
 }
 
-// errStale: the item got a new version or was deleted during extraction.
-var errStale = errors.New("indexer: item changed during extraction")
+var (
+	// errStale: the item got a new version or was deleted during extraction.
+	errStale = errors.New("indexer: item changed during extraction")
+	// errNotIndexed: a refresh found no document to refresh.
+	errNotIndexed = errors.New("indexer: item not in the index")
+)
 
 // indexOne extracts and indexes one item. A file without text, or whose text
 // cannot be read, is still indexed by title and transcript so it stays findable.
 func (ix *Indexer) indexOne(ctx context.Context, e *dossier.Evidence) (status, reason string, err error) {
-	c, err := ix.Store.Case(ctx, e.CaseID)
-	if err != nil {
-		return "", "", err
-	}
 	text, status, reason, err := ix.text(ctx, e)
 	if err != nil {
 		return "", "", err
-	}
-	// Extraction may take minutes: never put an older version's text, or
-	// a deleted item, into the index.
-	switch now, err := ix.Store.Evidence(ctx, e.ID); {
-	case err != nil:
-		return "", "", err
-	case now.Version != e.Version || now.DeletedAt != nil:
-		return "", "", errStale
 	}
 	if e.Transcript != "" {
 		text = strings.TrimSpace(e.Transcript + "\n" + text)
@@ -249,15 +271,88 @@ func (ix *Indexer) indexOne(ctx context.Context, e *dossier.Evidence) (status, r
 			status = dossier.TextIndexed
 		}
 	}
-	doc := search.Doc{EvidenceID: e.ID, CaseID: e.CaseID, CaseNumber: c.Number, Title: e.Title, Kind: string(e.Kind),
-		Text: text, Parties: parties(c), CreatedAt: e.CreatedAt}
-	if e.OccurredAt != nil {
-		doc.OccurredAt = *e.OccurredAt
-	}
-	if err := ix.Index.Index(doc); err != nil {
-		return "", "", fmt.Errorf("index: %w", err)
+	err = ix.put(ctx, e, func(d search.Doc) error {
+		d.Text = text
+		return ix.Index.Index(d)
+	})
+	if err != nil {
+		return "", "", err
 	}
 	return status, reason, nil
+}
+
+// refresh re-indexes e with its case's current number and parties and the
+// text the index holds for it; errNotIndexed if it holds none.
+func (ix *Indexer) refresh(ctx context.Context, e *dossier.Evidence) error {
+	return ix.put(ctx, e, func(d search.Doc) error {
+		ok, err := ix.Index.Refresh(d)
+		if err == nil && !ok {
+			return errNotIndexed
+		}
+		return err
+	})
+}
+
+// put writes e's document, built with its case's number and parties, and
+// returns errStale if e is no longer the item's current, live version.
+//
+// Extraction may take minutes, and a case edit or a new version may land
+// during it, with its own job taken by another worker that finishes first.
+// So the item is checked before the write (never put an older version's
+// text, or a deleted item, into the index) and after it (a job that ran in
+// between must run again), and the case is read again after the write: an
+// edit committed before that read is written here, and one committed after
+// it queues a job that runs after this write.
+func (ix *Indexer) put(ctx context.Context, e *dossier.Evidence, write func(search.Doc) error) error {
+	c, err := ix.Store.Case(ctx, e.CaseID)
+	if err != nil {
+		return err
+	}
+	if err := ix.current(ctx, e); err != nil {
+		return err
+	}
+	for range 5 {
+		if err := write(document(e, c)); err != nil {
+			if errors.Is(err, errNotIndexed) {
+				return err
+			}
+			return fmt.Errorf("index: %w", err)
+		}
+		if err := ix.current(ctx, e); err != nil {
+			return err
+		}
+		now, err := ix.Store.Case(ctx, e.CaseID)
+		if err != nil {
+			return err
+		}
+		if now.Number == c.Number && slices.Equal(parties(now), parties(c)) {
+			return nil
+		}
+		c = now
+	}
+	return errors.New("indexer: the case keeps changing")
+}
+
+// current returns errStale unless e is still the item's live, current version.
+func (ix *Indexer) current(ctx context.Context, e *dossier.Evidence) error {
+	switch now, err := ix.Store.Evidence(ctx, e.ID); {
+	case err != nil:
+		return err
+	case now.Version != e.Version || now.DeletedAt != nil:
+		return errStale
+	}
+	return nil
+}
+
+// document is what the index keeps of e: its own metadata and its case's
+// number and party names. The caller adds the text.
+func document(e *dossier.Evidence, c *dossier.Case) search.Doc {
+	d := search.Doc{EvidenceID: e.ID, CaseID: e.CaseID, CaseNumber: c.Number, Title: e.Title,
+		Kind: string(e.Kind), Parties: parties(c), CreatedAt: e.CreatedAt}
+	if e.OccurredAt != nil {
+		d.OccurredAt = *e.OccurredAt
+	}
+	return d
 }
 
 // text extracts the current version's text. A transient failure (blob store
@@ -290,7 +385,11 @@ func parties(c *dossier.Case) []string {
 }
 
 // Reindex rebuilds the index from the metadata and the blobs: every live item
-// is queued and processed in this process, with progress reported.
+// is extracted and indexed in this process, with progress reported. The job
+// an item had queued is done with it (left alone if queued again meanwhile),
+// so the server does not extract it once more; an item that changed during
+// its extraction is queued for the server, which deletes it from the index
+// or indexes its new version.
 func (ix *Indexer) Reindex(ctx context.Context, progress func(done, failed int)) error {
 	ix.defaults()
 	seen := map[string]bool{}
@@ -307,21 +406,41 @@ func (ix *Indexer) Reindex(ctx context.Context, progress func(done, failed int))
 	}
 	done, failed := 0, 0
 	for _, id := range ids {
+		// Read before the item: a job queued after it is newer work.
+		job, err := ix.Store.IndexJob(ctx, id)
+		if dossier.ErrorCode(err) == dossier.ENOTFOUND {
+			job = nil
+		} else if err != nil {
+			return err
+		}
 		e, err := ix.Store.Evidence(ctx, id)
 		if err != nil {
 			return err
 		}
 		status, reason, err := ix.indexOne(ctx, e)
 		if errors.Is(err, errStale) {
-			continue // changed meanwhile: its own job indexes it
+			if err := ix.Store.EnqueueIndex(ctx, id, ix.Now()); err != nil {
+				return err
+			}
+			continue
 		}
 		if err != nil {
 			status, reason = dossier.TextFailed, err.Error()
 			failed++
 		}
-		err = ix.Store.SetEvidenceText(ctx, e.ID, e.Version, e.SHA256, status, reason)
-		if err != nil && dossier.ErrorCode(err) != dossier.ECONFLICT {
+		switch err := ix.Store.SetEvidenceText(ctx, e.ID, e.Version, e.SHA256, status, reason); {
+		case dossier.ErrorCode(err) == dossier.ECONFLICT:
+			// A new version or a deletion after indexOne's last check: the
+			// index holds text the item no longer has.
+			if err := ix.Store.EnqueueIndex(ctx, id, ix.Now()); err != nil {
+				return err
+			}
+		case err != nil:
 			return err
+		case job != nil:
+			if err := ix.Store.FinishIndexJob(ctx, job); err != nil {
+				return err
+			}
 		}
 		done++
 		if progress != nil {

@@ -22,6 +22,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
+	index "github.com/blevesearch/bleve_index_api"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/dossier/dossier/internal/dossier"
@@ -310,6 +311,32 @@ func (ix *Index) Index(docs ...Doc) error {
 		})
 	}
 	return g.Wait()
+}
+
+// Refresh re-indexes an item's document with d's fields and the text the
+// index already holds for it (d.Text is ignored): a new case number or party
+// name reaches the index without the text being extracted again, which may
+// mean minutes of OCR, or fail where it once succeeded. It reports false,
+// changing nothing, when the index holds no document for d.EvidenceID.
+func (ix *Index) Refresh(d Doc) (bool, error) {
+	if d.EvidenceID == "" {
+		return false, dossier.Errorf(dossier.EINVALID, "search: document without evidence id")
+	}
+	old, err := ix.idx.Document(d.EvidenceID)
+	if err != nil {
+		return false, fmt.Errorf("search: refresh %s: %w", d.EvidenceID, err)
+	}
+	if old == nil {
+		return false, nil
+	}
+	// The stored text is digit-folded already; folding again keeps it.
+	d.Text = ""
+	old.VisitFields(func(f index.Field) {
+		if f.Name() == fieldText {
+			d.Text = string(f.Value())
+		}
+	})
+	return true, ix.Index(d)
 }
 
 // Delete removes documents by evidence ID; unknown IDs are ignored.

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/dossier/dossier/internal/dossier"
@@ -16,6 +17,33 @@ func (db *DB) EnqueueIndex(ctx context.Context, evidenceID string, now time.Time
 		VALUES ($1, 0, $2, $2) ON CONFLICT (evidence_id) DO UPDATE SET attempts=0, not_before=excluded.not_before,
 		last_error='', gen=index_jobs.gen+1`, evidenceID, tm(now))
 	return db.wrap("enqueue index", err)
+}
+
+// EnqueueCaseIndex queues every live item of a case, for a case edit. A
+// queued job becomes due now with a new generation (a worker holding it
+// then leaves it for the next claim) and keeps its attempts: the edit does
+// not reset an extraction's backoff count.
+func (db *DB) EnqueueCaseIndex(ctx context.Context, caseID string, now time.Time) error {
+	_, err := db.q.ExecContext(ctx, `INSERT INTO index_jobs (evidence_id, attempts, not_before, created_at)
+		SELECT id, 0, $2, $2 FROM evidence WHERE case_id = $1 AND deleted_at IS NULL
+		ON CONFLICT (evidence_id) DO UPDATE SET not_before=excluded.not_before, gen=index_jobs.gen+1`,
+		caseID, tm(now))
+	return db.wrap("enqueue case index", err)
+}
+
+// IndexJob returns the job queued for an item; ENOTFOUND if none.
+func (db *DB) IndexJob(ctx context.Context, evidenceID string) (*dossier.IndexJob, error) {
+	var j dossier.IndexJob
+	var nb string
+	err := db.q.QueryRowContext(ctx, `SELECT evidence_id, attempts, not_before, last_error, gen FROM index_jobs
+		WHERE evidence_id=$1`, evidenceID).Scan(&j.EvidenceID, &j.Attempts, &nb, &j.LastError, &j.Gen)
+	if err == sql.ErrNoRows {
+		return nil, dossier.NotFound("index job")
+	} else if err != nil {
+		return nil, db.wrap("index job", err)
+	}
+	j.NotBefore = parseTm(nb)
+	return &j, nil
 }
 
 // EnqueuePendingIndex queues every pending item that has no job.

@@ -50,3 +50,81 @@ func TestIndexJobRequeuedWhileClaimed(t *testing.T) {
 		}
 	})
 }
+
+// A case edit queues the case's live items in one statement: not its
+// tombstoned ones, nor another case's. A job already queued keeps its
+// attempts, becomes due now and gets a new generation, so the worker
+// holding it leaves it for the next claim.
+func TestEnqueueCaseIndex(t *testing.T) {
+	testenv.Stores(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		mine, other := newCase("Q-1", dossier.NewDate(2026, 1, 1)), newCase("Q-2", dossier.NewDate(2026, 1, 1))
+		for _, c := range []*dossier.Case{mine, other} {
+			if err := db.CreateCase(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		item := func(c *dossier.Case, sha string, deleted bool) string {
+			t.Helper()
+			e := &dossier.Evidence{CaseID: c.ID, Kind: "contract", Filename: "a.txt", MediaType: "text/plain",
+				Size: 1, SHA256: sha, TextStatus: dossier.TextIndexed, CreatedAt: now}
+			if deleted {
+				e.DeletedAt = &now
+			}
+			if err := db.CreateEvidence(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+			return e.ID
+		}
+		a, b := item(mine, "qa", false), item(mine, "qb", false)
+		item(mine, "qc", true)
+		item(other, "qd", false)
+
+		// b's extraction job is held by a worker and failed once before.
+		if err := db.EnqueueIndex(ctx, b, now); err != nil {
+			t.Fatal(err)
+		}
+		held, err := db.ClaimIndexJobs(ctx, now, time.Minute, 10)
+		if err != nil || len(held) != 1 {
+			t.Fatalf("claim: %v %v", held, err)
+		}
+		if err := db.RetryIndexJob(ctx, held[0], now, "boom"); err != nil {
+			t.Fatal(err)
+		}
+		if held, err = db.ClaimIndexJobs(ctx, now, time.Minute, 10); err != nil || len(held) != 1 {
+			t.Fatalf("claim again: %v %v", held, err)
+		}
+
+		if err := db.EnqueueCaseIndex(ctx, mine.ID, now); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.FinishIndexJob(ctx, held[0]); err != nil {
+			t.Fatal(err)
+		}
+		jobs, err := db.ClaimIndexJobs(ctx, now, time.Minute, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]*dossier.IndexJob{}
+		for _, j := range jobs {
+			got[j.EvidenceID] = j
+		}
+		if len(got) != 2 || got[a] == nil || got[b] == nil {
+			t.Fatalf("queued %v, want the case's two live items", jobs)
+		}
+		if j := got[b]; j.Gen == held[0].Gen || j.Attempts != 1 {
+			t.Errorf("job queued before the edit: %+v, want a new generation and its attempt kept", j)
+		}
+		t.Run("IndexJob", func(t *testing.T) {
+			if j, err := db.IndexJob(ctx, a); err != nil || j.EvidenceID != a || j.Gen != got[a].Gen {
+				t.Errorf("IndexJob: %+v %v", j, err)
+			}
+		})
+		t.Run("ErrIndexJobNotFound", func(t *testing.T) {
+			if _, err := db.IndexJob(ctx, "nope"); dossier.ErrorCode(err) != dossier.ENOTFOUND {
+				t.Errorf("IndexJob of an item without a job: %v", err)
+			}
+		})
+	})
+}
