@@ -83,12 +83,15 @@ type stored struct {
 	repair    *blob.Repair // the upload restored damaged stored bytes
 }
 
-// repairNote is the audit detail's account of a repair, if there was one.
-func (f *stored) repairNote() string {
-	if f == nil || f.repair == nil {
-		return ""
+// noteDetail sets the audit detail of an upload that succeeded. A repair
+// the upload made is in the detail from the moment it happened (an upload
+// refused afterwards still left the store changed) and stays, after it.
+func noteDetail(ctx context.Context, s string) {
+	n := dossier.NoteFrom(ctx)
+	if n.Detail != "" {
+		s += "; " + n.Detail
 	}
-	return "; " + f.repair.String()
+	n.Detail = s
 }
 
 // readForm walks the multipart parts: known text fields are read (bounded),
@@ -206,7 +209,10 @@ func (v *Vault) storeFile(ctx context.Context, p *FormPart, seen map[string]stri
 	// Uploading the intact original of bytes found damaged (the keeper's
 	// copy after a failed fixity check) restores them in the store.
 	var repair *blob.Repair
-	pctx := blob.OnRepair(ctx, func(r blob.Repair) { repair = &r })
+	pctx := blob.OnRepair(ctx, func(r blob.Repair) {
+		repair = &r
+		dossier.NoteFrom(ctx).Detail = r.String()
+	})
 	ref, err := v.Blobs.Put(pctx, r, want)
 	if err != nil {
 		if e := mismatch(err); e != err {

@@ -150,7 +150,7 @@ func (v *Vault) Ingest(ctx context.Context, a *dossier.Actor, caseID string, mr 
 		e.RetainUntil = &until
 	}
 	if old, err := v.Store.EvidenceBySHA(ctx, caseID, e.SHA256); err == nil {
-		return v.duplicate(ctx, old, f)
+		return v.duplicate(ctx, old)
 	} else if dossier.ErrorCode(err) != dossier.ENOTFOUND {
 		return nil, false, err
 	}
@@ -163,21 +163,21 @@ func (v *Vault) Ingest(ctx context.Context, a *dossier.Actor, caseID string, mr 
 		if dossier.ErrorCode(err) == dossier.ECONFLICT {
 			// A concurrent upload of the same bytes won the race.
 			if old, err2 := v.Store.EvidenceBySHA(ctx, caseID, e.SHA256); err2 == nil {
-				return v.duplicate(ctx, old, f)
+				return v.duplicate(ctx, old)
 			}
 		}
 		return nil, false, err
 	}
 	dossier.Note(ctx, caseID, "evidence", e.ID)
-	dossier.NoteFrom(ctx).Detail = fmt.Sprintf("stored %q sha256=%s size=%d type=%s", e.Filename, e.SHA256, e.Size, e.MediaType) +
-		declaredNote(fields) + f.repairNote()
+	noteDetail(ctx, fmt.Sprintf("stored %q sha256=%s size=%d type=%s", e.Filename, e.SHA256, e.Size, e.MediaType)+
+		declaredNote(fields))
 	v.ingested(ctx, e)
 	return e, true, nil
 }
 
-func (v *Vault) duplicate(ctx context.Context, old *dossier.Evidence, f *stored) (*dossier.Evidence, bool, error) {
+func (v *Vault) duplicate(ctx context.Context, old *dossier.Evidence) (*dossier.Evidence, bool, error) {
 	dossier.Note(ctx, old.CaseID, "evidence", old.ID)
-	dossier.NoteFrom(ctx).Detail = "identical content already stored: sha256=" + old.SHA256 + f.repairNote()
+	noteDetail(ctx, "identical content already stored: sha256="+old.SHA256)
 	return old, false, nil
 }
 
@@ -242,8 +242,16 @@ func (v *Vault) AddVersion(ctx context.Context, a *dossier.Actor, id string, mr 
 		return nil, false, fe.Err()
 	}
 	if f.ref.SHA256 == e.SHA256 {
-		dossier.NoteFrom(ctx).Detail = "identical to the current version " + fmt.Sprint(e.Version) + f.repairNote()
+		noteDetail(ctx, "identical to the current version "+fmt.Sprint(e.Version))
 		return e, false, nil
+	}
+	// The upload took a while: lock the new bytes with the item's state of
+	// now (a hold placed meanwhile), not of the request's start.
+	if e, err = v.Store.Evidence(ctx, e.ID); err != nil {
+		return nil, false, err
+	}
+	if e.DeletedAt != nil {
+		return nil, false, dossier.Errorf(dossier.ECONFLICT, "the item was deleted during the upload; upload the file as a new item")
 	}
 	if err := v.syncLock(ctx, f.ref.SHA256, e); err != nil {
 		return nil, false, err
@@ -256,13 +264,25 @@ func (v *Vault) AddVersion(ctx context.Context, a *dossier.Actor, id string, mr 
 	if err := v.Store.AddVersion(ctx, ver); err != nil {
 		return nil, false, err
 	}
+	locked := e
 	if e, err = v.Store.Evidence(ctx, e.ID); err != nil {
 		return nil, false, err
 	}
-	dossier.NoteFrom(ctx).Detail = fmt.Sprintf("version %d %q sha256=%s size=%d", ver.N, ver.Filename, ver.SHA256, ver.Size) +
-		declaredNote(fields) + f.repairNote()
+	// A hold placed between that read and the version's commit locked the
+	// item's versions without this one.
+	if e.Hold != locked.Hold || !sameTime(e.RetainUntil, locked.RetainUntil) {
+		if err := v.syncLock(ctx, f.ref.SHA256, e); err != nil {
+			return nil, false, err
+		}
+	}
+	noteDetail(ctx, fmt.Sprintf("version %d %q sha256=%s size=%d", ver.N, ver.Filename, ver.SHA256, ver.Size)+
+		declaredNote(fields))
 	v.ingested(ctx, e)
 	return e, true, nil
+}
+
+func sameTime(a, b *time.Time) bool {
+	return (a == nil) == (b == nil) && (a == nil || a.Equal(*b))
 }
 
 // Get returns an item's metadata (tombstoned items too, with deleted_at).

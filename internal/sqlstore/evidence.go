@@ -128,17 +128,35 @@ func (db *DB) AddVersion(ctx context.Context, v *dossier.EvidenceVersion) error 
 			return tx.wrap("add version", err)
 		}
 		res, err := tx.q.ExecContext(ctx, `UPDATE evidence SET version=$2, filename=$3, media_type=$4, size=$5,
-			sha256=$6, duration_sec=$7, audio_format=$8, text_status=$9, text_error='' WHERE id=$1 AND version=$10`,
+			sha256=$6, duration_sec=$7, audio_format=$8, text_status=$9, text_error='' WHERE id=$1 AND version=$10
+			AND deleted_at IS NULL`,
 			v.EvidenceID, v.N, v.Filename, v.MediaType, v.Size, v.SHA256, v.DurationSec, v.AudioFormat,
 			dossier.TextPending, v.N-1)
 		if err != nil {
 			return tx.wrap("add version", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return dossier.Errorf(dossier.ECONFLICT, "another version was added at the same time")
+			return tx.versionConflict(ctx, v.EvidenceID)
 		}
 		return nil
 	})
+}
+
+// versionConflict says why a version could not be made current: the item
+// was deleted during the upload (a tombstone is final), or another version
+// came first.
+func (db *DB) versionConflict(ctx context.Context, id string) error {
+	var deleted sql.NullString
+	err := db.q.QueryRowContext(ctx, `SELECT deleted_at FROM evidence WHERE id=$1`, id).Scan(&deleted)
+	switch {
+	case err == sql.ErrNoRows:
+		return dossier.NotFound("evidence")
+	case err != nil:
+		return db.wrap("add version", err)
+	case deleted.Valid:
+		return dossier.Errorf(dossier.ECONFLICT, "the item was deleted during the upload; upload the file as a new item")
+	}
+	return dossier.Errorf(dossier.ECONFLICT, "another version was added at the same time")
 }
 
 // Versions lists an item's versions, oldest first.

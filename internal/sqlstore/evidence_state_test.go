@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,6 +91,19 @@ func TestEvidenceStateWriters(t *testing.T) {
 		}
 		if e := get(retained.ID); e.DeletedAt == nil || !e.DeletedAt.Equal(later.Truncate(time.Microsecond)) {
 			t.Errorf("retained item after its retention: deleted_at %v", e.DeletedAt)
+		}
+		// A version of an item deleted during the upload is refused, saying
+		// so, and leaves neither a version row nor a new current version.
+		err := db.AddVersion(ctx, &dossier.EvidenceVersion{EvidenceID: gone.ID, N: 2, SHA256: "g2", CreatedAt: now})
+		if dossier.ErrorCode(err) != dossier.ECONFLICT || !strings.Contains(dossier.ErrorMessage(err), "deleted") {
+			t.Errorf("version of a deleted item: %v, want a conflict naming the deletion", err)
+		}
+		if vs, err := db.Versions(ctx, gone.ID); err != nil || len(vs) != 1 || get(gone.ID).SHA256 != gone.SHA256 {
+			t.Errorf("deleted item after a refused version: %d versions (%v), sha256 %s", len(vs), err, get(gone.ID).SHA256)
+		}
+		err = db.AddVersion(ctx, &dossier.EvidenceVersion{EvidenceID: versioned.ID, N: 2, SHA256: "v2b", CreatedAt: now})
+		if dossier.ErrorCode(err) != dossier.ECONFLICT || strings.Contains(dossier.ErrorMessage(err), "deleted") {
+			t.Errorf("a second version 2: %v, want a conflict", err)
 		}
 	})
 }
