@@ -3,6 +3,7 @@ package casefile_test
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -131,5 +132,37 @@ func TestUpdateAuditDetail(t *testing.T) {
 				t.Errorf("detail %q for an edit that changed nothing", note.Detail)
 			}
 		})
+	}
+}
+
+// An edit that also replaces long alias lists keeps the number, money,
+// dates and stage within the 2,000 bytes the audit event keeps: they come
+// first, and each alias list shows its first entries and counts the rest.
+func TestUpdateAuditDetailLongAliases(t *testing.T) {
+	svc := &casefile.Service{Store: mustStore(t), Now: time.Now}
+	c := newCase(t, svc)
+	var aliases []string
+	for i := range 40 {
+		aliases = append(aliases, strings.Repeat("乙", 30)+strconv.Itoa(i))
+	}
+	creditor, debtor := c.Creditor, c.Debtor
+	creditor.Aliases, debtor.Aliases = aliases, aliases
+	num, principal, due, stage := "2026-HZ-0099", dossier.Money(30000000), dossier.NewDate(2026, 2, 28), dossier.StageLawyerLetter
+	note := &dossier.AuditNote{}
+	ctx := dossier.WithAuditNote(context.Background(), note)
+	if _, err := svc.Update(ctx, admin, c.ID, &dossier.CasePatch{Creditor: &creditor, Debtor: &debtor, Number: &num,
+		Principal: &principal, DueDate: &due, Stage: &stage}); err != nil {
+		t.Fatal(err)
+	}
+	kept := note.Detail[:min(len(note.Detail), 2000)]
+	for _, w := range []string{`number "2026-HZ-0042" → "2026-HZ-0099"`, "principal 386500.00 → 300000.00",
+		"due_date 2026-01-31 → 2026-02-28", "stage negotiation → lawyer_letter",
+		`creditor.aliases [] → ["` + aliases[0] + `"`, "… +35 more]"} {
+		if !strings.Contains(kept, w) {
+			t.Errorf("the event's 2,000 bytes lack %q: %q", w, kept)
+		}
+	}
+	if strings.Contains(note.Detail, aliases[5]) {
+		t.Errorf("detail lists more than the first five aliases: %q", note.Detail)
 	}
 }
