@@ -103,13 +103,6 @@ type FixityReport struct {
 	Bad      []Mismatch // versions whose bytes are missing or changed
 }
 
-// VerifyAll is VerifyEvery returning the number of blobs re-read and the
-// mismatches.
-func (v *Vault) VerifyAll(ctx context.Context, progress func(done, total int, sha string, err error)) (checked int, bad []Mismatch, err error) {
-	r, err := v.VerifyEvery(ctx, progress)
-	return r.Blobs, r.Bad, err
-}
-
 // VerifyEvery re-reads every blob referenced by any version of any item
 // (tombstoned included), each distinct blob once, and reports every version
 // whose bytes are missing or changed. progress, when set, is called after

@@ -222,16 +222,16 @@ func TestEvidenceCorruptBlob(t *testing.T) {
 				t.Errorf("the failed fixity check is not in the audit trail")
 			}
 
-			checked, mism, err := v.VerifyAll(context.Background(), nil)
-			if err != nil || checked != 3 || len(mism) != 2 {
-				t.Fatalf("VerifyAll: %d checked, %v, %v", checked, mism, err)
+			r, err := v.VerifyEvery(context.Background(), nil)
+			if err != nil || r.Items != 3 || r.Versions != 3 || r.Blobs != 3 || len(r.Bad) != 2 {
+				t.Fatalf("VerifyEvery: %+v, %v", r, err)
 			}
 			got := map[string]string{}
-			for _, m := range mism {
+			for _, m := range r.Bad {
 				got[m.EvidenceID] = m.Problem
 			}
 			if !strings.HasPrefix(got[bad.ID], "corrupt") || got[gone.ID] != "missing" {
-				t.Fatalf("VerifyAll findings: %v", got)
+				t.Fatalf("VerifyEvery findings: %v", got)
 			}
 		})
 	}
