@@ -27,9 +27,14 @@ var userCommands = map[string]struct {
 }{"add": {"user.create", 3}, "passwd": {"user.password", 2}, "disable": {"user.disable", 2},
 	"enable": {"user.enable", 2}, "list": {"user.list", 1}}
 
+// operatorActor is the audit actor of the user commands. The parentheses
+// make it a name no account can have (dossier.ValidUsername), so the events
+// of an account named "cli" never mix with the operator's.
+const operatorActor = "(cli)"
+
 // runUser runs a user command. Each one is an audit event, as a request
-// would be: actor "cli", role "operator" (no account has that role), and the
-// OS user in the detail; refused commands too.
+// would be: actor operatorActor, role "operator" (no account has that role),
+// and the OS user in the detail; refused commands too.
 func runUser(ctx context.Context, cfg *Config, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, "dossier user: add|passwd|disable|enable|list (see dossier --help)")
@@ -89,7 +94,7 @@ func userCommand(ctx context.Context, cfg *Config, store *sqlstore.DB, args []st
 		tw.Flush()
 		return b.String(), nil
 	case "add":
-		operator := &dossier.Actor{User: &dossier.User{Username: "cli", Role: dossier.RoleAdmin}}
+		operator := &dossier.Actor{User: &dossier.User{Username: operatorActor, Role: dossier.RoleAdmin}}
 		_, err := acc.CreateUser(ctx, operator, account.NewUser{Username: args[1], DisplayName: args[1],
 			Role: dossier.Role(args[2]), Password: readPassword(stdin, stdout)})
 		return fmt.Sprintf("added %s (%s)\n", args[1], args[2]), err
@@ -154,15 +159,13 @@ func operatorEvent(action string, note *dossier.AuditNote, at time.Time, err err
 	if objType == "" {
 		objType = "user"
 	}
-	return dossier.Event{At: at, Actor: "cli", Role: "operator", Action: action, ObjectType: objType,
+	e := dossier.Event{At: at, Actor: operatorActor, Role: "operator", Action: action, ObjectType: objType,
 		ObjectID: note.ObjectID, UserAgent: "dossier/" + version, Status: status,
-		Outcome: dossier.OutcomeFor(status), Detail: storable(detail)}
-}
-
-// storable makes s valid UTF-8 without NUL bytes, which PostgreSQL refuses
-// (a name on the command line can hold anything).
-func storable(s string) string {
-	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
+		Outcome: dossier.OutcomeFor(status), Detail: detail}
+	// A name on the command line can hold anything; the event is stored as
+	// the server's Log would store it.
+	audit.Sanitize(&e)
+	return e
 }
 
 // osUser names who ran the command, and where.

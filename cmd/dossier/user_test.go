@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/sqlstore"
@@ -34,7 +36,7 @@ func operatorEvents(t *testing.T, data, url string) []*dossier.Event {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	evs, err := db.Events(context.Background(), dossier.AuditFilter{Actor: "cli"})
+	evs, err := db.Events(context.Background(), dossier.AuditFilter{Actor: operatorActor})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,6 +58,8 @@ func TestUserCommandsAudited(t *testing.T) {
 		{"", []string{"user", "enable", "li.lawyer"}, true},
 		{"", []string{"user", "list"}, true},
 		{"another good password\n", []string{"user", "passwd", "nobody"}, false},
+		// An account may be named cli; its events must not pass for the operator's.
+		{"a third good password\n", []string{"user", "add", "cli", "counsel"}, true},
 	} {
 		if code, out := runIn(data, nil, tc.stdin, tc.args...); (code == 0) != tc.ok {
 			t.Fatalf("%v: exit %d %s", tc.args, code, out)
@@ -68,14 +72,15 @@ func TestUserCommandsAudited(t *testing.T) {
 		{"user.enable", "username=li.lawyer disabled=false"},
 		{"user.list", ""},
 		{"user.password", "username=nobody; user not found"},
+		{"user.create", "username=cli role=counsel"},
 	}
 	evs := operatorEvents(t, data, "")
 	if len(evs) != len(want) {
 		t.Fatalf("%d operator events, want %d", len(evs), len(want))
 	}
 	for i, ev := range evs {
-		if ev.Action != want[i].action || ev.Role != "operator" || !strings.HasPrefix(ev.Detail, want[i].detail) ||
-			!strings.Contains(ev.Detail, "os_user=") {
+		if ev.Action != want[i].action || ev.Actor != operatorActor || dossier.ValidUsername(ev.Actor) ||
+			ev.Role != "operator" || !strings.HasPrefix(ev.Detail, want[i].detail) || !strings.Contains(ev.Detail, "os_user=") {
 			t.Errorf("event %d: %s %s (%s) %q, want %s %q", i, ev.Action, ev.Actor, ev.Role, ev.Detail, want[i].action, want[i].detail)
 		}
 	}
@@ -90,6 +95,19 @@ func TestUserCommandsAudited(t *testing.T) {
 	// own, which the server's /audit/verify would not trust.
 	if _, err := os.Stat(filepath.Join(data, "audit-signing.key")); !os.IsNotExist(err) {
 		t.Fatalf("the user commands made a signing key: %v", err)
+	}
+}
+
+// TestOperatorEventSanitized: a user command's event is cleaned and cut as
+// the server's Log cleans and cuts every event it stores.
+func TestOperatorEventSanitized(t *testing.T) {
+	note := &dossier.AuditNote{Detail: "username=a\x00b\xffc" + strings.Repeat("长", 10000)}
+	ev := operatorEvent("user.password", note, time.Now(), nil)
+	if !utf8.ValidString(ev.Detail) || strings.ContainsRune(ev.Detail, 0) || !strings.HasPrefix(ev.Detail, "username=a\uFFFDb\uFFFDc") {
+		t.Fatalf("detail not cleaned: %.40q", ev.Detail)
+	}
+	if len(ev.Detail) > 8<<10 || !strings.HasSuffix(ev.Detail, "…") {
+		t.Fatalf("detail of %d bytes not cut to the Log's 8 KiB", len(ev.Detail))
 	}
 }
 

@@ -146,7 +146,7 @@ func TestVerifyCheckpoint(t *testing.T) {
 
 func TestSanitize(t *testing.T) {
 	e := dossier.Event{Detail: "a\x00b\xffc" + strings.Repeat("长", maxDetail), UserAgent: strings.Repeat("u", 2000)}
-	sanitize(&e)
+	Sanitize(&e)
 	if strings.ContainsRune(e.Detail, 0) || !strings.HasPrefix(e.Detail, "a\uFFFDb\uFFFDc") {
 		t.Fatalf("detail not cleaned: %q", e.Detail[:12])
 	}

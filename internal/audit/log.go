@@ -212,7 +212,7 @@ func (l *Log) Stats() Stats {
 // cut to a bounded length. Record blocks while the queue is full. After Close
 // the event cannot be stored and is logged at error level instead.
 func (l *Log) Record(e dossier.Event) {
-	sanitize(&e)
+	Sanitize(&e)
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	if l.closed {
@@ -507,7 +507,11 @@ const (
 	maxField  = 512
 )
 
-func sanitize(e *dossier.Event) {
+// Sanitize makes e storable, as Record does for every event: a zero or
+// impossible At becomes now, and each string is made valid UTF-8 without NUL
+// bytes (PostgreSQL refuses both) and cut to a bounded length. Events
+// appended without a Log (the operator's commands) go through it too.
+func Sanitize(e *dossier.Event) {
 	if e.At.IsZero() || e.At.Year() < 1 || e.At.Year() > 9999 {
 		e.At = time.Now()
 	}
