@@ -40,6 +40,7 @@ type Config struct {
 	IndexWorkers  int
 	BaseURL       string
 	PlanGraceDays int
+	DemandDays    int
 	// TrustedProxies may vouch for a client's address in X-Forwarded-For.
 	TrustedProxies []netip.Prefix
 }
@@ -153,6 +154,7 @@ var settings = []setting{
 		return nil
 	}},
 	{"DOSSIER_PLAN_GRACE_DAYS", "5", "days after an installment's due date before it counts as missed", intSetting(0, 365, func(c *Config, n int) { c.PlanGraceDays = n })},
+	{"DOSSIER_DEMAND_DAYS", "7", "days a served written demand gives a debtor in default before an installment plan's whole balance falls due", intSetting(0, 90, func(c *Config, n int) { c.DemandDays = n })},
 }
 
 func boolSetting(set func(*Config, bool)) func(*Config, string) error {

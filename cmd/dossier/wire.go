@@ -145,7 +145,7 @@ func wire(ctx context.Context, cfg *Config, logw io.Writer) (*App, error) {
 		Bundles:  bundles,
 		Search:   a.Indexer,
 		Recovery: &recovery.Service{Store: a.Store, Documents: a.Store, Cases: a.Cases, Now: time.Now,
-			Location: cfg.TimeZone, GraceDays: cfg.PlanGraceDays},
+			Location: cfg.TimeZone, GraceDays: cfg.PlanGraceDays, DemandDays: cfg.DemandDays},
 		ClientIP: httpapi.ClientIP(cfg.TrustedProxies, cfg.Unix() != ""),
 		Location: cfg.TimeZone,
 		Version:  version, Ready: []httpapi.Checker{

@@ -105,7 +105,7 @@ func (s *Service) BuildDashboard(recs map[string]*dossier.CaseRecords, today dos
 		case l.DaysLeft <= 90:
 			d.Within90 = append(d.Within90, n)
 		}
-		for _, v := range PlanStatuses(r, today, s.GraceDays, loc) {
+		for _, v := range PlanStatuses(r, today, s.rules(), loc) {
 			if v.Defaulted {
 				d.DefaultedPlans++
 			}

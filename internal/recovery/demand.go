@@ -1,8 +1,10 @@
 package recovery
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/dossier/dossier/internal/dossier"
@@ -22,8 +24,16 @@ var writtenChannels = map[dossier.Channel]bool{"letter": true, "email": true, "s
 
 var (
 	// servedRE finds a statement that a letter was served in an evidence
-	// item's title or description.
-	servedRE = regexp.MustCompile(`送达|签收|妥投|收到|收悉|(?i:\b(?:served|signed for|received)\b)`)
+	// item's title or description. 收到 and "received" alone also describe
+	// money (收到货款 on a bank slip), so they count only said of a letter
+	// or message (已收到律师函, 收到催款函, received the letter).
+	servedRE = regexp.MustCompile(`送达|签收|妥投|收悉|收到[^，。；,;\n]{0,10}?(?:函|信件|来信|邮件)|` +
+		`(?i:\b(?:served|signed for)\b|\breceived\s+(?:\S+\s+){0,2}?(?:letter|notice|demand|e-?mail)|` +
+		`\b(?:letter|notice|demand|e-?mail)\s+(?:\S+\s+){0,2}?received\b)`)
+	// notService is wording that contains 送达 without saying anything was
+	// served: a 送达地址确认书 (address-for-service confirmation) only names
+	// where documents may be served. It is removed before servedRE looks.
+	notService = strings.NewReplacer("送达地址", "")
 	// unservedRE finds a statement that it was not: any such word makes the
 	// item no proof, so a record of a returned letter never counts.
 	unservedRE = regexp.MustCompile(`未送达|未能送达|无法送达|不能送达|送达失败|未签收|拒收|拒签|拒绝签收|退回|退件|退信|` +
@@ -32,17 +42,17 @@ var (
 
 // provesService reports whether e is proof that a letter was served: a live
 // item of a service kind whose title or description says it was served
-// (送达, 签收, 妥投, 收到; served, signed for, received) and nowhere says
-// it was not. Dossier cannot read a scanned receipt, so the words the user
-// gave the item at intake are what it goes by; when in doubt it is no proof,
-// because counting an unserved letter shows a deadline later than the real
-// one.
+// (送达, 签收, 妥投, 收到…函; served, signed for, received the letter) and
+// nowhere says it was not. Dossier cannot read a scanned receipt, so the
+// words the user gave the item at intake are what it goes by; when in doubt
+// it is no proof, because counting an unserved letter shows a deadline later
+// than the real one.
 func provesService(e *dossier.Evidence) bool {
 	if e == nil || e.DeletedAt != nil || !serviceKinds[e.Kind] {
 		return false
 	}
 	text := e.Title + "\n" + e.Description
-	return servedRE.MatchString(text) && !unservedRE.MatchString(text)
+	return servedRE.MatchString(notService.Replace(text)) && !unservedRE.MatchString(text)
 }
 
 // communicationEvents turns the communications that interrupt the period into
@@ -51,7 +61,10 @@ func provesService(e *dossier.Evidence) bool {
 // paperwork. A demand by letter (channel "letter", or one citing nothing but
 // letters) needs proof of service among what it cites (provesService), and
 // is dated on the day of the communication or, when earlier, the day on that
-// proof: the earlier day can only shorten the period shown.
+// proof: the earlier day can only shorten the period shown. Its ServedOn is
+// the later of the two: a written notice takes effect when it arrives (Civil
+// Code art. 137), and acceleration counted from a later day can only come
+// later. Any other proven demand is served on its own day.
 func communicationEvents(comms []*dossier.Communication, live map[string]*dossier.Evidence, loc *time.Location) ([]Basis, map[string]bool) {
 	var events []Basis
 	cited := map[string]bool{}
@@ -85,6 +98,7 @@ func communicationEvents(comms []*dossier.Communication, live map[string]*dossie
 			}
 		}
 		letter := ev == EventDemand && (m.Channel == "letter" || (b.EvidenceID != "" && lettersOnly))
+		b.letter = letter
 		switch {
 		case b.EvidenceID == "" && goods:
 			b.Note = "the communication cites only goods delivery notes, which record the goods, not this contact"
@@ -97,13 +111,23 @@ func communicationEvents(comms []*dossier.Communication, live map[string]*dossie
 		default:
 			b.Proven = true
 			b.Note = string(m.Channel) + " " + ev
+			if ev == EventDemand {
+				b.ServedOn = b.Date
+			}
 			if proof != nil {
 				b.EvidenceID = proof.ID
 				b.Note += ", served per evidence " + proof.ID
 				if proof.OccurredAt != nil {
-					if on := dossier.DateOf(proof.OccurredAt.In(loc)); on.Before(b.Date.Time) {
+					on := dossier.DateOf(proof.OccurredAt.In(loc))
+					if on.Before(b.Date.Time) {
 						b.Date = on
 					}
+					if letter && on.After(b.ServedOn.Time) {
+						b.ServedOn = on
+					}
+				}
+				if letter && !b.ServedOn.Equal(b.Date.Time) {
+					b.Note += fmt.Sprintf(" on %s; the period restarts from %s", b.ServedOn, b.Date)
 				}
 			}
 			b.written = ev == EventDemand && (letter || writtenChannels[m.Channel])
@@ -126,13 +150,14 @@ func letters(evs []*dossier.Evidence, cited map[string]bool, loc *time.Location)
 		b := Basis{Event: EventDemand, EvidenceID: e.ID}
 		switch {
 		case e.OccurredAt == nil:
-			b.Date = dossier.DateOf(e.CreatedAt.In(loc))
+			b.Date, b.letter = dossier.DateOf(e.CreatedAt.In(loc)), true
 			b.Note = "letter evidence has no date (occurred_at)"
 		case provesService(e):
-			b.Date, b.Proven, b.written = dossier.DateOf(e.OccurredAt.In(loc)), true, true
+			b.Date, b.Proven, b.written, b.letter = dossier.DateOf(e.OccurredAt.In(loc)), true, true, true
+			b.ServedOn = b.Date
 			b.Note = "letter " + e.ID + ", served per its own record"
 		default:
-			b.Date = dossier.DateOf(e.OccurredAt.In(loc))
+			b.Date, b.letter = dossier.DateOf(e.OccurredAt.In(loc)), true
 			b.Note = "letter without proof of service: record a demand (channel letter) citing it and the proof " +
 				"of service (签收/送达/妥投 record); a goods delivery note is not one"
 		}
@@ -141,8 +166,9 @@ func letters(evs []*dossier.Evidence, cited map[string]bool, loc *time.Location)
 	return out
 }
 
-// writtenDemands lists the proven written demands of r, oldest first: what
-// can accelerate a defaulted installment plan.
+// writtenDemands lists the proven written demands of r in the order they
+// reached the debtor (ServedOn): what can accelerate a defaulted installment
+// plan.
 func writtenDemands(r *dossier.CaseRecords, loc *time.Location) []Basis {
 	events, cited := communicationEvents(r.Communications, liveEvidenceOf(r), loc)
 	events = append(events, letters(r.Evidence, cited, loc)...)
@@ -152,7 +178,7 @@ func writtenDemands(r *dossier.CaseRecords, loc *time.Location) []Basis {
 			out = append(out, b)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date.Time) })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].ServedOn.Before(out[j].ServedOn.Time) })
 	return out
 }
 

@@ -35,11 +35,25 @@ type Basis struct {
 	// Proven: the event cites live evidence. Counted: it moved the deadline.
 	Proven  bool `json:"proven"`
 	Counted bool `json:"counted"`
+	// ServedOn is, for a proven demand, the day it reached the debtor (Civil
+	// Code art. 137): for a letter the later of the communication's day and
+	// the proof of service's, where Date takes the earlier. The period is
+	// counted from Date, which can only shorten it; a plan's acceleration
+	// from ServedOn, which can only delay it.
+	ServedOn dossier.Date `json:"served_on,omitzero"`
 
 	// written: a proven demand made in writing (a served letter, an email,
 	// an SMS or a WeChat message), which can accelerate an installment plan.
 	written bool
+	// letter: a demand by letter (channel letter, or citing nothing but
+	// letters), which counts only with proof of service.
+	letter bool
 }
+
+// Letter reports whether b is a demand by letter: one recorded on channel
+// letter, or one citing nothing but letters. Such a demand needs proof of
+// service among what it cites (see communicationEvents).
+func (b *Basis) Letter() bool { return b.letter }
 
 // Limitation is the 诉讼时效 position of a case on a given day.
 type Limitation struct {
@@ -172,11 +186,17 @@ func limitationEvents(r *dossier.CaseRecords, loc *time.Location) []Basis {
 			// The document is what Dossier generated, not what the debtor
 			// signed: counting it could show a deadline the claim never had.
 			b.DocumentID = p.DocumentID
+			// Plans are kept as entered and cannot be edited; a second plan
+			// entered with the signed copy would rate this one as missed,
+			// so the signed copy is cited by an acknowledgment instead.
 			b.Note += ", made from generated agreement document " + p.DocumentID + " with no signed copy cited " +
-				"as evidence, so not counted (a draft until signed): enter the plan with the signed agreement as " +
-				"evidence_id, or record an acknowledgment citing it"
+				"as evidence, so not counted (a draft until signed): upload the signed agreement and record an " +
+				"acknowledgment communication (interruption acknowledgment) dated the day it was signed, citing it; " +
+				"that counts. Do not enter the plan again: plans cannot be edited or removed, and a second one would " +
+				"show this one in default"
 		default:
-			b.Note += " without the signed agreement as evidence (evidence_id), so not counted"
+			b.Note += " without the signed agreement as evidence (evidence_id), so not counted: record an " +
+				"acknowledgment communication citing the signed agreement"
 		}
 		events = append(events, b)
 	}

@@ -133,6 +133,34 @@ func TestLimitation(t *testing.T) {
 			r.Communications = []*dossier.Communication{comm("m1", "demand", "visit", "2024-06-03", "l1")}
 			return r
 		}, "2025-01-10", true, []string{"demand:false:false"}},
+		{"ErrDemandAddressForService", func() *dossier.CaseRecords {
+			// A 送达地址确认书 names where documents may be served; it says
+			// nothing was.
+			r := records("2022-01-10", dossier.StageLawyerLetter)
+			r.Evidence = []*dossier.Evidence{ev("l1", "letter", "2024-06-01"),
+				described(ev("addr", "other", "2024-06-04"), "送达地址确认书", "债务人确认的送达地址：杭州市西湖区")}
+			r.Communications = []*dossier.Communication{comm("m1", "demand", "letter", "2024-06-03", "l1", "addr")}
+			return r
+		}, "2025-01-10", true, []string{"demand:false:false"}},
+		{"ErrDemandBankSlipReceived", func() *dossier.CaseRecords {
+			// 收到货款 on a bank slip is money received, not a letter.
+			r := records("2022-01-10", dossier.StageLawyerLetter)
+			r.Evidence = []*dossier.Evidence{ev("l1", "letter", "2024-06-01"),
+				described(ev("slip", "photo", "2024-06-04"), "银行回单", "已收到货款5000元，发票随函寄出"),
+				described(ev("slip2", "other", "2024-06-05"), "Bank slip", "Payment received with thanks")}
+			r.Communications = []*dossier.Communication{comm("m1", "demand", "letter", "2024-06-03", "l1", "slip", "slip2")}
+			return r
+		}, "2025-01-10", true, []string{"demand:false:false"}},
+		{"DemandLetterReceivedPerChat", func() *dossier.CaseRecords {
+			// The debtor's own message that the letter arrived.
+			r := records("2022-01-10", dossier.StageLawyerLetter)
+			r.Evidence = []*dossier.Evidence{ev("l1", "letter", "2024-06-01"),
+				described(ev("chat", "chat", "2024-06-05"), "微信聊天记录", "对方回复：已收到贵司发来的律师函"),
+				described(ev("mail", "email", "2024-06-06"), "Reply", "We have received your demand letter")}
+			r.Communications = []*dossier.Communication{comm("m1", "demand", "letter", "2024-06-03", "l1", "chat"),
+				comm("m2", "demand", "letter", "2024-06-04", "l1", "mail")}
+			return r
+		}, "2027-06-04", false, []string{"demand:true:true", "demand:true:true"}},
 		{"LetterEvidenceServed", func() *dossier.CaseRecords {
 			// No communication: a letter whose own record says it was served
 			// counts from its date.
@@ -296,28 +324,43 @@ func TestLimitation(t *testing.T) {
 // and what would make them count.
 func TestLimitationNotes(t *testing.T) {
 	tests := []struct {
-		name  string
-		r     func() *dossier.CaseRecords
-		event string
-		want  []string
+		name   string
+		r      func() *dossier.CaseRecords
+		event  string
+		want   []string
+		absent []string
 	}{
 		{"ErrPaymentAfterExpiry", func() *dossier.CaseRecords {
 			r := records("2020-01-10", dossier.StageNegotiation)
 			r.Evidence = []*dossier.Evidence{ev("slip", "statement", "2024-05-01")}
 			r.Payments = []*dossier.Payment{pay("p1", "2024-05-01", 10000, "slip")}
 			return r
-		}, "partial_payment", []string{"2023-01-10", "waiv", "art. 19", "counsel"}},
+		}, "partial_payment", []string{"2023-01-10", "waiv", "art. 19", "counsel"}, nil},
 		{"ErrPlanFromDraft", func() *dossier.CaseRecords {
 			r := records("2022-01-10", dossier.StageInstallment)
 			r.Plans = []*dossier.InstallmentPlan{{ID: "p1", Total: 10000, Installments: 2, AgreedOn: d("2024-06-01"), DocumentID: "doc1"}}
 			return r
-		}, "installment_agreement", []string{"doc1", "not counted", "signed", "evidence_id"}},
+		}, "installment_agreement", []string{"doc1", "not counted", "signed", "acknowledgment", "Do not enter the plan again"},
+			// Plans cannot be edited or removed: a second plan would leave
+			// this one in default.
+			[]string{"enter the plan with", "evidence_id"}},
+		{"ErrPlanWithoutEvidence", func() *dossier.CaseRecords {
+			r := records("2022-01-10", dossier.StageInstallment)
+			r.Plans = []*dossier.InstallmentPlan{{ID: "p1", Total: 10000, Installments: 2, AgreedOn: d("2024-06-01")}}
+			return r
+		}, "installment_agreement", []string{"not counted", "acknowledgment"}, []string{"enter the plan"}},
 		{"ErrLetterWithoutService", func() *dossier.CaseRecords {
 			r := records("2022-01-10", dossier.StageLawyerLetter)
 			r.Evidence = []*dossier.Evidence{ev("l1", "letter", "2024-06-01"), ev("goods", "delivery", "2024-06-05")}
 			r.Communications = []*dossier.Communication{comm("m1", "demand", "letter", "2024-06-03", "l1", "goods")}
 			return r
-		}, "demand", []string{"proof of service", "签收", "goods delivery"}},
+		}, "demand", []string{"proof of service", "签收", "goods delivery"}, nil},
+		{"LetterServedAfterSent", func() *dossier.CaseRecords {
+			r := records("2022-01-10", dossier.StageLawyerLetter)
+			r.Evidence = []*dossier.Evidence{ev("l1", "letter", "2024-06-01"), receipt("ems", "2024-06-04")}
+			r.Communications = []*dossier.Communication{comm("m1", "demand", "letter", "2024-06-03", "l1", "ems")}
+			return r
+		}, "demand", []string{"served per evidence ems on 2024-06-04", "restarts from 2024-06-03"}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -333,6 +376,57 @@ func TestLimitationNotes(t *testing.T) {
 					t.Errorf("%s note %q lacks %q", tc.event, note, w)
 				}
 			}
+			for _, w := range tc.absent {
+				if strings.Contains(note, w) {
+					t.Errorf("%s note %q says %q", tc.event, note, w)
+				}
+			}
 		})
+	}
+}
+
+// TestDemandServedOn checks what a proven demand tells the plans and the
+// case page beside its date: the day it reached the debtor, and whether it
+// was a letter.
+func TestDemandServedOn(t *testing.T) {
+	r := records("2022-01-10", dossier.StageLawyerLetter)
+	r.Evidence = []*dossier.Evidence{ev("l1", "letter", "2024-06-01"), receipt("ems", "2024-06-04"),
+		receipt("early", "2024-06-10"), ev("mail", "email", "2024-06-12")}
+	r.Communications = []*dossier.Communication{
+		comm("sent", "demand", "letter", "2024-06-03", "l1", "ems"),   // served after it was sent
+		comm("late", "demand", "letter", "2024-06-11", "early"),       // recorded after the receipt's day
+		comm("visit", "demand", "visit", "2024-06-05", "l1"),          // cites only a letter: a letter, unserved
+		comm("email", "demand", "email", "2024-06-12", "mail"),        // a message is served the day it is sent
+		comm("ack", "acknowledgment", "wechat", "2024-06-13", "mail")} // not a demand
+	want := map[string]struct {
+		date, served string
+		letter       bool
+	}{
+		"sent":  {"2024-06-03", "2024-06-04", true},
+		"late":  {"2024-06-10", "2024-06-11", true},
+		"visit": {"2024-06-05", "", true},
+		"email": {"2024-06-12", "2024-06-12", false},
+		"ack":   {"2024-06-13", "", false},
+	}
+	l := recovery.ComputeLimitation(r, d("2026-02-01"), shanghai)
+	seen := 0
+	for i := range l.Basis {
+		b := &l.Basis[i]
+		w, ok := want[b.CommunicationID]
+		if !ok {
+			continue
+		}
+		seen++
+		served := ""
+		if !b.ServedOn.IsZero() {
+			served = b.ServedOn.String()
+		}
+		if b.Date.String() != w.date || served != w.served || b.Letter() != w.letter {
+			t.Errorf("%s: date %s served %q letter %v, want %s %q %v", b.CommunicationID, b.Date, served, b.Letter(),
+				w.date, w.served, w.letter)
+		}
+	}
+	if seen != len(want) {
+		t.Fatalf("%d of %d communications in the basis", seen, len(want))
 	}
 }

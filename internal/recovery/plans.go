@@ -89,24 +89,38 @@ type PlanView struct {
 	Prefill *Prefill `json:"payment_order_prefill,omitempty"`
 }
 
+// PlanRules are the settings that rate a plan.
+type PlanRules struct {
+	// GraceDays is how long after its due date an unpaid installment is late
+	// rather than missed (DOSSIER_PLAN_GRACE_DAYS).
+	GraceDays int
+	// DemandDays is the time a written demand gives the debtor, counted from
+	// the day after it was served, before the whole balance falls due
+	// (DOSSIER_DEMAND_DAYS; Civil Code art. 634's 合理期限).
+	DemandDays int
+}
+
 // PlanStatuses rates every plan of r on day today.
 //
 // Payments are matched to the plan agreed most recently before them
 // (planPayments) and applied oldest first to the earliest installment not
 // yet paid in full; what exceeds an installment carries forward to the next.
 // An installment paid in full by its due date is paid; paid in full, or still
-// open, within graceDays after it is late; otherwise missed.
+// open, within rules.GraceDays after it is late; otherwise missed.
 //
 // One missed installment defaults the plan, and a default stays on record
 // even if the debtor later catches up. Default alone does not make the rest
 // due: the agreement Dossier generates accelerates only "经甲方书面催告后仍未
-// 支付的" (after a written demand, still unpaid; Civil Code art. 634 is the
-// model). So the plan is accelerated, and the whole remaining balance due,
-// from the day after the first written demand (writtenDemands) made on or
-// after the default day at whose end an installment missed by then was still
-// not paid in full. That agreement gives the debtor no further period after
-// the demand; a demand or signed agreement that does is for counsel to wait
-// out. Until then only the installments fallen due are owed (amount_due).
+// 支付的" (after a written demand, still unpaid; Civil Code art. 634, the
+// model, gives the debtor a reasonable time, 合理期限, after the demand). So
+// the plan is accelerated, and the whole remaining balance due, once a
+// written demand (writtenDemands) made on or after the default day has been
+// served (Basis.ServedOn: a notice takes effect when it arrives, art. 137)
+// and rules.DemandDays more days have passed with an installment missed
+// when it was made still not paid in full: from the day after the last day
+// to pay. A longer period in a signed agreement or in the demand itself is
+// for counsel to wait out. Until then only the installments fallen due are
+// owed (amount_due).
 //
 // An accelerated plan with a balance offers a payment-order pre-fill for the
 // whole of it, split into principal and interest as the ledger applies
@@ -116,7 +130,7 @@ type PlanView struct {
 // Dossier's application states the debt as a whole (what was paid, what is
 // still owed), which would misstate it for a claim of only the installments
 // fallen due. Such a claim is counsel's to draft from amount_due.
-func PlanStatuses(r *dossier.CaseRecords, today dossier.Date, graceDays int, loc *time.Location) []*PlanView {
+func PlanStatuses(r *dossier.CaseRecords, today dossier.Date, rules PlanRules, loc *time.Location) []*PlanView {
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -128,14 +142,14 @@ func PlanStatuses(r *dossier.CaseRecords, today dossier.Date, graceDays int, loc
 	demands := writtenDemands(r, loc)
 	owed := dossier.CaseBalance(r.Case, r.Payments)
 	for _, p := range r.Plans {
-		out = append(out, planStatus(p, split[p.ID], demands, owed, today, graceDays, loc))
+		out = append(out, planStatus(p, split[p.ID], demands, owed, today, rules, loc))
 	}
 	return out
 }
 
 // planStatus rates p with its payments; see PlanStatuses.
 func planStatus(p *dossier.InstallmentPlan, payments []*dossier.Payment, demands []Basis, owed dossier.Balance,
-	today dossier.Date, graceDays int, loc *time.Location) *PlanView {
+	today dossier.Date, rules PlanRules, loc *time.Location) *PlanView {
 	v := &PlanView{InstallmentPlan: p, Schedule: make([]InstallmentStatus, len(p.Schedule))}
 	for i, s := range p.Schedule {
 		v.Schedule[i] = InstallmentStatus{N: s.N, DueDate: s.DueDate, Amount: s.Amount}
@@ -168,7 +182,7 @@ func planStatus(p *dossier.InstallmentPlan, payments []*dossier.Payment, demands
 	for i := range v.Schedule {
 		row := &v.Schedule[i]
 		v.Paid += row.Paid
-		lastGrace := row.DueDate.AddDays(graceDays)
+		lastGrace := row.DueDate.AddDays(rules.GraceDays)
 		settled := row.PaidOn
 		if settled.IsZero() {
 			settled = today
@@ -195,7 +209,7 @@ func planStatus(p *dossier.InstallmentPlan, payments []*dossier.Payment, demands
 	}
 	v.Remaining = p.Total - v.Paid
 	if v.Defaulted && v.Remaining > 0 {
-		v.accelerate(demands, today, graceDays)
+		v.accelerate(demands, today, rules)
 	}
 	if v.Accelerated {
 		v.AmountDue = v.Remaining
@@ -213,32 +227,37 @@ func planStatus(p *dossier.InstallmentPlan, payments []*dossier.Payment, demands
 
 // accelerate finds the written demand that made v's whole balance due; see
 // PlanStatuses. It leaves a note when there is none yet.
-func (v *PlanView) accelerate(demands []Basis, today dossier.Date, graceDays int) {
+func (v *PlanView) accelerate(demands []Basis, today dossier.Date, rules PlanRules) {
 	for _, dm := range demands {
 		if dm.Date.Before(v.DefaultedOn.Time) {
 			continue // made before the default: nothing was yet to be demanded
 		}
+		// The last day the debtor may pay what was demanded: the demand
+		// period counts from the day after service (art. 201), so with none
+		// it is the day of service itself.
+		last := dm.ServedOn.AddDays(rules.DemandDays)
 		unpaid := false
 		for _, row := range v.Schedule {
-			missed := row.DueDate.AddDays(graceDays).Before(dm.Date.Time)
-			unpaid = unpaid || (missed && (row.PaidOn.IsZero() || row.PaidOn.After(dm.Date.Time)))
+			missed := row.DueDate.AddDays(rules.GraceDays).Before(dm.Date.Time)
+			unpaid = unpaid || (missed && (row.PaidOn.IsZero() || row.PaidOn.After(last.Time)))
 		}
 		if !unpaid {
-			continue // the debtor paid what was missed by the end of that day
+			continue // the debtor paid what was missed in time
 		}
-		on := dm.Date.AddDays(1)
+		on := last.AddDays(1)
 		if on.After(today.Time) {
-			v.Note = fmt.Sprintf("written demand of %s: unless the missed installments are paid that day, the whole "+
-				"balance falls due on %s", dm.Date, on)
+			v.Note = fmt.Sprintf("written demand of %s, served on %s: unless the missed installments are paid by %s "+
+				"(%d days after service, DOSSIER_DEMAND_DAYS), the whole balance falls due on %s", dm.Date, dm.ServedOn,
+				last, rules.DemandDays, on)
 			return
 		}
 		v.Accelerated, v.AcceleratedOn, v.Demand = true, on, &dm
 		return
 	}
 	v.Note = fmt.Sprintf("in default since %s, but only the installments fallen due are owed: the whole balance falls "+
-		"due only after a written demand made on or after that day is left unpaid (经甲方书面催告后仍未支付的). Record "+
-		"it as a demand communication: a letter citing proof of service, or an email, SMS or WeChat message citing "+
-		"evidence", v.DefaultedOn)
+		"due only after a written demand made on or after that day is served and left unpaid for %d days "+
+		"(经甲方书面催告后仍未支付的). Record it as a demand communication: a letter citing proof of service, or an "+
+		"email, SMS or WeChat message citing the message", v.DefaultedOn, rules.DemandDays)
 }
 
 // claimFields are the payment-order application's amounts for a claim of
@@ -331,7 +350,7 @@ func (s *Service) AddPlan(ctx context.Context, a *dossier.Actor, caseID string, 
 			return err
 		}
 		r.Plans = append(r.Plans, p)
-		for _, v := range PlanStatuses(r, s.today(), s.GraceDays, s.loc()) {
+		for _, v := range PlanStatuses(r, s.today(), s.rules(), s.loc()) {
 			if v.ID == p.ID {
 				view = v
 			}
@@ -416,5 +435,5 @@ func (s *Service) Plans(ctx context.Context, a *dossier.Actor, caseID string) ([
 	if err != nil {
 		return nil, err
 	}
-	return PlanStatuses(r, s.today(), s.GraceDays, s.loc()), nil
+	return PlanStatuses(r, s.today(), s.rules(), s.loc()), nil
 }

@@ -58,6 +58,9 @@ func TestPlanStatus(t *testing.T) {
 		// claim is the pre-fill's claim_amount, principal and interest;
 		// nil when no pre-fill is offered.
 		claim []string
+		// demandDays is DOSSIER_DEMAND_DAYS; note is part of the plan's note.
+		demandDays int
+		note       string
 	}{
 		{name: "OnTime", payments: []*dossier.Payment{pay("a", "2026-01-30", 100000, "slip"), pay("b", "2026-02-28", 100000, "slip2")},
 			today: "2026-03-10", statuses: "paid paid due", paid: []dossier.Money{100000, 100000, 0},
@@ -103,6 +106,33 @@ func TestPlanStatus(t *testing.T) {
 			today: "2026-03-10", statuses: "missed missed due", paid: []dossier.Money{0, 0, 0},
 			remaining: 300000, due: 300000, defaulted: "2026-02-06", accelerated: "2026-03-08",
 			breachShort: []dossier.Money{100000, 100000}, claim: []string{"3000.00", "2900.00", "100.00"}},
+		{name: "ErrLetterServedLater", payments: partly(), evidence: []*dossier.Evidence{receipt("ems", "2026-03-12")},
+			// Sent on 7 March, served on 12 March: a notice takes effect when
+			// it arrives (art. 137), so the debtor may still pay on the 12th.
+			comms: []*dossier.Communication{comm("m1", "demand", "letter", "2026-03-07", "ems")},
+			today: "2026-03-12", statuses: "paid missed due", paid: []dossier.Money{100000, 50000, 0},
+			remaining: 150000, due: 50000, defaulted: "2026-03-06", note: "served on 2026-03-12"},
+		{name: "LetterServedLater", payments: partly(), evidence: []*dossier.Evidence{receipt("ems", "2026-03-12")},
+			comms: []*dossier.Communication{comm("m1", "demand", "letter", "2026-03-07", "ems")},
+			today: "2026-03-14", statuses: "paid missed due", paid: []dossier.Money{100000, 50000, 0},
+			remaining: 150000, due: 150000, defaulted: "2026-03-06", accelerated: "2026-03-13", breachShort: []dossier.Money{50000},
+			claim: []string{"1500.00", "1500.00", ""}},
+		{name: "ErrWithinDemandPeriod", evidence: []*dossier.Evidence{ev("mail", "email", "2026-03-07")},
+			// Seven days from the day after the email: the 14th is the last
+			// day to pay.
+			comms:      []*dossier.Communication{comm("m1", "demand", "email", "2026-03-07", "mail")},
+			demandDays: 7, today: "2026-03-14", statuses: "missed missed due", paid: []dossier.Money{0, 0, 0},
+			remaining: 300000, due: 200000, defaulted: "2026-02-06", note: "paid by 2026-03-14"},
+		{name: "DemandPeriodOver", evidence: []*dossier.Evidence{ev("mail", "email", "2026-03-07")},
+			comms:      []*dossier.Communication{comm("m1", "demand", "email", "2026-03-07", "mail")},
+			demandDays: 7, today: "2026-03-15", statuses: "missed missed due", paid: []dossier.Money{0, 0, 0},
+			remaining: 300000, due: 300000, defaulted: "2026-02-06", accelerated: "2026-03-15",
+			breachShort: []dossier.Money{100000, 100000}, claim: []string{"3000.00", "2900.00", "100.00"}},
+		{name: "PaidWithinDemandPeriod", payments: append(partly(), pay("c", "2026-03-12", 50000, "slip3")),
+			evidence:   []*dossier.Evidence{ev("mail", "email", "2026-03-07")},
+			comms:      []*dossier.Communication{comm("m1", "demand", "email", "2026-03-07", "mail")},
+			demandDays: 7, today: "2026-03-20", statuses: "paid missed due", paid: []dossier.Money{100000, 100000, 0},
+			remaining: 100000, due: 0, defaulted: "2026-03-06"},
 		{name: "MissedNothingPaid", today: "2026-03-10", statuses: "missed missed due", paid: []dossier.Money{0, 0, 0},
 			remaining: 300000, due: 200000, defaulted: "2026-02-06"},
 		{name: "PlanBelowCaseDebt", debt: []dossier.Money{290000, 50000},
@@ -139,7 +169,8 @@ func TestPlanStatus(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			views := recovery.PlanStatuses(planRecords(tc.debt, tc.payments, tc.evidence, tc.comms), d(tc.today), 5, shanghai)
+			rules := recovery.PlanRules{GraceDays: 5, DemandDays: tc.demandDays}
+			views := recovery.PlanStatuses(planRecords(tc.debt, tc.payments, tc.evidence, tc.comms), d(tc.today), rules, shanghai)
 			if len(views) != 1 {
 				t.Fatalf("%d views", len(views))
 			}
@@ -167,6 +198,9 @@ func TestPlanStatus(t *testing.T) {
 			}
 			if v.Defaulted && !v.Accelerated && v.Remaining > 0 && !strings.Contains(v.Note, "written demand") {
 				t.Errorf("a defaulted plan not accelerated says nothing of the demand: %q", v.Note)
+			}
+			if !strings.Contains(v.Note, tc.note) {
+				t.Errorf("note %q lacks %q", v.Note, tc.note)
 			}
 			if (v.Prefill != nil) != (tc.claim != nil) {
 				t.Fatalf("prefill %+v, want claim %v", v.Prefill, tc.claim)

@@ -32,9 +32,14 @@ type Service struct {
 	Now   func() time.Time
 	// Location is the local time zone that turns timestamps into dates.
 	Location *time.Location
-	// GraceDays is how long after its due date an unpaid installment is late
-	// rather than missed (DOSSIER_PLAN_GRACE_DAYS).
-	GraceDays int
+	// GraceDays and DemandDays are the PlanRules (DOSSIER_PLAN_GRACE_DAYS,
+	// DOSSIER_DEMAND_DAYS).
+	GraceDays  int
+	DemandDays int
+}
+
+func (s *Service) rules() PlanRules {
+	return PlanRules{GraceDays: s.GraceDays, DemandDays: s.DemandDays}
 }
 
 func (s *Service) loc() *time.Location {
