@@ -152,7 +152,9 @@ func (x *Filing) Validate() error {
 // case. Communications holds only records that can interrupt the limitation
 // period (an interruption or a promise); Evidence holds live items with only
 // ID, CaseID, Kind, Title, Description, OccurredAt and CreatedAt set (the
-// title and description say whether an item proves a letter was served);
+// title and description say whether an item proves a letter was served, so
+// Description is set only for the kinds that can: letter, other, email,
+// chat and photo);
 // Agreements holds the generated installment_agreement documents with ID,
 // CaseID, Template and CreatedAt set.
 type CaseRecords struct {

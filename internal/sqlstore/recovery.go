@@ -269,7 +269,11 @@ func (db *DB) loadRecords(ctx context.Context, out map[string]*dossier.CaseRecor
 	if err != nil {
 		return err
 	}
-	err = each(`SELECT id, case_id, kind, title, description, occurred_at, created_at FROM evidence`+and("case_id")+
+	// The description only of the kinds that can prove a letter was served
+	// (recovery's serviceKinds): it runs to 10,000 characters and this loads
+	// every case's evidence for the dashboard.
+	err = each(`SELECT id, case_id, kind, title, CASE WHEN kind IN ('letter', 'other', 'email', 'chat', 'photo')
+		THEN description ELSE '' END, occurred_at, created_at FROM evidence`+and("case_id")+
 		`deleted_at IS NULL ORDER BY created_at, id`, "records: evidence", func(r *sql.Rows) error {
 		var e dossier.Evidence
 		var occurred sql.NullString

@@ -109,6 +109,14 @@ func TestRecovery(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			// A courier's record of receipt, whose description says the
+			// letter was served.
+			receipt := &dossier.Evidence{CaseID: c.ID, Kind: "other", Title: "EMS 妥投", Description: "律师函已由债务人签收",
+				Filename: "ems.pdf", MediaType: "application/pdf", Size: 1, SHA256: "r3", TextStatus: dossier.TextNone,
+				OccurredAt: &now, CreatedAt: now.Add(time.Minute)}
+			if err := db.CreateEvidence(ctx, receipt); err != nil {
+				t.Fatal(err)
+			}
 			for i, tmpl := range []string{"installment_agreement", "lawyer_letter"} {
 				doc := &dossier.Document{ID: dossier.NewID(), CaseID: c.ID, Template: tmpl, Lang: "zh-CN", SHA256: "d",
 					Fields: map[string]string{}, CreatedAt: now.Add(time.Duration(i) * time.Minute)}
@@ -134,9 +142,12 @@ func TestRecovery(t *testing.T) {
 				if len(r.Agreements) != 1 || r.Agreements[0].Template != "installment_agreement" || !r.Agreements[0].CreatedAt.Equal(now) {
 					t.Fatalf("all=%v: agreements %+v", all, r.Agreements)
 				}
-				// With title and description: they say whether an item proves service.
-				if len(r.Evidence) != 1 || r.Evidence[0].ID != ev.ID || r.Evidence[0].OccurredAt == nil ||
-					r.Evidence[0].Title != ev.Title || r.Evidence[0].Description != ev.Description {
+				// With titles, and the descriptions of the kinds that can
+				// prove service (a bank slip's is not loaded): they say
+				// whether an item proves a letter was served.
+				if len(r.Evidence) != 2 || r.Evidence[0].ID != ev.ID || r.Evidence[0].OccurredAt == nil ||
+					r.Evidence[0].Title != ev.Title || r.Evidence[0].Description != "" ||
+					r.Evidence[1].ID != receipt.ID || r.Evidence[1].Description != receipt.Description {
 					t.Fatalf("all=%v: evidence %+v", all, r.Evidence)
 				}
 				if _, ok := recs["absent"]; ok {
