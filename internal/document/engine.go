@@ -271,6 +271,10 @@ func (e *Engine) layout(doc *render.Doc, t *Template, vals, disp map[string]stri
 			doc.Right(args[0])
 		case "space":
 			doc.Space(5)
+		case "keep":
+			doc.Keep()
+		case "end":
+			doc.EndKeep()
 		case "table":
 			if err := e.table(doc, b, args[1:], vals, zh); err != nil {
 				return err

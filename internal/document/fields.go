@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -400,15 +399,12 @@ func evidenceRows(in Input) (string, error) {
 	return string(b), err
 }
 
-// Prefill returns the value each field of a template takes when the request
-// leaves it empty — from the case, the template's constant, or today — for
-// forms to show before anything is submitted. It is the same rule Render
-// applies, so a form never proposes what generation would not use. The
-// case's amounts are taken as unpaid; Service.Prefill applies the ledger.
-func (e *Engine) Prefill(id, lang string, c *dossier.Case, now time.Time) (map[string]string, error) {
-	return e.prefill(id, lang, Input{Case: c, Now: now})
-}
-
+// prefill returns the value each field of a template takes when the request
+// leaves it empty — from the case and in.Payments, the template's constant,
+// or today — for forms to show before anything is submitted. It is the same
+// rule Render applies, so a form never proposes what generation would not
+// use. Service.Prefill is its one caller: it passes the ledger, without
+// which the amounts would read as if nothing had been paid.
 func (e *Engine) prefill(id, lang string, in Input) (map[string]string, error) {
 	t, err := e.Template(id, lang)
 	if err != nil {

@@ -179,6 +179,10 @@ func TestLoadOverride(t *testing.T) {
 			"x.en.tmpl:4: sum: \"b\" is not a money field"},
 		{"ErrSumTwice", "x.en.tmpl", "title t\nfield a | money | required | - | 甲 | A\nfield b | money | required | - | 乙 | B\nsum a = b + a\n",
 			"x.en.tmpl:4: sum: \"a\" appears twice"},
+		{"ErrKeepOpen", "x.en.tmpl", good + "keep\npara {who}\n", "x.en.tmpl:6: keep without end"},
+		{"ErrKeepNested", "x.en.tmpl", good + "keep\nkeep\nend\n", "x.en.tmpl:7: keep inside the keep of line 6"},
+		{"ErrEndAlone", "x.en.tmpl", good + "end\n", "x.en.tmpl:6: end without keep"},
+		{"ErrKeepText", "x.en.tmpl", good + "keep {who}\nend\n", "x.en.tmpl:6: keep takes no text"},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
@@ -208,7 +212,7 @@ func TestPrefillMatchesRender(t *testing.T) {
 	c := &dossier.Case{Number: "P-1", Creditor: dossier.Party{Name: "甲公司"}, Debtor: dossier.Party{Name: "乙公司"},
 		Principal: 12000000, Interest: 50, ContractNo: "HT-1", DueDate: dossier.NewDate(2026, 1, 31)}
 	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	got, err := e.Prefill("lawyer_letter", "zh-CN", c, now)
+	got, err := e.prefill("lawyer_letter", "zh-CN", Input{Case: c, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +225,7 @@ func TestPrefillMatchesRender(t *testing.T) {
 	if _, ok := got["firm_name"]; ok {
 		t.Error("a field without a default was prefilled")
 	}
-	if _, err := e.Prefill("nope", "zh-CN", c, now); dossier.ErrorCode(err) != dossier.ENOTFOUND {
+	if _, err := e.prefill("nope", "zh-CN", Input{Case: c, Now: now}); dossier.ErrorCode(err) != dossier.ENOTFOUND {
 		t.Fatalf("unknown template: %v", err)
 	}
 }

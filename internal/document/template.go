@@ -26,12 +26,17 @@ import (
 //	space                                     a blank line
 //	table schedule|evidence | HEADER | …      computed table with these column headers
 //	sign LINE | LINE | …                      one signature block; consecutive ones sit side by side
+//	keep                                      start a block kept on one page when it fits on one
+//	end                                       end the block keep started
 //	sum TOTAL = PART + PART …                 money field TOTAL must equal the sum of the PARTs
 //
 // A body directive may start with a condition on a field declared before it,
 // [NAME=VALUE] or [NAME!=VALUE], and is then left out unless the field's
 // value (empty when it has none) matches: the particulars and signature of a
-// natural person differ from a company's.
+// natural person differ from a company's. Consecutive right lines (a
+// signature block) and side-by-side sign blocks are never split by a page;
+// keep … end does the same for longer blocks, such as a short list of
+// attachments with its evidence table.
 //
 //	[debtor_kind=person] line? 身份证号码：{debtor_id}
 //
@@ -59,7 +64,7 @@ type Field struct {
 
 // Block is one directive of the body.
 type Block struct {
-	Kind     string   // letterhead, heading, section, label, para, line, right, space, table, sign
+	Kind     string   // letterhead, heading, section, label, para, line, right, space, table, sign, keep, end
 	Args     []string // text(s) with placeholders; for table: [kind, headers…]
 	Optional bool
 	Line     int
@@ -124,6 +129,7 @@ func ParseTemplate(file, id, lang string, r io.Reader) (*Template, error) {
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("%s:%d: %s", file, n, fmt.Sprintf(format, args...))
 	}
+	keepLine := 0 // the line of an open keep
 	for sc.Scan() {
 		n++
 		raw := strings.TrimSpace(sc.Text())
@@ -170,6 +176,22 @@ func ParseTemplate(file, id, lang string, r io.Reader) (*Template, error) {
 				return nil, fail("%v", err)
 			}
 			t.Sums = append(t.Sums, sm)
+		case "keep", "end":
+			switch {
+			case rest != "" || optional:
+				return nil, fail("%s takes no text", kw)
+			case when != nil:
+				return nil, fail("%s takes no condition", kw)
+			case kw == "keep" && keepLine > 0:
+				return nil, fail("keep inside the keep of line %d (close it with end)", keepLine)
+			case kw == "end" && keepLine == 0:
+				return nil, fail("end without keep")
+			}
+			keepLine = n
+			if kw == "end" {
+				keepLine = 0
+			}
+			t.Blocks = append(t.Blocks, Block{Kind: kw, Line: n})
 		case "letterhead", "heading", "section", "label", "para", "line", "right", "space", "table", "sign":
 			b := Block{Kind: kw, Optional: optional, Line: n, When: when}
 			if rest != "" {
@@ -219,6 +241,9 @@ func ParseTemplate(file, id, lang string, r io.Reader) (*Template, error) {
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if keepLine > 0 {
+		return nil, fmt.Errorf("%s:%d: keep without end", file, keepLine)
 	}
 	if t.Title == "" || t.Footer == "" {
 		return nil, fmt.Errorf("%s:%d: title and footer are required", file, n)

@@ -9,6 +9,7 @@ import (
 	"github.com/johnfercher/maroto/v2"
 	"github.com/johnfercher/maroto/v2/pkg/components/col"
 	"github.com/johnfercher/maroto/v2/pkg/components/line"
+	"github.com/johnfercher/maroto/v2/pkg/components/page"
 	"github.com/johnfercher/maroto/v2/pkg/components/row"
 	"github.com/johnfercher/maroto/v2/pkg/components/text"
 	"github.com/johnfercher/maroto/v2/pkg/config"
@@ -23,11 +24,15 @@ import (
 
 // Page geometry in millimetres (A4) and the grid maroto divides a row into.
 const (
-	pageWidth   = 210.0
-	marginLeft  = 25.0
-	marginRight = 20.0
-	grid        = 100
-	textWidth   = pageWidth - marginLeft - marginRight
+	pageWidth    = 210.0
+	pageHeight   = 297.0
+	marginLeft   = 25.0
+	marginRight  = 20.0
+	marginTop    = 20.0
+	marginBottom = 20.0
+	grid         = 100
+	textWidth    = pageWidth - marginLeft - marginRight
+	textHeight   = pageHeight - marginTop - marginBottom
 
 	sizeBody    = 11.0
 	sizeHeading = 12.5
@@ -52,13 +57,24 @@ type DocOptions struct {
 // use; make one per document. The PDF is laid out only in Bytes, once every
 // character the document uses is known (see Font.viewFor).
 type Doc struct {
-	font  *Font
-	opts  DocOptions
-	rows  []core.Row
-	runes map[rune]struct{}
+	font *Font
+	opts DocOptions
+	// rows are laid out in order; heights[i] is the height of rows[i].
+	rows    []core.Row
+	heights []float64
+	runes   map[rune]struct{}
 	// keep holds heading lines until the next line of text arrives, so that
 	// both land in one row and a heading never ends a page on its own.
 	keep []textLine
+	// run holds consecutive right-aligned lines (a signature block: seal,
+	// representative, date), laid out as one row so a page never splits
+	// them.
+	run []textLine
+	// groups maps the first row of a block kept on one page (Keep) to the
+	// row past its last; open is that first row while a block is open, or
+	// -1.
+	groups map[int]int
+	open   int
 }
 
 type textLine struct {
@@ -69,7 +85,7 @@ type textLine struct {
 
 // NewDoc starts an A4 document set in the font f.
 func (f *Font) NewDoc(o DocOptions) *Doc {
-	d := &Doc{font: f, opts: o, runes: map[rune]struct{}{}}
+	d := &Doc{font: f, opts: o, runes: map[rune]struct{}{}, groups: map[int]int{}, open: -1}
 	d.use(o.PagePattern + "0123456789")
 	return d
 }
@@ -80,23 +96,39 @@ func (d *Doc) use(s string) {
 	}
 }
 
-func (d *Doc) add(rs ...core.Row) {
-	if len(d.keep) > 0 {
-		d.rows = append(d.rows, d.linesRow(d.keep))
-		d.keep = nil
+// flush lays out the lines held back: kept heading lines, then a run of
+// right-aligned lines, as one row.
+func (d *Doc) flush() {
+	if ls := append(d.keep, d.run...); len(ls) > 0 {
+		d.keep, d.run = nil, nil
+		d.push(d.linesRow(ls))
 	}
-	d.rows = append(d.rows, rs...)
+}
+
+// add lays out what was held back, then row r of height h.
+func (d *Doc) add(r core.Row, h float64) {
+	d.flush()
+	d.push(r, h)
+}
+
+func (d *Doc) push(r core.Row, h float64) {
+	d.rows = append(d.rows, r)
+	d.heights = append(d.heights, h)
 }
 
 // addLine adds one line of text as a row, joined with any kept heading.
 func (d *Doc) addLine(s string, size float64, a align.Type) {
+	if len(d.run) > 0 {
+		d.flush()
+	}
 	ls := append(d.keep, textLine{s, size, a})
 	d.keep = nil
 	d.add(d.linesRow(ls))
 }
 
 // linesRow stacks lines in one row: maroto breaks pages only between rows.
-func (d *Doc) linesRow(ls []textLine) core.Row {
+// It returns the row and its height.
+func (d *Doc) linesRow(ls []textLine) (core.Row, float64) {
 	c := col.New(grid)
 	top := 0.0
 	for _, l := range ls {
@@ -105,7 +137,7 @@ func (d *Doc) linesRow(ls []textLine) core.Row {
 		c.Add(text.New(l.s, props.Text{Size: l.size, Align: l.a, Top: top + (h-l.size*ptToMM)/2}))
 		top += h
 	}
-	return row.New(top).Add(c)
+	return row.New(top).Add(c), top
 }
 
 // lineHeight is rounded to 1/64 mm. maroto decides where pages end by adding
@@ -118,7 +150,30 @@ func lineHeight(size float64) float64 { return snap(size * ptToMM * leading) }
 func snap(h float64) float64 { return math.Round(h*64) / 64 }
 
 // Space adds vertical space of h millimetres.
-func (d *Doc) Space(h float64) { d.add(row.New(snap(h))) }
+func (d *Doc) Space(h float64) { d.add(row.New(snap(h)), snap(h)) }
+
+// Keep starts a block that is laid out on one page when it fits on one: if
+// it would cross a page end, a new page starts before it. EndKeep closes it.
+// A block taller than a page flows as usual. Blocks do not nest.
+func (d *Doc) Keep() {
+	d.EndKeep()
+	if len(d.run) > 0 {
+		d.flush() // a kept heading stays held, to join the block's first line
+	}
+	d.open = len(d.rows)
+}
+
+// EndKeep closes the block Keep opened, if any.
+func (d *Doc) EndKeep() {
+	if d.open < 0 {
+		return
+	}
+	d.flush()
+	if len(d.rows) > d.open+1 {
+		d.groups[d.open] = len(d.rows)
+	}
+	d.open = -1
+}
 
 // Letterhead writes a centred name with a smaller line under it and a rule.
 func (d *Doc) Letterhead(name, sub string) {
@@ -130,7 +185,7 @@ func (d *Doc) Letterhead(name, sub string) {
 			d.addLine(l, sizeSmall, align.Center)
 		}
 	}
-	d.add(row.New(3).Add(col.New(grid).Add(line.New(props.Line{Thickness: 0.6, OffsetPercent: 100}))))
+	d.add(row.New(3).Add(col.New(grid).Add(line.New(props.Line{Thickness: 0.6, OffsetPercent: 100}))), 3)
 	d.Space(4)
 }
 
@@ -145,7 +200,7 @@ func (d *Doc) Title(s string) {
 
 // Heading writes a section heading ("一、请求事项").
 func (d *Doc) Heading(s string) {
-	d.Space(2)
+	d.Space(2) // also lays out a run of right-aligned lines before it
 	for _, l := range d.font.Wrap(s, textWidth, sizeHeading, 0) {
 		d.keep = append(d.keep, textLine{l, sizeHeading, align.Left})
 	}
@@ -160,10 +215,11 @@ func (d *Doc) Para(s, indent string) {
 	d.Space(1)
 }
 
-// Right writes lines aligned right (date, signature lines).
+// Right writes lines aligned right (date, signature lines). Consecutive
+// calls make one row, so a signature block stays on one page.
 func (d *Doc) Right(s string) {
 	for _, l := range d.font.Wrap(s, textWidth, sizeBody, 0) {
-		d.addLine(l, sizeBody, align.Right)
+		d.run = append(d.run, textLine{l, sizeBody, align.Right})
 	}
 }
 
@@ -208,7 +264,8 @@ func (d *Doc) tableRow(cols []Column, cells []string, header bool) {
 	if header {
 		style.BackgroundColor = &props.Color{Red: 235, Green: 235, Blue: 235}
 	}
-	r := row.New(snap(float64(n)*lh + 2*pad))
+	h := snap(float64(n)*lh + 2*pad)
+	r := row.New(h)
 	for i, c := range cols {
 		a := align.Left
 		if header {
@@ -224,7 +281,7 @@ func (d *Doc) tableRow(cols []Column, cells []string, header bool) {
 		}
 		r.Add(cl)
 	}
-	d.add(r)
+	d.add(r, h)
 }
 
 // Signatures writes signature and seal blocks side by side, one per party;
@@ -241,32 +298,34 @@ func (d *Doc) Signatures(blocks ...[]string) {
 		}
 		n = max(n, len(wrapped[i]))
 	}
-	blocks = wrapped
-	lh := snap(lineHeight(sizeBody) * 1.5)
-	for i := 0; i < n; i++ {
-		r := row.New(lh)
-		for _, b := range blocks {
-			s := ""
-			if i < len(b) {
-				s = b[i]
-			}
-			d.use(s)
-			r.Add(col.New(w).Add(text.New(s, props.Text{Size: sizeBody, Top: (lh - sizeBody*ptToMM) / 2})))
-		}
-		d.add(r)
+	if n == 0 {
+		return
 	}
+	// One row for all the lines, so a page never splits the blocks.
+	lh := snap(lineHeight(sizeBody) * 1.5)
+	r := row.New(float64(n) * lh)
+	for _, b := range wrapped {
+		c := col.New(w)
+		for i, s := range b {
+			d.use(s)
+			c.Add(text.New(s, props.Text{Size: sizeBody, Top: float64(i)*lh + (lh-sizeBody*ptToMM)/2}))
+		}
+		r.Add(c)
+	}
+	d.add(r, float64(n)*lh)
 }
 
 // Bytes renders the PDF and returns it with its page count.
 func (d *Doc) Bytes() ([]byte, int, error) {
 	o := d.opts
-	d.add() // flush a kept heading
+	d.EndKeep()
+	d.flush() // a kept heading, a run of right-aligned lines
 	ttf, release := d.font.viewFor(d.runes)
 	defer release()
 	cfg := config.NewBuilder().
 		WithPageSize(pagesize.A4).
 		WithLeftMargin(marginLeft).WithRightMargin(marginRight).
-		WithTopMargin(20).WithBottomMargin(20).
+		WithTopMargin(marginTop).WithBottomMargin(marginBottom).
 		WithMaxGridSize(grid).
 		WithCustomFonts([]*entity.CustomFont{{Family: FontFamily, Style: fontstyle.Normal, Bytes: ttf}}).
 		WithDefaultFont(&props.Font{Family: FontFamily, Style: fontstyle.Normal, Size: sizeBody}).
@@ -277,7 +336,20 @@ func (d *Doc) Bytes() ([]byte, int, error) {
 		WithCreationDate(o.Created.UTC()).
 		Build()
 	m := maroto.New(cfg)
-	m.AddRows(d.rows...)
+	for i := 0; i < len(d.rows); i++ {
+		if end, ok := d.groups[i]; ok {
+			h := 0.0
+			for _, x := range d.heights[i:end] {
+				h += x
+			}
+			// maroto counts what the page holds; start the block on a new
+			// page when it would cross the end of this one but fits on one.
+			if h <= textHeight && !m.FitlnCurrentPage(h) {
+				m.AddPages(page.New())
+			}
+		}
+		m.AddRows(d.rows[i])
+	}
 	out, err := m.Generate()
 	if err != nil {
 		return nil, 0, fmt.Errorf("render: generate: %w", err)

@@ -127,3 +127,67 @@ func TestPagination(t *testing.T) {
 		}
 	}
 }
+
+// TestKeepTogether moves the end of a page across a signature block (right
+// lines, then side-by-side signatures) and a kept attachments list with its
+// table, one paragraph at a time, and checks that none of them is ever split
+// between two pages.
+func TestKeepTogether(t *testing.T) {
+	f := mustFont(t)
+	dir := t.TempDir()
+	together := [][2]string{
+		{"申请人（盖章）：上海甲公司", "2026年7月20日"},
+		{"附：", "增值税专用发票"},
+		{"甲方（盖章）：", "乙方签署日期："},
+	}
+	for n := 18; n <= 42; n++ {
+		d := f.NewDoc(DocOptions{Title: "k", PagePattern: "第 {current} 页 共 {total} 页", Created: time.Unix(0, 0)})
+		for i := 0; i < n; i++ {
+			d.Para("第"+strconv.Itoa(i)+"段：填充文字。", "")
+		}
+		d.Right("申请人（盖章）：上海甲公司")
+		d.Right("法定代表人：王建国")
+		d.Right("2026年7月20日")
+		d.Space(5)
+		d.Keep()
+		d.Para("附：", "")
+		d.Para("1．本申请书副本一份；", "")
+		d.Para("2．申请人营业执照复印件；", "")
+		d.Para("3．证据目录及证据材料如下：", "")
+		d.Table([]Column{{Header: "序号", Width: 20}, {Header: "证据名称", Width: 80}},
+			[][]string{{"1", "设备买卖合同"}, {"2", "送货单及验收单"}, {"3", "增值税专用发票"}})
+		d.EndKeep()
+		// Enough more text that the sweep also moves the page end across
+		// the signatures below.
+		for i := 0; i < 24; i++ {
+			d.Para("其他文字。", "")
+		}
+		d.Signatures([]string{"甲方（盖章）：", "法定代表人：", "甲方签署日期："},
+			[]string{"乙方（盖章）：", "法定代表人：", "乙方签署日期："})
+		pdf, pages, err := d.Bytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, "k.pdf")
+		os.WriteFile(p, pdf, 0o644)
+		out, err := exec.Command("pdftotext", p, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts := strings.Split(string(out), "\f")
+		pageOf := func(s string) int {
+			for i, txt := range texts {
+				if strings.Contains(strings.Join(strings.Fields(txt), ""), s) {
+					return i + 1
+				}
+			}
+			return 0
+		}
+		for _, pair := range together {
+			first, last := pageOf(pair[0]), pageOf(pair[1])
+			if first == 0 || first != last || first > pages {
+				t.Errorf("%d paragraphs: %q on page %d, %q on page %d (of %d)", n, pair[0], first, pair[1], last, pages)
+			}
+		}
+	}
+}
