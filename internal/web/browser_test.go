@@ -141,7 +141,7 @@ func TestBrowserJourney(t *testing.T) {
 	if err := os.WriteFile(receipt, append(shot, "EMS1234567890CN"...), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	signedAt := time.Now().AddDate(0, 0, -1).Format("2006-01-02") + "T09:40"
+	signedAt := time.Now().AddDate(0, 0, -10).Format("2006-01-02") + "T09:40"
 	if _, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "America/New_York"}); err != nil {
 		t.Fatalf("time zone override: %v", err)
 	}
@@ -166,7 +166,7 @@ func TestBrowserJourney(t *testing.T) {
 	receiptHref := j.eval(`Array.from(document.querySelectorAll("#evidence-table a")).find(a => a.textContent === "EMS签收记录.png").getAttribute("href")`)
 	receiptID := strings.TrimPrefix(receiptHref, "/evidence/")
 	j.do("cite receipt",
-		chromedp.SetValue(chromedp.CSS("#f-occurred-at"), time.Now().AddDate(0, 0, -2).Format("2006-01-02")+"T10:00"),
+		chromedp.SetValue(chromedp.CSS("#f-occurred-at"), time.Now().AddDate(0, 0, -11).Format("2006-01-02")+"T10:00"),
 		chromedp.SetValue(chromedp.CSS("#f-channel"), "letter"),
 		chromedp.SetValue(chromedp.CSS("#f-interruption"), "demand"),
 		chromedp.SetValue(chromedp.CSS("#f-summary"), "寄送律师催告函（EMS1234567890CN）"),
@@ -290,8 +290,9 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#f-plan-total"), "9000.00"), chromedp.SetValue(chromedp.CSS("#f-plan-installments"), "3"),
 		chromedp.SetValue(chromedp.CSS("#f-plan-agreed-on"), day(-70)), chromedp.SetValue(chromedp.CSS("#f-plan-first-due-date"), day(-60)),
 		clickNav("#plan-submit"), chromedp.WaitVisible(chromedp.CSS(".badge.s-missed")))
-	// The letter served yesterday is a written demand after the default:
-	// the whole balance is due.
+	// The letter served ten days ago is a written demand after the default,
+	// left unpaid for the 7 days DOSSIER_DEMAND_DAYS gives: the whole
+	// balance is due.
 	if ok := j.eval(`String(document.querySelector(".plan h3").textContent.includes("全部剩余款项已到期"))`); ok != "true" {
 		t.Errorf("a plan in default after a served demand letter is not accelerated: %q", j.text(".plan h3"))
 	}

@@ -74,10 +74,12 @@ func TestWebDemandServed(t *testing.T) {
 	page := b.get("/cases/" + c.ID)
 	tok := csrfRE.FindStringSubmatch(page.Body)[1]
 	// The upload form offers the fields the API takes beside the file; the
-	// script reads them by these IDs and sends them under these names.
+	// script reads them by these IDs and sends them under these names, no
+	// longer than Evidence.Validate allows (source 300, description 10,000
+	// characters), so the browser stops what the API would refuse.
 	mustContain(t, "upload form", page.Body,
-		`id="up-occurred-at" name="occurred_at" type="datetime-local"`, `id="up-source" name="source" type="text"`,
-		`id="up-description" name="description"`, `id="up-transcript" name="transcript"`, `data-tz="UTC"`,
+		`id="up-occurred-at" name="occurred_at" type="datetime-local"`, `id="up-source" name="source" type="text" maxlength="300"`,
+		`id="up-description" name="description" rows="2" maxlength="10000"`, `id="up-transcript" name="transcript"`, `data-tz="UTC"`,
 		"已签收")
 
 	signed := time.Now().Add(-30 * time.Hour).UTC().Truncate(time.Minute)
@@ -104,7 +106,7 @@ func TestWebDemandServed(t *testing.T) {
 
 	page = b.get("/cases/" + c.ID)
 	mustContain(t, "communication form", page.Body, `name="evidence_ids" value="`+receipt.ID+`"`,
-		`name="evidence_ids" value="`+letter+`"`, "引用送达回执")
+		`name="evidence_ids" value="`+letter+`"`, "引用送达回执", "引用该条消息本身")
 	// Sent two days ago, signed for the next day: the demand is dated on
 	// the earlier of the two.
 	sent := time.Now().Add(-48 * time.Hour).UTC()
@@ -134,6 +136,22 @@ func TestWebDemandServed(t *testing.T) {
 		}
 		li := commItem(t, b.get("/cases/"+c.ID).Body, m.ID)
 		mustContain(t, "unserved letter", li, `href="/evidence/`+letter+`"`, "未证明送达", "proof of service")
+	})
+
+	t.Run("ErrVisitCitingOnlyTheLetter", func(t *testing.T) {
+		// Recovery treats a demand citing nothing but letters as a letter,
+		// whatever its channel: the page says service is what is missing.
+		p := b.post("/cases/"+c.ID+"/communications", url.Values{"csrf": {tok}, "occurred_at": {when},
+			"channel": {"visit"}, "summary": {"上门递交催告函"}, "interruption": {"demand"}, "evidence_ids": {letter}})
+		if p.Status != http.StatusSeeOther {
+			t.Fatalf("communication: %d %s", p.Status, p.Body)
+		}
+		m := lastComm(t, e, c.ID)
+		if b := demandBasis(t, e, c.ID, m.ID); b == nil || b.Proven || !b.Letter() {
+			t.Fatalf("a visit citing only the letter in the basis as %+v", b)
+		}
+		li := commItem(t, b.get("/cases/"+c.ID).Body, m.ID)
+		mustContain(t, "visit citing the letter", li, "未证明送达")
 	})
 
 	p := b.post("/cases/"+c.ID+"/communications", url.Values{"csrf": {tok}, "occurred_at": {when},
@@ -166,7 +184,7 @@ func TestWebDemandServed(t *testing.T) {
 			t.Fatalf("language switch: %d", r.Status)
 		}
 		en := b.get("/cases/" + c.ID)
-		mustContain(t, "English page", en.Body, "Cite the proof of service", "Service proven")
+		mustContain(t, "English page", en.Body, "cite the proof of service", "cite the message itself", "Service proven")
 	})
 }
 

@@ -79,7 +79,8 @@ func (f *Front) documentsWith(c echo.Context, status int, formErr error, sent ur
 				label = fl.LabelEN
 			}
 			val := pre[fl.Name]
-			if d.Show != nil && d.Show.Template == d.Template && d.Show.Lang == d.DocLang && d.Show.Fields[fl.Name] != "" {
+			if d.Show != nil && d.Show.Template == d.Template && d.Show.Lang == d.DocLang && d.Show.Fields[fl.Name] != "" &&
+				!asOfToday(fl) {
 				// Start the next document from the values of the one shown.
 				val = d.Show.Fields[fl.Name]
 			}
@@ -140,6 +141,16 @@ func (f *Front) documentCreate(c echo.Context) error {
 	}
 	q := url.Values{"template": {doc.Template}, "lang": {doc.Lang}, "doc": {doc.ID}, "ok": {"document"}}
 	return c.Redirect(http.StatusSeeOther, "/cases/"+id+"/documents?"+q.Encode()+"#preview")
+}
+
+// asOfToday reports whether a field's value is the case's position today:
+// its amounts, which the pre-fill takes from the ledger after payments
+// (document.Service.Prefill), the date they are computed to, and the days
+// overdue. A new document started from one shown takes these afresh, never
+// from the old document, so it cannot state what was owed before a payment
+// while saying the payment was applied.
+func asOfToday(fl document.Field) bool {
+	return fl.Type == "money" || fl.Source == "now" || fl.Source == "case.days_overdue"
 }
 
 func inputType(t string) string {

@@ -102,7 +102,8 @@ func newEnv(t *testing.T, secure bool) *env {
 		t.Fatal(err)
 	}
 	trail := &audit.Trail{Store: store, Log: al}
-	rec := &recovery.Service{Store: store, Documents: store, Cases: cases, Now: time.Now, Location: time.UTC, GraceDays: 5}
+	rec := &recovery.Service{Store: store, Documents: store, Cases: cases, Now: time.Now, Location: time.UTC, GraceDays: 5,
+		DemandDays: 7}
 	api := httpapi.New(&httpapi.Server{Log: log, Accounts: acc, Audit: al, Cases: cases, Evidence: vault,
 		Documents: docs, Bundles: bundles, Trail: trail, Recovery: rec})
 	front := web.New(web.Config{Accounts: acc, Cases: cases, Evidence: vault, Documents: docs, Bundles: bundles,

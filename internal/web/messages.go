@@ -327,7 +327,7 @@ var catalogue = map[string][2]string{
 	"comm.interruption_hint":      {"催告须能证明已送达债务人；债务人承认债务（含承诺还款）亦中断时效。", "A demand counts once its delivery to the debtor can be proven; the debtor's acknowledgment (a promise to pay included) also interrupts."},
 
 	"comm.evidence":      {"引用证据", "Evidence cited"},
-	"comm.evidence_hint": {"引用送达回执（如快递签收记录），催告方可计入诉讼时效中断；回执上传时须在说明中写明“已签收”或“已送达”。", "Cite the proof of service (e.g. the courier's signed receipt) so the demand counts; when uploading the receipt, say in its description that it was signed for or served."},
+	"comm.evidence_hint": {"以函件（催告函、律师函）催告的，须引用送达回执（如快递签收记录，上传时在说明中写明“已签收”或“已送达”），方可计入诉讼时效中断；以电子邮件、短信、微信催告的，引用该条消息本身（截图或导出记录）。", "For a demand by letter, cite the proof of service (e.g. the courier's signed receipt, described at upload as signed for or served) so it counts; for a demand by email, SMS or WeChat, cite the message itself (a screenshot or export)."},
 	"comm.evidence_none": {"本案尚无证据：请先在上方“上传证据”中上传送达回执等，再在此引用。", "This case has no evidence yet: upload the proof of service under “Upload evidence” above, then cite it here."},
 	"comm.cited_gone":    {"已删除或不在证据列表中", "deleted or not in the evidence list"},
 	"comm.served":        {"已证明送达", "Service proven"},

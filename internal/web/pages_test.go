@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dossier/dossier/internal/dossier"
 )
@@ -162,6 +163,20 @@ func TestDocumentsPage(t *testing.T) {
 	if pdf.Status != http.StatusOK || !strings.HasPrefix(pdf.Body, "%PDF") {
 		t.Fatalf("pdf through the session cookie: %d", pdf.Status)
 	}
+
+	// A payment after the letter: the next document started from the one
+	// shown keeps what counsel typed but takes the amounts from the ledger,
+	// so it never states the old debt beside "payments were applied".
+	if _, err := e.rec.AddPayment(context.Background(), e.admin, c.ID, &dossier.Payment{PaidAt: time.Now().Add(-time.Hour),
+		Amount: 100000, Method: "bank_transfer"}); err != nil {
+		t.Fatal(err)
+	}
+	again := b.get(loc)
+	mustContain(t, "form from the shown letter", again.Body,
+		`id="doc-firm_name" name="field.firm_name" type="text" value="浙江明理律师事务所"`,
+		`id="doc-principal" name="field.principal" type="text" value="385500.00"`,
+		`id="doc-total" name="field.total" type="text" value="385500.00"`,
+		`id="doc-paid" name="field.paid" type="text" value="1000.00"`)
 }
 
 func TestBundlesAndShares(t *testing.T) {

@@ -140,9 +140,9 @@ func TestCasePaymentsAndPlans(t *testing.T) {
 		strings.Contains(page.Body, `id="payment-order-`) {
 		t.Fatal("a defaulted plan with no written demand shown as accelerated, on schedule or with a payment-order link")
 	}
-	// A demand letter served yesterday, per the courier's record, and left
-	// unpaid: the whole balance is due.
-	served := time.Now().Add(-24 * time.Hour)
+	// A demand letter served ten days ago, per the courier's record, and
+	// left unpaid for the seven days it gives: the whole balance is due.
+	served := time.Now().AddDate(0, 0, -10)
 	ems := &dossier.Evidence{CaseID: c.ID, Kind: "other", Title: "EMS 妥投证明", Description: "催告函已由债务人签收",
 		Filename: "ems.pdf", MediaType: "application/pdf", Size: 1, SHA256: dossier.NewID(), TextStatus: dossier.TextNone,
 		OccurredAt: &served, CreatedAt: time.Now()}
