@@ -110,14 +110,22 @@ func openExistingStore(ctx context.Context, cfg *Config) (*sqlstore.DB, error) {
 		url, setting = filepath.Join(cfg.DataDir, "dossier.db"), "DOSSIER_DATA"
 	}
 	db, err := sqlstore.OpenExisting(ctx, url)
-	if errors.Is(err, sqlstore.ErrNoStore) {
-		if setting == "DOSSIER_DATA" {
-			return nil, fmt.Errorf("DOSSIER_DATA=%s: %w; point DOSSIER_DATA at the data directory that `dossier serve` uses",
-				cfg.DataDir, err)
-		}
+	switch {
+	case err == nil:
+		return db, nil
+	case errors.Is(err, sqlstore.ErrNoStore) && setting == "DOSSIER_DATA":
+		return nil, fmt.Errorf("DOSSIER_DATA=%s: %w; point DOSSIER_DATA at the data directory that `dossier serve` uses",
+			cfg.DataDir, err)
+	case errors.Is(err, sqlstore.ErrNoStore):
 		return nil, fmt.Errorf("DATABASE_URL: %w; point DATABASE_URL at the database that `dossier serve` uses", err)
+	case setting == "DOSSIER_DATA":
+		return nil, fmt.Errorf("DOSSIER_DATA=%s: %w", cfg.DataDir, err)
+	default:
+		// An unreachable server or a missing database; the URL itself is not
+		// repeated, since it may hold a password.
+		return nil, fmt.Errorf("DATABASE_URL: %w; check that the database it names exists, can be reached, "+
+			"and is the one `dossier serve` uses", err)
 	}
-	return db, err
 }
 
 // openExistingBlobs opens the blob store for inspection, without creating

@@ -40,29 +40,41 @@ func TestVerifyNeedsExistingStore(t *testing.T) {
 		code    int
 		want    []string // in stdout+stderr
 		created []string // must not exist afterwards, relative to data
+		empty   bool     // the DATABASE_URL database must still hold no tables
 	}{
 		{"ErrNoDataDir", func(t *testing.T) ([]string, string) {
 			data := filepath.Join(t.TempDir(), "typo")
 			return nil, data
-		}, 1, []string{"DOSSIER_DATA", "typo"}, []string{"."}},
+		}, 1, []string{"DOSSIER_DATA", "typo"}, []string{"."}, false},
 		{"ErrEmptyDataDir", func(t *testing.T) ([]string, string) {
 			return nil, t.TempDir()
-		}, 1, []string{"DOSSIER_DATA", "dossier.db"}, []string{"dossier.db", "blobs"}},
+		}, 1, []string{"DOSSIER_DATA", "dossier.db"}, []string{"dossier.db", "blobs"}, false},
 		{"ErrNoBlobs", func(t *testing.T) ([]string, string) {
 			data := t.TempDir()
 			withStore(t, data, true, false)
 			return nil, data
-		}, 1, []string{"DOSSIER_DATA", "blobs"}, []string{"blobs"}},
+		}, 1, []string{"DOSSIER_DATA", "blobs"}, []string{"blobs"}, false},
 		{"ErrEmptyDatabase", func(t *testing.T) ([]string, string) {
 			data := t.TempDir()
 			withStore(t, data, false, true)
 			return []string{"DATABASE_URL=" + testenv.Postgres(t)}, data
-		}, 1, []string{"DATABASE_URL"}, nil},
+		}, 1, []string{"DATABASE_URL"}, nil, true},
+		{"ErrUnreachableDatabase", func(t *testing.T) ([]string, string) {
+			data := t.TempDir()
+			withStore(t, data, false, true)
+			return []string{"DATABASE_URL=postgres://postgres@127.0.0.1:1/dossier?sslmode=disable&connect_timeout=5"}, data
+		}, 1, []string{"DATABASE_URL"}, nil, false},
+		{"ErrMissingDatabase", func(t *testing.T) ([]string, string) {
+			data := t.TempDir()
+			withStore(t, data, false, true)
+			url := strings.Replace(testenv.Postgres(t), "/dossier_test_", "/dossier_missing_", 1)
+			return []string{"DATABASE_URL=" + url}, data
+		}, 1, []string{"DATABASE_URL"}, nil, false},
 		{"OKEmptyStore", func(t *testing.T) ([]string, string) {
 			data := t.TempDir()
 			withStore(t, data, true, true)
 			return nil, data
-		}, 0, []string{"ok: 0 blobs intact", "0 evidence items"}, nil},
+		}, 0, []string{"ok: 0 blobs intact", "0 evidence items"}, nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -85,7 +97,7 @@ func TestVerifyNeedsExistingStore(t *testing.T) {
 				}
 			}
 			for _, e := range env {
-				if url, ok := strings.CutPrefix(e, "DATABASE_URL="); ok {
+				if url, ok := strings.CutPrefix(e, "DATABASE_URL="); ok && tt.empty {
 					db, err := sql.Open("pgx", url)
 					if err != nil {
 						t.Fatal(err)
