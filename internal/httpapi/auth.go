@@ -28,12 +28,12 @@ func (s *Server) login(c echo.Context) error {
 	return writeJSON(c, http.StatusOK, sess)
 }
 
-// The web front's session: its middleware (internal/web/session.go)
-// authenticates the cookie for API requests too and keeps the token under
-// sessionKey.
+// The web front's session, named here because the front (internal/web)
+// imports this package: its middleware authenticates SessionCookie for API
+// requests too and keeps the token in the echo context under SessionKey.
 const (
-	sessionKey    = "dossier.session"
-	sessionCookie = "dossier_session"
+	SessionKey    = "dossier.session"
+	SessionCookie = "dossier_session"
 )
 
 // logout revokes the token that authenticated the request: the bearer token,
@@ -43,7 +43,7 @@ func (s *Server) logout(c echo.Context) error {
 	if h := c.Request().Header.Get(echo.HeaderAuthorization); h != "" {
 		_, t, _ := strings.Cut(h, " ")
 		tok = strings.TrimSpace(t)
-	} else if t, ok := c.Get(sessionKey).(string); ok {
+	} else if t, ok := c.Get(SessionKey).(string); ok {
 		tok, cookie = t, true
 	}
 	// Never answer 204 without knowing which token to revoke.
@@ -54,8 +54,9 @@ func (s *Server) logout(c echo.Context) error {
 		return err
 	}
 	if cookie {
-		// Name and path as the front set it; a deletion needs no Secure flag.
-		c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
+		// Name, path and flags as the front sets them: a browser deletes
+		// only the cookie that name and path match.
+		c.SetCookie(&http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true,
 			Secure: c.Scheme() == "https", SameSite: http.SameSiteLaxMode, MaxAge: -1})
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -56,7 +56,7 @@ func (f *Front) login(c echo.Context) error {
 
 // logout revokes the token, not just the cookie.
 func (f *Front) logout(c echo.Context) error {
-	if s, ok := c.Get("dossier.session").(string); ok && s != "" {
+	if s, ok := c.Get(httpapi.SessionKey).(string); ok && s != "" {
 		if err := f.cfg.Accounts.Logout(c.Request().Context(), s); err != nil {
 			return err
 		}

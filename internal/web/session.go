@@ -17,15 +17,13 @@ import (
 
 // Cookie names.
 const (
-	SessionCookie = "dossier_session" // the login token itself
-	preCookie     = "dossier_pre"     // random value binding CSRF tokens before sign-in
-	langCookie    = "dossier_lang"    // language choice while signed out
+	SessionCookie = httpapi.SessionCookie // the login token itself
+	preCookie     = "dossier_pre"         // random value binding CSRF tokens before sign-in
+	langCookie    = "dossier_lang"        // language choice while signed out
 	csrfField     = "csrf"
 	// CSRFHeader carries the token on script requests to the JSON API.
 	CSRFHeader = "X-CSRF-Token"
 )
-
-type sessionKey struct{}
 
 // session resolves the session cookie to an actor for every request that
 // carries no Authorization header, pages and JSON API alike. For API
@@ -58,7 +56,7 @@ func (f *Front) session(next echo.HandlerFunc) echo.HandlerFunc {
 			c.SetRequest(req.WithContext(ctx))
 			return dossier.Errorf(dossier.EFORBIDDEN, "missing or invalid %s header", CSRFHeader)
 		}
-		c.Set("dossier.session", ck.Value)
+		c.Set(httpapi.SessionKey, ck.Value)
 		c.SetRequest(req.WithContext(ctx))
 		return next(c)
 	}
@@ -75,7 +73,7 @@ func actorOf(c echo.Context) *dossier.Actor { return httpapi.ActorFrom(c.Request
 // session token when signed in, else to a random pre-session cookie (so the
 // sign-in form itself cannot be posted cross-site).
 func (f *Front) csrfToken(c echo.Context) string {
-	if s, ok := c.Get("dossier.session").(string); ok && s != "" {
+	if s, ok := c.Get(httpapi.SessionKey).(string); ok && s != "" {
 		return f.sign("session", s)
 	}
 	pre := ""
@@ -109,7 +107,7 @@ func (f *Front) checkCSRF(h echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		got := c.FormValue(csrfField)
 		var want string
-		if s, ok := c.Get("dossier.session").(string); ok && s != "" {
+		if s, ok := c.Get(httpapi.SessionKey).(string); ok && s != "" {
 			want = f.sign("session", s)
 		} else if ck, err := c.Request().Cookie(preCookie); err == nil && len(ck.Value) >= 16 {
 			want = f.sign("pre", ck.Value)
