@@ -137,12 +137,9 @@ type UserStore interface {
 	User(ctx context.Context, id string) (*User, error)
 	// UserByName returns a user by username; ENOTFOUND if absent.
 	UserByName(ctx context.Context, username string) (*User, error)
-	// UpdateUser stores u's display name, role, language, disabled flag and hash.
-	// It writes back every field as loaded; to change one, use a Set method,
-	// which cannot undo a change made meanwhile.
-	UpdateUser(ctx context.Context, u *User) error
 	// SetUserLang, SetUserPassword and SetUserDisabled change one column of
-	// the user with ID id; ENOTFOUND if absent.
+	// the user with ID id; ENOTFOUND if absent. There is no whole-row update:
+	// writing back a user as loaded could undo a change made meanwhile.
 	SetUserLang(ctx context.Context, id, lang string) error
 	SetUserPassword(ctx context.Context, id, hash string) error
 	SetUserDisabled(ctx context.Context, id string, disabled bool) error

@@ -52,19 +52,6 @@ func (db *DB) UserByName(ctx context.Context, username string) (*dossier.User, e
 	return db.user(ctx, "username=$1", username)
 }
 
-// UpdateUser stores the mutable fields of u.
-func (db *DB) UpdateUser(ctx context.Context, u *dossier.User) error {
-	res, err := db.q.ExecContext(ctx, `UPDATE users SET display_name=$2, role=$3, lang=$4, disabled=$5,
-		password_hash=$6 WHERE id=$1`, u.ID, u.DisplayName, string(u.Role), u.Lang, u.Disabled, u.PasswordHash)
-	if err != nil {
-		return db.wrap("update user", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return dossier.NotFound("user")
-	}
-	return nil
-}
-
 // SetUserLang stores a user's language and nothing else.
 func (db *DB) SetUserLang(ctx context.Context, id, lang string) error {
 	return db.setUser(ctx, "lang", id, lang)
