@@ -1,0 +1,4 @@
+package sqlstore
+
+// CountEventsQuery is the statement CountEvents runs, for plan tests.
+var CountEventsQuery = countEventsQuery
