@@ -120,6 +120,8 @@ func openExistingStore(ctx context.Context, cfg *Config) (*sqlstore.DB, error) {
 		return nil, fmt.Errorf("DATABASE_URL: %w; point DATABASE_URL at the database that `dossier serve` uses", err)
 	case setting == "DOSSIER_DATA":
 		return nil, fmt.Errorf("DOSSIER_DATA=%s: %w", cfg.DataDir, err)
+	case errors.Is(err, sqlstore.ErrNeedsMigration):
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
 	default:
 		// An unreachable server or a missing database; the URL itself is not
 		// repeated, since it may hold a password.

@@ -58,7 +58,8 @@ func TestVerifyRefusesOlderSchema(t *testing.T) {
 			var out, errb bytes.Buffer
 			code := Main(context.Background(), []string{"verify"}, env, nil, &out, &errb)
 			all := out.String() + errb.String()
-			if code != 1 || !strings.Contains(all, "needs migrations") || !strings.Contains(all, "dossier serve") {
+			if code != 1 || !strings.Contains(all, "needs migrations") || !strings.Contains(all, "dossier serve") ||
+				strings.Contains(all, "can be reached") {
 				t.Errorf("exit %d, want 1 saying the store needs `dossier serve` to migrate it:\n%s", code, all)
 			}
 			if pending, err := p.HasPending(context.Background()); err != nil || !pending {
