@@ -104,11 +104,7 @@ func (s *Service) Generate(ctx context.Context, a *dossier.Actor, caseID string,
 // when a request leaves them empty, the amounts as still owed after the
 // payments ledger: what Generate would use, for a form to show.
 func (s *Service) Prefill(ctx context.Context, a *dossier.Actor, caseID, template, lang string) (map[string]string, error) {
-	dossier.Note(ctx, caseID, "case", caseID)
-	if err := policy.Can(a, policy.DocumentRead, caseID); err != nil {
-		return nil, err
-	}
-	c, err := s.Store.Case(ctx, caseID)
+	c, err := s.readableCase(ctx, a, caseID)
 	if err != nil {
 		return nil, err
 	}
@@ -175,14 +171,20 @@ type ReadinessReport struct {
 	Missing []Missing `json:"missing"`
 }
 
-// Readiness lists the supporting evidence a filing needs that the case has
-// and lacks.
-func (s *Service) Readiness(ctx context.Context, a *dossier.Actor, caseID, forDoc string) (*ReadinessReport, error) {
+// readableCase loads a case whose documents a may read, noting it for the
+// audit trail first.
+func (s *Service) readableCase(ctx context.Context, a *dossier.Actor, caseID string) (*dossier.Case, error) {
 	dossier.Note(ctx, caseID, "case", caseID)
 	if err := policy.Can(a, policy.DocumentRead, caseID); err != nil {
 		return nil, err
 	}
-	c, err := s.Store.Case(ctx, caseID)
+	return s.Store.Case(ctx, caseID)
+}
+
+// Readiness lists the supporting evidence a filing needs that the case has
+// and lacks.
+func (s *Service) Readiness(ctx context.Context, a *dossier.Actor, caseID, forDoc string) (*ReadinessReport, error) {
+	c, err := s.readableCase(ctx, a, caseID)
 	if err != nil {
 		return nil, err
 	}

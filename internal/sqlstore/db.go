@@ -39,14 +39,19 @@ var _ dossier.Store = (*DB)(nil)
 // Open connects to url (a postgres:// URL, or a SQLite file path) and applies
 // pending migrations.
 func Open(ctx context.Context, url string) (*DB, error) {
-	d := dialectFor(url)
+	return open(ctx, dialectFor(url), url, (*DB).migrate)
+}
+
+// open connects to url and runs prepare (migrate, or a read-only check)
+// before the store is used.
+func open(ctx context.Context, d dialect, url string, prepare func(*DB, context.Context) error) (*DB, error) {
 	sdb, err := sql.Open(d.driver, d.dsn(url))
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: open: %w", err)
 	}
 	d.configure(sdb)
 	db := &DB{sql: sdb, q: sdb, dialect: d}
-	if err := db.migrate(ctx); err != nil {
+	if err := prepare(db, ctx); err != nil {
 		sdb.Close()
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -37,21 +36,7 @@ func OpenExisting(ctx context.Context, url string) (*DB, error) {
 			return nil, fmt.Errorf("sqlstore: open: %w", err)
 		}
 	}
-	sdb, err := sql.Open(d.driver, d.dsn(url))
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: open: %w", err)
-	}
-	d.configure(sdb)
-	db := &DB{sql: sdb, q: sdb, dialect: d}
-	if err := db.checkExisting(ctx); err != nil {
-		sdb.Close()
-		return nil, err
-	}
-	if d.name == "sqlite" {
-		db.stmts = newStmtCache(sdb)
-		db.q = cachedQuerier{c: db.stmts, base: sdb}
-	}
-	return db, nil
+	return open(ctx, d, url, (*DB).checkExisting)
 }
 
 // dossierTables are created by the first migration; with the migrations'
