@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
 	"reflect"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -95,6 +97,10 @@ func fieldMessage(err error) string {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		return "must be of type " + jsonType(te.Type)
+	}
+	var pe *time.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Sprintf("%q is not an RFC 3339 time with its zone, such as 2026-03-01T09:30:00+08:00", pe.Value)
 	}
 	if msg := err.Error(); len(msg) > 5 && msg[:5] == "json:" {
 		if bytes.Contains([]byte(msg), []byte("unknown field")) {

@@ -146,8 +146,15 @@ func TestRecoveryAPI(t *testing.T) {
 				} {
 					wantField(t, e.do("POST", base+"/payments", admin, tc.body), 422, tc.field)
 				}
+				// A calendar date where a time is expected: the message says
+				// what is, not Go's layout.
+				r := e.do("POST", base+"/payments", admin, map[string]any{"paid_at": "2026-11-01", "amount": "5.00"})
+				wantField(t, r, 422, "paid_at")
+				if !strings.Contains(string(r.Body), "RFC 3339 time with its zone") || strings.Contains(string(r.Body), "2006-01-02") {
+					t.Fatalf("paid_at message: %s", r.Body)
+				}
 				// Reversed already: conflict naming the field.
-				r := e.do("POST", base+"/payments", admin, map[string]any{"paid_at": now, "amount": "-10000.00",
+				r = e.do("POST", base+"/payments", admin, map[string]any{"paid_at": now, "amount": "-10000.00",
 					"reverses": first.ID, "reason": "again"})
 				wantField(t, r, 422, "reverses")
 			})
