@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,10 +21,7 @@ import (
 func TestCaseEditReindexes(t *testing.T) {
 	for _, backend := range []string{"sqlite", "postgres"} {
 		t.Run(backend, func(t *testing.T) {
-			url := filepath.Join(t.TempDir(), "meta.db")
-			if backend == "postgres" {
-				url = testenv.Postgres(t)
-			}
+			url := testenv.StoreURL(t, backend)
 			f := newFixture(t, url)
 			ctx := context.Background()
 			ids := []string{
@@ -114,10 +110,7 @@ func TestCaseEditKeepsText(t *testing.T) {
 	for _, backend := range []string{"sqlite", "postgres"} {
 		for _, tt := range tests {
 			t.Run(backend+"/"+tt.name, func(t *testing.T) {
-				url := filepath.Join(t.TempDir(), "meta.db")
-				if backend == "postgres" {
-					url = testenv.Postgres(t)
-				}
+				url := testenv.StoreURL(t, backend)
 				f := newFixture(t, url)
 				ctx := context.Background()
 				var broken atomic.Bool

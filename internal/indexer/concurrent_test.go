@@ -154,10 +154,7 @@ func TestIndexerKeepsConcurrentChanges(t *testing.T) {
 	for _, backend := range []string{"sqlite", "postgres"} {
 		for _, tt := range tests {
 			t.Run(backend+"/"+tt.name, func(t *testing.T) {
-				url := filepath.Join(t.TempDir(), "meta.db")
-				if backend == "postgres" {
-					url = testenv.Postgres(t)
-				}
+				url := testenv.StoreURL(t, backend)
 				f := newFixture(t, url)
 				ctx := context.Background()
 				started, release := make(chan struct{}), make(chan struct{})

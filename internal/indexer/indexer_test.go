@@ -105,10 +105,7 @@ const email = "From: =?GB2312?B?1cXI/Q==?= <zhangsan@example.cn>\r\nTo: legal@ex
 func TestPipeline(t *testing.T) {
 	for _, backend := range []string{"sqlite", "postgres"} {
 		t.Run(backend, func(t *testing.T) {
-			url := filepath.Join(t.TempDir(), "meta.db")
-			if backend == "postgres" {
-				url = testenv.Postgres(t)
-			}
+			url := testenv.StoreURL(t, backend)
 			f := newFixture(t, url)
 			ctx := context.Background()
 			txt := f.add(t, "contract", "买卖合同", "contract.txt", "text/plain; charset=utf-8",

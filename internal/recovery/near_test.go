@@ -19,11 +19,7 @@ import (
 // the same pages, and that visibility and masking hold on both.
 func TestNearDeadline(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "meta.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openStore(t)
 	now := time.Date(2026, 11, 25, 10, 0, 0, 0, shanghai)
 	// Each call a second later, so cases list newest first in creation order.
 	tick := 0
@@ -114,4 +110,15 @@ func TestNearDeadline(t *testing.T) {
 			})
 		})
 	}
+}
+
+// openStore opens a fresh SQLite metadata store for the test.
+func openStore(t *testing.T) *sqlstore.DB {
+	t.Helper()
+	db, err := sqlstore.Open(context.Background(), filepath.Join(t.TempDir(), "meta.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }

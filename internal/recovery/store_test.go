@@ -2,14 +2,12 @@ package recovery_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/dossier/dossier/internal/casefile"
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/recovery"
-	"github.com/dossier/dossier/internal/sqlstore"
 )
 
 // TestServiceProofFromStore checks that the store loads the description of
@@ -21,11 +19,7 @@ import (
 // from the full records.
 func TestServiceProofFromStore(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "meta.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openStore(t)
 	now := time.Date(2026, 2, 1, 10, 0, 0, 0, shanghai)
 	clock := func() time.Time { return now }
 	cases := &casefile.Service{Store: db, Now: clock}

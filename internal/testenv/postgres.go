@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -70,4 +71,15 @@ func replaceDBName(u, name string) string {
 func requirePostgres(tb testing.TB, reason string) {
 	tb.Helper()
 	Require(tb, "postgres", reason)
+}
+
+// StoreURL is the metadata store a test of backend ("sqlite" or "postgres")
+// opens: a SQLite file in the test's temporary directory, or a fresh
+// PostgreSQL database.
+func StoreURL(tb testing.TB, backend string) string {
+	tb.Helper()
+	if backend == "postgres" {
+		return Postgres(tb)
+	}
+	return filepath.Join(tb.TempDir(), "meta.db")
 }
