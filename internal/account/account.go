@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"net/netip"
 	"runtime"
 	"time"
 	"unicode/utf8"
@@ -112,7 +113,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (*Se
 	}
 	// Named before any refusal: the trail of a throttled attack names its target.
 	dossier.NoteFrom(ctx).Detail = "username=" + clip(username)
-	userKey, ipKey := "", "ip:"+ip
+	userKey, ipKey := "", "ip:"+addressKey(ip)
 	if dossier.ValidUsername(username) {
 		userKey = "u:" + username
 		if ok, wait := s.byUser.Take(userKey, now); !ok {
@@ -169,6 +170,22 @@ func newToken() (secret, hash string) {
 	_, _ = rand.Read(b)
 	secret = base64.RawURLEncoding.EncodeToString(b)
 	return secret, HashToken(secret)
+}
+
+// addressKey is the limiter key of a client address: an IPv6 address by its
+// /64, which one subscriber is normally given whole (RFC 6177), so walking
+// through that network's addresses gives no fresh guesses. IPv4 addresses
+// (mapped ones too) and what does not parse count one by one.
+func addressKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || a.Unmap().Is4() {
+		return ip
+	}
+	p, err := a.WithZone("").Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return p.String()
 }
 
 // clip bounds a caller-chosen name for an audit detail.

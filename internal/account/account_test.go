@@ -101,6 +101,26 @@ func TestLoginThrottle(t *testing.T) {
 			t.Fatalf("24 parallel guesses from one address with 20 allowed: %v", codes)
 		}
 	})
+	t.Run("ErrGuessesAcrossOneIPv6Network", func(t *testing.T) {
+		// One client's /64 is one address for the limit: walking through
+		// its addresses gives no fresh guesses; the next /64 has its own.
+		acc, _ := newService(t, sqlite(t))
+		for i := range 20 {
+			ip := fmt.Sprintf("2001:db8:0:7::%x", i+1)
+			if _, err := acc.Login(context.Background(), fmt.Sprintf("user%02d", i), "wrong password guess", ip); dossier.ErrorCode(err) != dossier.EUNAUTHENTICATED {
+				t.Fatalf("guess %d from %s: %v", i, ip, err)
+			}
+		}
+		if _, err := acc.Login(context.Background(), "nobody", "wrong password guess", "2001:db8:0:7:ffff::1"); dossier.ErrorCode(err) != dossier.ERATELIMITED {
+			t.Fatalf("21st guess from the same /64: %v", err)
+		}
+		if _, err := acc.Login(context.Background(), "nobody", "wrong password guess", "2001:db8:0:8::1"); dossier.ErrorCode(err) != dossier.EUNAUTHENTICATED {
+			t.Fatalf("a guess from another /64: %v", err)
+		}
+		if _, err := acc.Login(context.Background(), "nobody", "wrong password guess", "::ffff:203.0.113.9"); dossier.ErrorCode(err) != dossier.EUNAUTHENTICATED {
+			t.Fatalf("an IPv4-mapped address counts on its own: %v", err)
+		}
+	})
 	t.Run("OKSuccessGivesBackItsPlace", func(t *testing.T) {
 		// A successful login does not count against its address: 19
 		// failures, then any number of successes, leave one guess.
