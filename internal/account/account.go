@@ -113,7 +113,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (*Se
 	}
 	// Named before any refusal: the trail of a throttled attack names its target.
 	dossier.NoteFrom(ctx).Detail = "username=" + clip(username)
-	userKey, ipKey := "", "ip:"+addressKey(ip)
+	userKey, ipKey := "", "ip:"+AddressKey(ip)
 	if dossier.ValidUsername(username) {
 		userKey = "u:" + username
 		if ok, wait := s.byUser.Take(userKey, now); !ok {
@@ -172,11 +172,11 @@ func newToken() (secret, hash string) {
 	return secret, HashToken(secret)
 }
 
-// addressKey is the limiter key of a client address: an IPv6 address by its
+// AddressKey is the limiter key of a client address: an IPv6 address by its
 // /64, which one subscriber is normally given whole (RFC 6177), so walking
 // through that network's addresses gives no fresh guesses. IPv4 addresses
 // (mapped ones too) and what does not parse count one by one.
-func addressKey(ip string) string {
+func AddressKey(ip string) string {
 	a, err := netip.ParseAddr(ip)
 	if err != nil || a.Unmap().Is4() {
 		return ip

@@ -153,14 +153,14 @@ type Shared struct {
 // is unknown, expired, revoked or used up; ERATELIMITED (with RetryAfter)
 // once ip has guessed too many unknown tokens.
 func (s *Service) OpenShare(ctx context.Context, token, ip string) (*Shared, error) {
-	now := s.cfg.Now()
-	if blocked, wait := s.cfg.Guesses.Blocked(ip, now); blocked {
+	now, key := s.cfg.Now(), account.AddressKey(ip)
+	if blocked, wait := s.cfg.Guesses.Blocked(key, now); blocked {
 		return nil, &dossier.Error{Code: dossier.ERATELIMITED, Message: "too many invalid links; try again later",
 			RetryAfter: int(wait/time.Second) + 1}
 	}
 	sh, err := s.cfg.Bundles.ShareByToken(ctx, account.HashToken(token))
 	if dossier.ErrorCode(err) == dossier.ENOTFOUND {
-		s.cfg.Guesses.Fail(ip, now)
+		s.cfg.Guesses.Fail(key, now)
 		return nil, dossier.NotFound("link")
 	}
 	if err != nil {
