@@ -1,7 +1,6 @@
 package recovery
 
 import (
-	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -101,22 +100,20 @@ func communicationEvents(comms []*dossier.Communication, live map[string]*dossie
 		b.letter = letter
 		switch {
 		case b.EvidenceID == "" && goods:
-			b.Note = "the communication cites only goods delivery notes, which record the goods, not this contact"
+			b.note(NoteGoodsOnly)
 		case b.EvidenceID == "":
-			b.Note = "the communication cites no evidence"
+			b.note(NoteNoEvidenceCited)
 		case letter && proof == nil:
-			b.Note = "a letter counts only with proof of service: cite the postal or courier record of receipt, the " +
-				"signed return receipt or the debtor's message saying it arrived, described at intake as 签收/送达/妥投 " +
-				"(served, signed for); a goods delivery note is not one"
+			b.note(NoteLetterUnserved)
 		default:
 			b.Proven = true
-			b.Note = string(m.Channel) + " " + ev
+			b.note(NoteCommunication, "channel", string(m.Channel), "event", ev)
 			if ev == EventDemand {
 				b.ServedOn = b.Date
 			}
 			if proof != nil {
 				b.EvidenceID = proof.ID
-				b.Note += ", served per evidence " + proof.ID
+				b.note(NoteServedBy, "evidence", proof.ID)
 				if proof.OccurredAt != nil {
 					on := dossier.DateOf(proof.OccurredAt.In(loc))
 					if on.Before(b.Date.Time) {
@@ -127,7 +124,7 @@ func communicationEvents(comms []*dossier.Communication, live map[string]*dossie
 					}
 				}
 				if letter && !b.ServedOn.Equal(b.Date.Time) {
-					b.Note += fmt.Sprintf(" on %s; the period restarts from %s", b.ServedOn, b.Date)
+					b.note(NoteServedOn, "served_on", b.ServedOn.String(), "date", b.Date.String())
 				}
 			}
 			b.written = ev == EventDemand && (letter || writtenChannels[m.Channel])
@@ -151,15 +148,14 @@ func letters(evs []*dossier.Evidence, cited map[string]bool, loc *time.Location)
 		switch {
 		case e.OccurredAt == nil:
 			b.Date, b.letter = dossier.DateOf(e.CreatedAt.In(loc)), true
-			b.Note = "letter evidence has no date (occurred_at)"
+			b.note(NoteLetterUndated)
 		case provesService(e):
 			b.Date, b.Proven, b.written, b.letter = dossier.DateOf(e.OccurredAt.In(loc)), true, true, true
 			b.ServedOn = b.Date
-			b.Note = "letter " + e.ID + ", served per its own record"
+			b.note(NoteLetterServed, "evidence", e.ID)
 		default:
 			b.Date, b.letter = dossier.DateOf(e.OccurredAt.In(loc)), true
-			b.Note = "letter without proof of service: record a demand (channel letter) citing it and the proof " +
-				"of service (签收/送达/妥投 record); a goods delivery note is not one"
+			b.note(NoteLetterNoProof)
 		}
 		out = append(out, b)
 	}

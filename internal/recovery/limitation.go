@@ -1,8 +1,8 @@
 package recovery
 
 import (
-	"fmt"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/dossier/dossier/internal/dossier"
@@ -32,6 +32,8 @@ type Basis struct {
 	DocumentID      string       `json:"document_id,omitempty"`
 	FilingID        string       `json:"filing_id,omitempty"`
 	Note            string       `json:"note"`
+	// NoteParts is Note by code and parameters (see NotePart).
+	NoteParts []NotePart `json:"note_parts"`
 	// Proven: the event cites live evidence. Counted: it moved the deadline.
 	Proven  bool `json:"proven"`
 	Counted bool `json:"counted"`
@@ -126,25 +128,24 @@ func ComputeLimitation(r *dossier.CaseRecords, today dossier.Date, loc *time.Loc
 
 	out := &Limitation{Basis: make([]Basis, 0, len(events)+1)}
 	deadline := AddYears(c.DueDate, LimitationYears)
-	out.Basis = append(out.Basis, Basis{Event: EventDue, Date: c.DueDate, Proven: true, Counted: true,
-		Note: "due date: the period runs from the day after (art. 188)"})
+	due := Basis{Event: EventDue, Date: c.DueDate, Proven: true, Counted: true}
+	due.note(NoteDue)
+	out.Basis = append(out.Basis, due)
 	for _, k := range order {
 		b := events[k]
 		if b.Proven {
 			expired := b.Date.After(deadline.Time)
 			switch {
 			case expired && b.Event == EventPartialPayment:
-				b.Note += "; made after the period expired on " + deadline.String() + ", so not counted: a payment " +
-					"after expiry may amount to waiving the limitation defence, for the sum paid or the whole debt " +
-					"(Civil Code art. 192; SPC Provisions on limitation, 2020 rev., art. 19) — counsel to assess"
+				b.note(NotePaidAfterExpiry, "deadline", deadline.String())
 			case expired && !debtorSide(b.Event):
-				b.Note += "; after the period expired, so it does not restart it"
+				b.note(NoteAfterExpiry)
 			default:
 				if next := AddYears(b.Date, LimitationYears); next.After(deadline.Time) {
 					deadline, b.Counted = next, true
 				}
 				if expired {
-					b.Note += "; after expiry, but the debtor may no longer plead it (art. 192)"
+					b.note(NoteDebtorAfterExpiry)
 				}
 			}
 		}
@@ -167,18 +168,18 @@ func limitationEvents(r *dossier.CaseRecords, loc *time.Location) []Basis {
 		if p.Amount <= 0 || p.ReversedBy != "" {
 			continue // reversed entries never happened; reversals are not payments
 		}
-		b := Basis{Event: EventPartialPayment, Date: dossier.DateOf(p.PaidAt.In(loc)), PaymentID: p.ID,
-			Note: "payment of " + p.Amount.String()}
+		b := Basis{Event: EventPartialPayment, Date: dossier.DateOf(p.PaidAt.In(loc)), PaymentID: p.ID}
+		b.note(NotePayment, "amount", p.Amount.String())
 		if live[p.EvidenceID] != nil {
 			b.EvidenceID, b.Proven = p.EvidenceID, true
 		} else {
-			b.Note += " without evidence"
+			b.note(NoteNoEvidence)
 		}
 		events = append(events, b)
 	}
 	for _, p := range r.Plans {
-		b := Basis{Event: EventInstallmentAgreement, Date: p.AgreedOn, PlanID: p.ID,
-			Note: fmt.Sprintf("installment plan of %s in %d installments", p.Total, p.Installments)}
+		b := Basis{Event: EventInstallmentAgreement, Date: p.AgreedOn, PlanID: p.ID}
+		b.note(NotePlan, "total", p.Total.String(), "installments", strconv.Itoa(p.Installments))
 		switch {
 		case live[p.EvidenceID] != nil:
 			b.EvidenceID, b.Proven = p.EvidenceID, true
@@ -189,14 +190,9 @@ func limitationEvents(r *dossier.CaseRecords, loc *time.Location) []Basis {
 			// Plans are kept as entered and cannot be edited; a second plan
 			// entered with the signed copy would rate this one as missed,
 			// so the signed copy is cited by an acknowledgment instead.
-			b.Note += ", made from generated agreement document " + p.DocumentID + " with no signed copy cited " +
-				"as evidence, so not counted (a draft until signed): upload the signed agreement and record an " +
-				"acknowledgment communication (interruption acknowledgment) dated the day it was signed, citing it; " +
-				"that counts. Do not enter the plan again: plans cannot be edited or removed, and a second one would " +
-				"show this one in default"
+			b.note(NotePlanDraft, "document", p.DocumentID)
 		default:
-			b.Note += " without the signed agreement as evidence (evidence_id), so not counted: record an " +
-				"acknowledgment communication citing the signed agreement"
+			b.note(NotePlanUnsigned)
 		}
 		events = append(events, b)
 	}
@@ -210,22 +206,25 @@ func limitationEvents(r *dossier.CaseRecords, loc *time.Location) []Basis {
 		}
 		// A generated agreement is a draft until signed: counting it could
 		// overstate the deadline.
-		events = append(events, Basis{Event: EventInstallmentAgreement, Date: dossier.DateOf(doc.CreatedAt.In(loc)),
-			DocumentID: doc.ID, Note: "installment agreement generated but not entered as a plan: no proof it was signed"})
+		b := Basis{Event: EventInstallmentAgreement, Date: dossier.DateOf(doc.CreatedAt.In(loc)), DocumentID: doc.ID}
+		b.note(NoteAgreementDraft)
+		events = append(events, b)
 	}
 	for _, f := range r.Filings {
-		b := Basis{Event: EventFiling, Date: f.FiledOn, FilingID: f.ID, Note: f.Kind + " filed"}
+		b := Basis{Event: EventFiling, Date: f.FiledOn, FilingID: f.ID}
+		b.note(NoteFiling, "kind", f.Kind)
 		if live[f.EvidenceID] != nil {
 			b.EvidenceID, b.Proven = f.EvidenceID, true
 		} else {
-			b.Note += " without evidence"
+			b.note(NoteNoEvidence)
 		}
 		events = append(events, b)
 	}
 	if len(r.Filings) == 0 && (c.Stage == dossier.StagePaymentOrder || c.Stage == dossier.StageLitigation ||
 		c.Stage == dossier.StageArbitration) {
-		events = append(events, Basis{Event: EventFiling, Date: dossier.DateOf(c.UpdatedAt.In(loc)),
-			Note: "case stage is " + string(c.Stage) + " but no filing is recorded"})
+		b := Basis{Event: EventFiling, Date: dossier.DateOf(c.UpdatedAt.In(loc))}
+		b.note(NoteFilingMissing, "stage", string(c.Stage))
+		events = append(events, b)
 	}
 	return events
 }

@@ -303,8 +303,10 @@ func TestLimitation(t *testing.T) {
 			if l.Basis[0].Event != "due" || !l.Basis[0].Date.Equal(r.Case.DueDate.Time) {
 				t.Fatalf("first basis row %+v", l.Basis[0])
 			}
+			checkNoteParts(t, l.Basis[0].Note, l.Basis[0].NoteParts)
 			var got []string
 			for _, b := range l.Basis[1:] {
+				checkNoteParts(t, b.Note, b.NoteParts)
 				got = append(got, fmt.Sprintf("%s:%v:%v", b.Event, b.Proven, b.Counted))
 				if b.Note == "" || b.Date.IsZero() {
 					t.Errorf("basis row without note or date: %+v", b)

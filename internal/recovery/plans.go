@@ -2,7 +2,6 @@ package recovery
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strconv"
 	"time"
@@ -85,8 +84,10 @@ type PlanView struct {
 	Demand *Basis `json:"demand,omitempty"`
 	// Note says, for a plan in default not accelerated, what acceleration
 	// still needs.
-	Note    string   `json:"note,omitempty"`
-	Prefill *Prefill `json:"payment_order_prefill,omitempty"`
+	Note string `json:"note,omitempty"`
+	// NoteParts is Note by code and parameters (see NotePart).
+	NoteParts []NotePart `json:"note_parts,omitempty"`
+	Prefill   *Prefill   `json:"payment_order_prefill,omitempty"`
 }
 
 // PlanRules are the settings that rate a plan.
@@ -246,18 +247,14 @@ func (v *PlanView) accelerate(demands []Basis, today dossier.Date, rules PlanRul
 		}
 		on := last.AddDays(1)
 		if on.After(today.Time) {
-			v.Note = fmt.Sprintf("written demand of %s, served on %s: unless the missed installments are paid by %s "+
-				"(%d days after service, DOSSIER_DEMAND_DAYS), the whole balance falls due on %s", dm.Date, dm.ServedOn,
-				last, rules.DemandDays, on)
+			v.note(NotePlanDemandPending, "demand_date", dm.Date.String(), "served_on", dm.ServedOn.String(),
+				"last_day", last.String(), "days", strconv.Itoa(rules.DemandDays), "due_on", on.String())
 			return
 		}
 		v.Accelerated, v.AcceleratedOn, v.Demand = true, on, &dm
 		return
 	}
-	v.Note = fmt.Sprintf("in default since %s, but only the installments fallen due are owed: the whole balance falls "+
-		"due only after a written demand made on or after that day is served and left unpaid for %d days "+
-		"(经甲方书面催告后仍未支付的). Record it as a demand communication: a letter citing proof of service, or an "+
-		"email, SMS or WeChat message citing the message", v.DefaultedOn, rules.DemandDays)
+	v.note(NotePlanNoDemand, "defaulted_on", v.DefaultedOn.String(), "days", strconv.Itoa(rules.DemandDays))
 }
 
 // claimFields are the payment-order application's amounts for a claim of

@@ -199,6 +199,7 @@ func TestPlanStatus(t *testing.T) {
 			if v.Defaulted && !v.Accelerated && v.Remaining > 0 && !strings.Contains(v.Note, "written demand") {
 				t.Errorf("a defaulted plan not accelerated says nothing of the demand: %q", v.Note)
 			}
+			checkNoteParts(t, v.Note, v.NoteParts)
 			if !strings.Contains(v.Note, tc.note) {
 				t.Errorf("note %q lacks %q", v.Note, tc.note)
 			}

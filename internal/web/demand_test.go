@@ -135,7 +135,10 @@ func TestWebDemandServed(t *testing.T) {
 			t.Fatalf("an unserved letter in the basis as %+v", b)
 		}
 		li := commItem(t, b.get("/cases/"+c.ID).Body, m.ID)
-		mustContain(t, "unserved letter", li, `href="/evidence/`+letter+`"`, "未证明送达", "proof of service")
+		mustContain(t, "unserved letter", li, `href="/evidence/`+letter+`"`, "未证明送达", "以函件催告的，须有送达证明方可计入")
+		if strings.Contains(li, "counts only with proof of service") {
+			t.Fatal("the Chinese page shows the English note")
+		}
 	})
 
 	t.Run("ErrVisitCitingOnlyTheLetter", func(t *testing.T) {

@@ -135,7 +135,7 @@ func TestCasePaymentsAndPlans(t *testing.T) {
 		t.Fatalf("plan: %d %s", p.Status, p.Body)
 	}
 	page = b.get("/cases/" + c.ID)
-	mustContain(t, "plans", page.Body, "已违约", `class="badge s-missed"`, "written demand")
+	mustContain(t, "plans", page.Body, "已违约", `class="badge s-missed"`, "须在该日或之后发出书面催告并送达")
 	if strings.Contains(page.Body, "全部剩余款项已到期") || strings.Contains(page.Body, "正常履行") ||
 		strings.Contains(page.Body, `id="payment-order-`) {
 		t.Fatal("a defaulted plan with no written demand shown as accelerated, on schedule or with a payment-order link")
@@ -285,4 +285,45 @@ func TestAdminDisablesUser(t *testing.T) {
 	}
 	again := e.client()
 	again.login("firm-c")
+}
+
+// The limitation basis explains itself in the page's language: the engine
+// writes its notes in English for the API, the Chinese page words them in
+// Chinese.
+func TestLimitationNotesInPageLanguage(t *testing.T) {
+	e := newEnv(t, false)
+	c := e.caseDue("2026-HZ-0510", "时效说明", time.Now().AddDate(0, 0, -30))
+	e.user("counsel-a", dossier.RoleCounsel)
+	b := e.client()
+	b.login("counsel-a")
+	tok := csrfRE.FindStringSubmatch(b.get("/cases/" + c.ID).Body)[1]
+	p := b.post("/cases/"+c.ID+"/communications", url.Values{"csrf": {tok},
+		"occurred_at": {time.Now().Add(-time.Hour).Format("2006-01-02T15:04")}, "channel": {"phone"},
+		"summary": {"电话催款"}, "interruption": {"demand"}})
+	if p.Status != http.StatusSeeOther {
+		t.Fatalf("communication: %d %s", p.Status, p.Body)
+	}
+	tests := []struct {
+		name, lang string
+		want, not  []string
+	}{
+		{"OK", "zh-CN", []string{"履行期限届满日：诉讼时效期间自次日起算（《民法典》第一百八十八条）", "该沟通记录未引用任何证据"},
+			[]string{"the period runs from the day after", "cites no evidence"}},
+		{"English", "en", []string{"due date: the period runs from the day after (art. 188)", "the communication cites no evidence"},
+			[]string{"诉讼时效期间自次日起算", "该沟通记录未引用任何证据"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if r := b.post("/lang", url.Values{"csrf": {tok}, "lang": {tt.lang}, "back": {"/"}}); r.Status != http.StatusSeeOther {
+				t.Fatalf("language switch: %d", r.Status)
+			}
+			body := b.get("/cases/" + c.ID).Body
+			mustContain(t, tt.lang+" case page", body, tt.want...)
+			for _, s := range tt.not {
+				if strings.Contains(body, s) {
+					t.Errorf("%s case page shows %q", tt.lang, s)
+				}
+			}
+		})
+	}
 }
