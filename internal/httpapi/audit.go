@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -16,7 +15,7 @@ func (s *Server) listAudit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if strings.Contains(c.Request().Header.Get(echo.HeaderAccept), "text/csv") || c.QueryParam("format") == "csv" {
+	if prefersCSV(c.Request().Header.Get(echo.HeaderAccept)) || c.QueryParam("format") == "csv" {
 		return s.Trail.Export(c.Request().Context(), actor(c), f, &lazyCSV{c: c, name: "dossier-audit.csv"})
 	}
 	page, err := s.Trail.List(c.Request().Context(), actor(c), f)

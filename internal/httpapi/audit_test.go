@@ -75,6 +75,11 @@ func TestAuditAPI(t *testing.T) {
 		if len(rows) < 7 || rows[0][0] != "seq" {
 			t.Fatalf("csv rows: %d, header %v", len(rows), rows[0])
 		}
+		// A client that ranks JSON above CSV gets JSON.
+		if r := e.doAccept("GET", "/api/v1/audit", aud, "text/csv;q=0.9, application/json"); r.Status != 200 ||
+			!strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+			t.Fatalf("JSON preferred: %d %s", r.Status, r.Header.Get("Content-Type"))
+		}
 		if r := e.doAccept("GET", "/api/v1/audit", counsel, "text/csv"); r.Status != 403 ||
 			!strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json") {
 			t.Fatalf("refused csv export: %d %s", r.Status, r.Header.Get("Content-Type"))

@@ -191,12 +191,27 @@ func prefersHTML(accept string) bool {
 	if strings.TrimSpace(accept) == "" {
 		return false
 	}
-	html, zip := acceptQ(accept, "text", "html"), acceptQ(accept, "application", "zip")
+	html, _ := acceptQ(accept, "text", "html")
+	zip, _ := acceptQ(accept, "application", "zip")
 	return html > 0 && html > zip
 }
 
-// acceptQ returns the weight Accept gives type/sub (0 when not acceptable).
-func acceptQ(accept, typ, sub string) float64 {
+// prefersCSV reports whether an Accept header asks for text/csv rather than
+// application/json: CSV weighs more, or as much when named itself and JSON
+// only through a wildcard ("text/csv, */*"). A missing header gets JSON.
+func prefersCSV(accept string) bool {
+	if strings.TrimSpace(accept) == "" {
+		return false
+	}
+	csv, csvSpec := acceptQ(accept, "text", "csv")
+	js, jsSpec := acceptQ(accept, "application", "json")
+	return csv > 0 && (csv > js || csv == js && csvSpec == 2 && jsSpec < 2)
+}
+
+// acceptQ returns the weight Accept gives type/sub (0 when not acceptable)
+// and how specific the range that decided it was (2 type/sub, 1 type/*,
+// 0 */*, -1 none).
+func acceptQ(accept, typ, sub string) (float64, int) {
 	best, q := -1, 0.0
 	for _, r := range strings.Split(accept, ",") {
 		mt, params, err := mime.ParseMediaType(strings.TrimSpace(r))
@@ -224,5 +239,5 @@ func acceptQ(accept, typ, sub string) float64 {
 		}
 		best, q = spec, w
 	}
-	return q
+	return q, best
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -96,7 +95,7 @@ func (s *Server) dashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !strings.Contains(c.Request().Header.Get(echo.HeaderAccept), "text/csv") {
+	if !prefersCSV(c.Request().Header.Get(echo.HeaderAccept)) {
 		return writeJSON(c, http.StatusOK, out)
 	}
 	var buf bytes.Buffer
