@@ -21,6 +21,7 @@ const (
 	errUnique
 	errForeignKey
 	errBusy
+	errText
 )
 
 // dialect holds what differs between SQLite and PostgreSQL.
@@ -82,6 +83,8 @@ func (d dialect) classify(err error) errClass {
 			return errForeignKey
 		case "40001", "40P01", "55P03":
 			return errBusy
+		case "22021", "22P05": // a NUL, or bytes that are not UTF-8, in text
+			return errText
 		}
 		return errOther
 	}
