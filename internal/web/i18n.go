@@ -143,6 +143,15 @@ func (m Msg) Field(msg string) string {
 	if zh, ok := fieldMessages[msg]; ok {
 		return zh
 	}
+	for _, f := range fieldFormats {
+		if m := f.re.FindStringSubmatch(msg); m != nil {
+			args := make([]any, len(m)-1)
+			for i, a := range m[1:] {
+				args[i] = a
+			}
+			return fmt.Sprintf(f.zh, args...)
+		}
+	}
 	if ns := number.FindAllString(msg, -1); len(ns) == 1 {
 		if zh, ok := fieldMessages[number.ReplaceAllString(msg, "N")]; ok {
 			return strings.Replace(zh, "N", ns[0], 1)
@@ -152,6 +161,66 @@ func (m Msg) Field(msg string) string {
 }
 
 var number = regexp.MustCompile(`[0-9]+`)
+
+// fieldFormat is a field message with values in it, written as the format the
+// service passes to Fields.Add; zh takes the values in the same order, each
+// as %s.
+type fieldFormat struct {
+	re *regexp.Regexp
+	zh string
+}
+
+// formatRE turns a format into a pattern that matches its messages: %d
+// matches a number, %s, %v and %q any text.
+func formatRE(format string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString("^")
+	for i := 0; i < len(format); i++ {
+		if format[i] == '%' && i+1 < len(format) {
+			i++
+			switch format[i] {
+			case 'd':
+				b.WriteString(`(-?[0-9]+)`)
+			case 's', 'v', 'q':
+				b.WriteString(`(.+?)`)
+			default:
+				b.WriteString(regexp.QuoteMeta(format[i-1 : i+1]))
+			}
+			continue
+		}
+		b.WriteString(regexp.QuoteMeta(format[i : i+1]))
+	}
+	b.WriteString("$")
+	return regexp.MustCompile(b.String())
+}
+
+var fieldFormats = func() []fieldFormat {
+	var out []fieldFormat
+	for _, p := range [][2]string{
+		{"cannot be split into %d installments of at least 0.01", "无法分为 %s 期且每期不少于 0.01"},
+		{"cannot split %s into %d installments of at least 0.01", "无法将 %s 分为 %s 期且每期不少于 0.01"},
+		{"must not be before the agreement date %s", "不能早于协议日期 %s"},
+		{"is a %s, not an installment agreement", "该文书为 %s，不是分期还款协议"},
+		{"must equal %s (%s = %s)", "应等于 %s（%s = %s）"},
+		{"must be one of %s", "应为以下之一：%s"},
+		{"must be a whole number from %d to %d", "应为 %s 到 %s 之间的整数"},
+		{"must be at most %d bytes", "最多 %s 字节"},
+		{"must list at most %d items", "最多选入 %s 项"},
+		{"must be -%s to reverse payment %s in full", "应为 -%s，以全额冲正付款 %s"},
+		{"is before the debt existed (%s: the earliest dated contract, invoice or delivery, or the due date)",
+			"早于债务发生日（%s：最早的合同、发票或送货日期，或到期日）"},
+		{"is not a field of template %s", "不是模板 %s 的字段"},
+		{"contains characters the document font cannot print: %s", "含有文书字体无法打印的字符：%s"},
+		{"does not match the file received: %d bytes with SHA-256 %s", "与收到的文件不符：%s 字节，SHA-256 为 %s"},
+		{"no template %q in %s", "没有模板 %s（%s）"},
+		{"unknown evidence %s", "没有证据 %s"},
+		{"unknown document %s", "没有文书 %s"},
+		{"unknown payment %s of this case", "本案没有付款 %s"},
+	} {
+		out = append(out, fieldFormat{formatRE(p[0]), p[1]})
+	}
+	return out
+}()
 
 var fieldMessages = map[string]string{
 	"is required": "必填",
@@ -190,4 +259,48 @@ var fieldMessages = map[string]string{
 	"no such user":                        "没有该用户",
 	"you cannot disable your own account": "不能停用自己的账号",
 	"must be one of negotiation, lawyer_letter, installment, payment_order, litigation, arbitration, enforcement, closed": "阶段无效",
+	// Payments, plans and proceedings.
+	"a negative entry must give a reason":                     "冲正（负数）记录必须填写原因",
+	"a negative entry must name the payment it reverses":      "冲正（负数）记录必须指明被冲正的付款",
+	"only a negative entry can reverse a payment":             "只有负数记录才能冲正付款",
+	"is itself a reversal":                                    "该记录本身就是冲正记录",
+	"was already reversed":                                    "该付款已被冲正",
+	"must not be zero":                                        "不能为零",
+	"must be at most 999999999999.99":                         "不能超过 999999999999.99",
+	"must be greater than zero and at most 999999999999.99":   "应大于零且不超过 999999999999.99",
+	"must be an amount such as 120000.00":                     "应为金额，例如 120000.00",
+	"is required (YYYY-MM-DD)":                                "必填（YYYY-MM-DD）",
+	"must be a whole number of days from 0 to 3650":           "应为 0 到 3650 之间的天数",
+	"is out of range":                                         "超出范围",
+	"is required (the payments ledger shows nothing is owed)": "必填（付款记录显示已无欠款）",
+	// Cases, parties, communications and lists.
+	"is already used by another case":         "已被其他案件使用",
+	"must be company or person":               "应为公司或个人",
+	"must be demand, acknowledgment or empty": "应为催告、承认或留空",
+	"is not a known stage":                    "阶段无效",
+	"must be between 1 and 500":               "应为 1 到 500 之间",
+	"is not a cursor from a previous page":    "不是上一页给出的游标",
+	"must be zh-CN or en":                     "应为 zh-CN 或 en",
+	"is already taken":                        "已被使用",
+	"must be payment_order_application, lawyer_letter or installment_agreement": "应为支付令申请书、律师函或分期还款协议",
+	// Evidence.
+	"is required to put an item on hold":        "保全时必须填写原因",
+	"is required (true or false)":               "必填（true 或 false）",
+	"is required (a multipart part named file)": "请选择文件",
+	"is empty":                  "文件为空",
+	"is not a known field":      "不是已知字段",
+	"only one file per request": "每次只能上传一个文件",
+	"must be at most 4 MiB":     "最多 4 MiB",
+	"must be the file's SHA-256 as 64 hexadecimal digits": "应为文件的 SHA-256（64 位十六进制数字）",
+	"must be the 17-digit practising licence number":      "应为 17 位律师执业证号",
+	"must end in 分 or 整":                                  "应以“分”或“整”结尾",
+	// Search.
+	"is not a known evidence kind":                    "证据类型无效",
+	"must be score or date":                           "应为 score 或 date",
+	"must not be before from":                         "不能早于开始日期",
+	"must be an RFC 3339 time or a date YYYY-MM-DD":   "应为 RFC 3339 时间或日期 YYYY-MM-DD",
+	"must be a date (2026-03-01) or an RFC 3339 time": "应为日期（2026-03-01）或 RFC 3339 时间",
+	"must not contain a NUL character":                "不能包含 NUL 字符",
+	"must be UTF-8 text without a NUL character":      "应为不含 NUL 字符的 UTF-8 文本",
+	"must not contain control characters":             "不能包含控制字符",
 }
