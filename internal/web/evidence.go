@@ -75,6 +75,12 @@ func (f *Front) evidenceShow(c echo.Context) error {
 }
 
 func (f *Front) evidenceShowWith(c echo.Context, check *evidence.Check) error {
+	return f.evidenceShowForm(c, http.StatusOK, check, nil)
+}
+
+// evidenceShowForm renders the evidence page with status; formErr, if any,
+// marks the hold form's fields.
+func (f *Front) evidenceShowForm(c echo.Context, status int, check *evidence.Check, formErr error) error {
 	a, err := needActor(c)
 	if err != nil {
 		return err
@@ -96,7 +102,10 @@ func (f *Front) evidenceShowWith(c echo.Context, check *evidence.Check) error {
 	dossier.Note(ctx, e.CaseID, "evidence", e.ID)
 	v := f.newView(c, "evidence.title", d)
 	v.Title = e.Title
-	return f.render(c, http.StatusOK, "evidence", v)
+	if formErr != nil {
+		fieldErrors(v, formErr)
+	}
+	return f.render(c, status, "evidence", v)
 }
 
 // previewKind decides how a media type is shown inline. SVG and HTML never
@@ -211,7 +220,9 @@ func (f *Front) evidenceHold(c echo.Context) error {
 	}
 	hold := c.FormValue("hold") == "true"
 	e, err := f.cfg.Evidence.Hold(c.Request().Context(), a, c.Param("eid"), &hold, c.FormValue("reason"))
-	if err != nil {
+	if dossier.ErrorCode(err) == dossier.EINVALID {
+		return f.evidenceShowForm(c, statusOf(err), nil, err)
+	} else if err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/evidence/"+e.ID+"?ok=hold")
