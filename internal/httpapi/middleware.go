@@ -151,7 +151,11 @@ func (s *Server) event(c echo.Context, note *dossier.AuditNote, a *dossier.Actor
 	req := c.Request()
 	action := note.Action
 	if action == "" {
-		action = s.actions[req.Method+" "+c.Path()]
+		method := req.Method
+		if method == http.MethodHead {
+			method = http.MethodGet // see route
+		}
+		action = s.actions[method+" "+c.Path()]
 	}
 	if action == "" {
 		action = "http." + strings.ToLower(req.Method)

@@ -39,6 +39,10 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 	var missing, stale []string
 	for k := range registered {
+		// Every GET answers HEAD too, as the description says.
+		if path, ok := strings.CutPrefix(k, "head "); ok && documented["get "+path] {
+			continue
+		}
 		if !documented[k] {
 			missing = append(missing, k)
 		}

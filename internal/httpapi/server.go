@@ -87,11 +87,17 @@ func New(s *Server) *Server {
 	return s
 }
 
-// route registers a handler under an audit action name.
+// route registers a handler under an audit action name. A GET route
+// answers HEAD too (RFC 9110): the same handler, whose body net/http
+// discards (evidence content skips reading the blob), recorded under the
+// GET's action.
 func (s *Server) route(method, path, action string, h echo.HandlerFunc) {
 	r := s.Echo.Add(method, path, h)
 	r.Name = action
 	s.actions[method+" "+path] = action
+	if method == http.MethodGet {
+		s.Echo.Add(http.MethodHead, path, h).Name = action
+	}
 }
 
 // Actions returns the audit action of every registered API route, keyed by
