@@ -46,7 +46,7 @@ func (f *Front) auditFilter(c echo.Context, v *view) dossier.AuditFilter {
 	if s := q.Get("cursor"); s != "" {
 		seq, err := audit.ParseCursor(s)
 		if err != nil {
-			v.Errors["cursor"] = dossier.ErrorMessage(err)
+			v.Errors["cursor"] = v.M.Field(cursorMessage(err))
 		}
 		af.AfterSeq = seq
 	}
@@ -83,9 +83,6 @@ func (f *Front) auditWith(c echo.Context, rep *audit.Report) error {
 	v := f.newView(c, "audit.title", d)
 	af := f.auditFilter(c, v)
 	if len(v.Errors) == 0 {
-		if err := f.head(c, d); err != nil {
-			return err
-		}
 		p, err := f.cfg.Audit.List(c.Request().Context(), a, af)
 		if err != nil {
 			return err
@@ -98,6 +95,15 @@ func (f *Front) auditWith(c echo.Context, rep *audit.Report) error {
 		}
 	} else if _, err := f.cfg.Audit.List(c.Request().Context(), a, dossier.AuditFilter{Limit: 1}); err != nil {
 		return err // not allowed at all: say so rather than show the form
+	} else if _, bad := v.Errors["cursor"]; bad && len(v.Errors) == 1 {
+		v.Problem = v.M.T("audit.cursor_bad")
+	} else {
+		v.Problem = v.M.T("form.invalid")
+	}
+	// The chain head shows whatever the filter: it describes the whole
+	// trail, not the page.
+	if err := f.head(c, d); err != nil {
+		return err
 	}
 	cq := c.QueryParams()
 	cq.Del("cursor")
@@ -143,4 +149,12 @@ func (f *Front) auditVerify(c echo.Context) error {
 		return err
 	}
 	return f.auditWith(c, &rep)
+}
+
+// cursorMessage is the message of err's first field error, or its message.
+func cursorMessage(err error) string {
+	if fs := dossier.ErrorFields(err); len(fs) > 0 {
+		return fs[0].Message
+	}
+	return dossier.ErrorMessage(err)
 }

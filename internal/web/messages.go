@@ -202,6 +202,12 @@ var catalogue = map[string][2]string{
 	"audit.detail":        {"详情", "Detail"},
 	"audit.csv":           {"导出 CSV", "Export CSV"},
 	"audit.none":          {"没有记录。", "No events."},
+	"audit.cursor_bad":    {"翻页链接无效（不是上一页给出的链接），请从第一页重新查看。", "The page link is not valid (it is not from a previous page); start again from the first page."},
+	"audit.hash":          {"哈希", "Hash"},
+	"audit.case_prefix":   {"案件", "case"},
+	"outcome.ok":          {"成功", "ok"},
+	"outcome.denied":      {"拒绝", "denied"},
+	"outcome.error":       {"错误", "error"},
 
 	"admin.title":        {"用户与授权", "Users and grants"},
 	"admin.users":        {"用户", "Users"},

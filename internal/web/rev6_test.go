@@ -3,8 +3,11 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/dossier/dossier/internal/dossier"
 )
 
 // setLang switches b's pages to lang.
@@ -35,5 +38,44 @@ func TestEvidenceHoldWithoutReason(t *testing.T) {
 				t.Fatalf("%s: status %d, want 422 with the evidence page and %q:\n%s", tt.lang, r.Status, tt.want, r.Body)
 			}
 		}()
+	}
+}
+
+var headSeqRE = regexp.MustCompile(`<dt>(?:最新序号|Head sequence)</dt><dd>([0-9]+)</dd>`)
+
+// The audit page shows the chain head whatever the filter, says so when a
+// cursor is not one it gave, and writes its columns and values in the
+// page's language.
+func TestAuditPageHeadAndLanguage(t *testing.T) {
+	e := newEnv(t, false)
+	e.newCase("2026-HZ-0601", "")
+	e.user("auditor6", dossier.RoleAuditor)
+	au := e.client()
+	au.login("auditor6")
+	for _, q := range []string{"", "?cursor=zzz", "?from=bad"} {
+		p := au.get("/audit" + q)
+		m := headSeqRE.FindStringSubmatch(p.Body)
+		if p.Status != http.StatusOK || m == nil || m[1] == "0" || !strings.Contains(p.Body, `id="audit-head"`) ||
+			strings.Contains(p.Body, `id="audit-head"></dd>`) {
+			t.Fatalf("/audit%s: %d, head %v", q, p.Status, m)
+		}
+	}
+	if p := au.get("/audit?cursor=zzz"); !strings.Contains(p.Body, "翻页链接无效") {
+		t.Fatalf("no cursor error on the page:\n%s", p.Body)
+	}
+	p := au.get("/audit?case_id=")
+	for _, want := range []string{`<th scope="col">哈希</th>`, "(审计)", "成功</span>"} {
+		if !strings.Contains(p.Body, want) {
+			t.Errorf("zh-CN audit page lacks %q", want)
+		}
+	}
+	for _, not := range []string{`<th scope="col">hash</th>`, "(auditor)", " ok</span>"} {
+		if strings.Contains(p.Body, not) {
+			t.Errorf("zh-CN audit page shows %q", not)
+		}
+	}
+	setLang(t, au, "en")
+	if p := au.get("/audit?cursor=zzz"); !strings.Contains(p.Body, "The page link is not valid") {
+		t.Fatalf("no English cursor error on the page")
 	}
 }
