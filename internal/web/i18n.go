@@ -138,6 +138,9 @@ func localPath(p string) string {
 // written N ("must be at most N characters"), the number kept.
 func (m Msg) Field(msg string) string {
 	if m.Lang == "en" {
+		if en, ok := enFieldMessages[msg]; ok {
+			return en
+		}
 		return msg
 	}
 	if zh, ok := fieldMessages[msg]; ok {
@@ -161,6 +164,13 @@ func (m Msg) Field(msg string) string {
 }
 
 var number = regexp.MustCompile(`[0-9]+`)
+
+// enFieldMessages rewrites the few service messages that carry Chinese, for
+// English pages.
+var enFieldMessages = map[string]string{
+	"is required (证明目的)": "is required (the purpose of proof)",
+	"must end in 分 or 整": "must end in 分 (fen) or 整 (exact)",
+}
 
 // fieldFormat is a field message with values in it, written as the format the
 // service passes to Fields.Add; zh takes the values in the same order, each
