@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -34,8 +35,10 @@ func writeJSON(c echo.Context, status int, v any) error {
 }
 
 // decode reads a JSON object body into v. Malformed JSON is EMALFORMED (400);
-// a value of the wrong type or an unknown field is EINVALID (422) naming every
-// such field.
+// a value of the wrong type, an unknown field or a string holding a NUL
+// character (which PostgreSQL cannot store) is EINVALID (422) naming every
+// such field. encoding/json already turns bytes that are not UTF-8 into
+// U+FFFD.
 func decode(c echo.Context, v any) error {
 	if ct := c.Request().Header.Get(echo.HeaderContentType); ct != "" {
 		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" {
@@ -54,6 +57,9 @@ func decode(c echo.Context, v any) error {
 	if err := json.Unmarshal(body, &raw); err != nil {
 		return &dossier.Error{Code: dossier.EMALFORMED, Message: "request body must be a JSON object: " + syntaxMessage(err)}
 	}
+	if err := nulFields(body, raw); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err == nil {
@@ -61,13 +67,8 @@ func decode(c echo.Context, v any) error {
 	}
 	// Find every field that fails on its own, so the answer names them all.
 	typ := reflect.TypeOf(v).Elem()
-	keys := make([]string, 0, len(raw))
-	for k := range raw {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var f dossier.Fields
-	for _, k := range keys {
+	for _, k := range sortedKeys(raw) {
 		one, _ := json.Marshal(map[string]json.RawMessage{k: raw[k]})
 		d := json.NewDecoder(bytes.NewReader(one))
 		d.DisallowUnknownFields()
@@ -79,6 +80,51 @@ func decode(c echo.Context, v any) error {
 		return dossier.Errorf(dossier.EMALFORMED, "request body could not be decoded")
 	}
 	return f.Err()
+}
+
+// nulFields names every top-level field whose value holds a string (or an
+// object key), at any depth, with a NUL character.
+func nulFields(body []byte, raw map[string]json.RawMessage) error {
+	if !bytes.Contains(body, []byte(`\u0000`)) {
+		return nil
+	}
+	var f dossier.Fields
+	for _, k := range sortedKeys(raw) {
+		var v any
+		if strings.ContainsRune(k, 0) || json.Unmarshal(raw[k], &v) == nil && hasNUL(v) {
+			f.Add(strings.ReplaceAll(k, "\x00", "\uFFFD"), "must not contain a NUL character")
+		}
+	}
+	return f.Err()
+}
+
+func hasNUL(v any) bool {
+	switch v := v.(type) {
+	case string:
+		return strings.ContainsRune(v, 0)
+	case []any:
+		for _, x := range v {
+			if hasNUL(x) {
+				return true
+			}
+		}
+	case map[string]any:
+		for k, x := range v {
+			if strings.ContainsRune(k, 0) || hasNUL(x) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func sortedKeys(m map[string]json.RawMessage) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func syntaxMessage(err error) string {
