@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gabriel-vasile/mimetype"
 
@@ -133,6 +134,11 @@ func (v *Vault) readForm(mr *FormReader, allowed map[string]int, onFile func(*Fo
 		}
 		if len(b) > limit {
 			return nil, fieldErr(name, "must be at most %d bytes", limit)
+		}
+		// PostgreSQL stores neither a NUL nor bytes that are not UTF-8
+		// (the file's name is sanitised instead: see SanitizeFilename).
+		if !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
+			return nil, fieldErr(name, "must be UTF-8 text without a NUL character")
 		}
 		fields[name] = string(b)
 	}
