@@ -117,7 +117,7 @@ func (f *Front) Register(e *echo.Echo) {
 		f.gets = append(f.gets, path)
 	}
 	post := func(path, action string, h echo.HandlerFunc) {
-		e.POST(path, f.page(action, f.checkCSRF(h))).Name = action
+		e.POST(path, f.page(action, f.checkCSRF(checkFormText(h)))).Name = action
 	}
 	get("/", "web.home", f.home)
 	get("/login", "web.login.form", f.loginForm)
