@@ -234,6 +234,10 @@ var fieldFormats = func() []fieldFormat {
 
 var fieldMessages = map[string]string{
 	"is required": "必填",
+	// Request-level details an error page shows.
+	"invalid fields":                                                  "输入有误",
+	"invalid cursor":                                                  "分页位置无效，请从第一页重新开始",
+	"dates must be YYYY-MM-DD":                                        "日期应为 YYYY-MM-DD",
 	"is required (the case has no value for it)":                      "必填（案件中没有此项）",
 	"must be an amount such as 128000.50":                             "应为金额，例如 128000.50",
 	"must be an amount such as 5000.00":                               "应为金额，例如 5000.00",

@@ -113,10 +113,14 @@ func (f *Front) renderError(c echo.Context, err error) error {
 			"path", c.Request().URL.Path, "err", err)
 	}
 	v := f.newView(c, "error.title", nil)
-	v.Title = http.StatusText(status)
-	msg, detail := v.M.T(fmt.Sprintf("error.%d", status)), v.M.Field(publicDetail(err, status))
+	key := fmt.Sprintf("error.%d", status)
+	msg, detail := v.M.T(key), v.M.Field(publicDetail(err, status))
 	if errors.Is(err, errStaleForm) {
 		msg, detail = v.M.T("error.stale_form"), v.M.T("error.stale_form_detail")
+	}
+	v.Title = msg // in the page's language
+	if msg == key {
+		v.Title, msg = http.StatusText(status), http.StatusText(status)
 	}
 	v.Data = map[string]any{
 		"Status":    status,

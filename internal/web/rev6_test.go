@@ -79,3 +79,22 @@ func TestAuditPageHeadAndLanguage(t *testing.T) {
 		t.Fatalf("no English cursor error on the page")
 	}
 }
+
+// An error page is titled and explained in the page's language.
+func TestErrorPageLanguage(t *testing.T) {
+	e := newEnv(t, false)
+	b := e.client()
+	b.login("admin")
+	for _, tt := range []struct{ lang, path, title, detail, not string }{
+		{"zh-CN", "/cases?bucket=bogus", "<title>输入有误", "输入有误", "Unprocessable Entity"},
+		{"zh-CN", "/cases?cursor=zzz", "<title>", "分页位置无效", "invalid cursor"},
+		{"en", "/cases?bucket=bogus", "<title>Invalid input", "invalid fields", "输入有误"},
+	} {
+		setLang(t, b, tt.lang)
+		p := b.get(tt.path)
+		if p.Status < 400 || p.Status >= 500 || !strings.Contains(p.Body, tt.title) || !strings.Contains(p.Body, tt.detail) ||
+			strings.Contains(p.Body, tt.not) {
+			t.Errorf("%s %s: %d, want %q and %q without %q:\n%s", tt.lang, tt.path, p.Status, tt.title, tt.detail, tt.not, p.Body)
+		}
+	}
+}
