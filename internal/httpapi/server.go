@@ -82,7 +82,7 @@ func New(s *Server) *Server {
 	// The inner recoverer turns a handler's panic into an error that
 	// observe still writes to the audit trail, metrics and access log; the
 	// outer one covers the middleware itself.
-	e.Use(s.recoverer, s.requestID, s.observe, s.recoverer, s.authenticate)
+	e.Use(s.recoverer, s.requestID, s.observe, s.recoverer, s.authenticate, s.checkText)
 	s.routes()
 	return s
 }
