@@ -62,16 +62,25 @@ func open(ctx context.Context, d dialect, url string, prepare func(*DB, context.
 	return db, nil
 }
 
-func (db *DB) migrate(ctx context.Context) error {
+// migrations is the goose provider of this binary's migrations. Out-of-order
+// application: a migration numbered below one already applied (developed in
+// parallel) is applied rather than refused.
+func (db *DB) migrations() (*goose.Provider, error) {
 	fsys, err := migrations.For(db.dialect.name)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	// Out-of-order application: a migration numbered below one already
-	// applied (developed in parallel) is applied rather than refused.
 	p, err := goose.NewProvider(db.dialect.goose, db.sql, fsys, goose.WithAllowOutofOrder(true))
 	if err != nil {
-		return fmt.Errorf("sqlstore: migrations: %w", err)
+		return nil, fmt.Errorf("sqlstore: migrations: %w", err)
+	}
+	return p, nil
+}
+
+func (db *DB) migrate(ctx context.Context) error {
+	p, err := db.migrations()
+	if err != nil {
+		return err
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("sqlstore: migrate: %w", err)

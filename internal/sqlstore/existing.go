@@ -6,10 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-
-	"github.com/pressly/goose/v3"
-
-	"github.com/dossier/dossier/migrations"
 )
 
 // ErrNoStore: the location holds no Dossier store (no SQLite file there, or
@@ -64,15 +60,11 @@ func (db *DB) checkExisting(ctx context.Context) error {
 	if n != len(dossierTables) {
 		return fmt.Errorf("%w: no Dossier tables in the database", ErrNoStore)
 	}
-	fsys, err := migrations.For(db.dialect.name)
+	// The provider migrate uses, so "pending" means what Up would apply.
+	// HasPending reads the version table (which exists, checked above).
+	p, err := db.migrations()
 	if err != nil {
 		return err
-	}
-	// The same options as migrate, so "pending" means what Up would apply.
-	// HasPending reads the version table (which exists, checked above).
-	p, err := goose.NewProvider(db.dialect.goose, db.sql, fsys, goose.WithAllowOutofOrder(true))
-	if err != nil {
-		return fmt.Errorf("sqlstore: migrations: %w", err)
 	}
 	pending, err := p.HasPending(ctx)
 	if err != nil {
