@@ -63,6 +63,10 @@ func (s *Server) documentPDF(c echo.Context) error {
 		disposition = "inline"
 	}
 	h.Set(echo.HeaderContentDisposition, disposition+`; filename="`+d.Template+`.`+d.Lang+`.pdf"`)
+	if c.Request().Method == http.MethodHead {
+		h.Set(echo.HeaderContentType, "application/pdf")
+		return c.NoContent(http.StatusOK)
+	}
 	return c.Stream(http.StatusOK, "application/pdf", rc)
 }
 

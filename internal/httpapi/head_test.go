@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -42,5 +43,22 @@ func TestHead(t *testing.T) {
 	evs := e.auditEvents(action)
 	if action == "" || len(evs) != 3 { // GET, HEAD, refused HEAD
 		t.Fatalf("audit events for %q: %d, want 3", action, len(evs))
+	}
+	// Only the GET took a copy; the trail tells the HEADs apart.
+	heads := 0
+	for _, ev := range evs {
+		if strings.HasPrefix(ev.Detail, "HEAD") {
+			heads++
+		}
+	}
+	if heads != 2 {
+		t.Errorf("%d of the events say HEAD, want 2: %+v", heads, evs)
+	}
+	// A HEAD that would count a download or do one is not answered: a mail
+	// scanner's HEAD must not use up a share link.
+	for _, path := range []string{"/s/sometoken", "/s/sometoken/download", "/api/v1/bundles/b1/download", "/api/v1/audit", "/api/v1/audit/verify"} {
+		if r := e.do("HEAD", path, admin, nil); r.Status != 405 {
+			t.Errorf("HEAD %s: %d, want 405", path, r.Status)
+		}
 	}
 }

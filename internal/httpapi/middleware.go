@@ -169,6 +169,10 @@ func (s *Server) event(c echo.Context, note *dossier.AuditNote, a *dossier.Actor
 		objType, _, _ = strings.Cut(action, ".")
 	}
 	detail := note.Detail
+	if req.Method == http.MethodHead {
+		// Headers only: nobody took a copy.
+		detail = strings.TrimSpace("HEAD (headers only) " + detail)
+	}
 	if err != nil {
 		// What was refused and why, field by field: an auditor reads here
 		// that an upload did not match the digest declared for it.

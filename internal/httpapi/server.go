@@ -87,15 +87,23 @@ func New(s *Server) *Server {
 	return s
 }
 
+// noHead lists the GET routes that do not answer HEAD: a HEAD runs the GET's
+// handler (net/http drops the body), and these would do a download's work
+// or count one: a share link's HEAD from a mail scanner must not use up
+// the link, nor a HEAD build a bundle or export or re-verify the trail.
+var noHead = map[string]bool{"share.open": true, "share.download": true, "bundle.download": true,
+	"audit.list": true, "audit.verify": true}
+
 // route registers a handler under an audit action name. A GET route
-// answers HEAD too (RFC 9110): the same handler, whose body net/http
-// discards (evidence content skips reading the blob), recorded under the
-// GET's action.
+// answers HEAD too (RFC 9110) unless noHead says otherwise: the same
+// handler, recorded under the GET's action with "HEAD" in the detail;
+// evidence content and document PDFs then send their headers without
+// reading the bytes.
 func (s *Server) route(method, path, action string, h echo.HandlerFunc) {
 	r := s.Echo.Add(method, path, h)
 	r.Name = action
 	s.actions[method+" "+path] = action
-	if method == http.MethodGet {
+	if method == http.MethodGet && !noHead[action] {
 		s.Echo.Add(http.MethodHead, path, h).Name = action
 	}
 }
