@@ -362,7 +362,7 @@ func TestLimitationNotes(t *testing.T) {
 			r.Evidence = []*dossier.Evidence{ev("l1", "letter", "2024-06-01"), receipt("ems", "2024-06-04")}
 			r.Communications = []*dossier.Communication{comm("m1", "demand", "letter", "2024-06-03", "l1", "ems")}
 			return r
-		}, "demand", []string{"served per evidence ems on 2024-06-04", "restarts from 2024-06-03"}, nil},
+		}, "demand", []string{"served per evidence ems on 2024-06-04", "counted again from the earlier 2024-06-03"}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -46,7 +46,7 @@ const (
 // NoteText is the English of each code. A suffix carries its own leading
 // punctuation, so the parts of a note simply run together.
 var NoteText = map[string]string{
-	NoteDue:            "due date: the period runs from the day after (art. 188)",
+	NoteDue:            "due date: the period runs from the day after (arts. 188, 201)",
 	NotePayment:        "payment of {amount}",
 	NoteNoEvidence:     " without evidence",
 	NotePlan:           "installment plan of {total} in {installments} installments",
@@ -66,7 +66,7 @@ var NoteText = map[string]string{
 		"(served, signed for); a goods delivery note is not one",
 	NoteCommunication: "{channel} {event}",
 	NoteServedBy:      ", served per evidence {evidence}",
-	NoteServedOn:      " on {served_on}; the period restarts from {date}",
+	NoteServedOn:      " on {served_on}; to be safe the period is counted again from the earlier {date}",
 	NoteLetterUndated: "letter evidence has no date (occurred_at)",
 	NoteLetterServed:  "letter {evidence}, served per its own record",
 	NoteLetterNoProof: "letter without proof of service: record a demand (channel letter) citing it and the proof " +
@@ -75,7 +75,7 @@ var NoteText = map[string]string{
 		"amount to waiving the limitation defence, for the sum paid or the whole debt (Civil Code art. 192; SPC " +
 		"Provisions on limitation, 2020 rev., art. 19) — counsel to assess",
 	NoteAfterExpiry:       "; after the period expired, so it does not restart it",
-	NoteDebtorAfterExpiry: "; after expiry, but the debtor may no longer plead it (art. 192)",
+	NoteDebtorAfterExpiry: "; after expiry: counted, since agreeing to perform after expiry bars the defence (art. 192; SPC 2020 art. 19), but only if it shows the debtor agreed to perform: counsel to confirm",
 	NotePlanDemandPending: "written demand of {demand_date}, served on {served_on}: unless the missed installments " +
 		"are paid by {last_day} ({days} days after service, DOSSIER_DEMAND_DAYS), the whole balance falls due on {due_on}",
 	NotePlanNoDemand: "in default since {defaulted_on}, but only the installments fallen due are owed: the whole " +

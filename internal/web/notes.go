@@ -48,7 +48,7 @@ var noteFilingZH = map[string]string{
 // noteZH is the Chinese of every recovery note code (recovery.NoteText);
 // a suffix carries its own leading punctuation, as in English.
 var noteZH = map[string]string{
-	recovery.NoteDue:            "履行期限届满日：诉讼时效期间自次日起算（《民法典》第一百八十八条）",
+	recovery.NoteDue:            "履行期限届满日：诉讼时效期间自次日起算（《民法典》第一百八十八条、第二百零一条）",
 	recovery.NotePayment:        "还款 {amount}",
 	recovery.NoteNoEvidence:     "，未附证据",
 	recovery.NotePlan:           "分期还款计划：共 {total}，分 {installments} 期",
@@ -66,7 +66,7 @@ var noteZH = map[string]string{
 		"并在录入证据时于说明中注明“签收”“送达”或“妥投”；送货/验收单不能作为送达证明",
 	recovery.NoteCommunication: "{event}（{channel}）",
 	recovery.NoteServedBy:      "，已送达，见证据 {evidence}",
-	recovery.NoteServedOn:      "，送达日为 {served_on}；诉讼时效期间自 {date} 起重新计算",
+	recovery.NoteServedOn:      "，送达日为 {served_on}；为稳妥起见，按较早的 {date} 重新计算诉讼时效期间",
 	recovery.NoteLetterUndated: "函件证据未填写日期（occurred_at）",
 	recovery.NoteLetterServed:  "函件 {evidence}，据其自身记载已送达",
 	recovery.NoteLetterNoProof: "函件无送达证明：请录入一条催告沟通记录（方式选“信函”），引用该函件及送达证明（签收、送达或妥投记录）；" +
@@ -75,7 +75,7 @@ var noteZH = map[string]string{
 		"范围或限于所还金额，或及于全部债务（《民法典》第一百九十二条；《最高人民法院关于审理民事案件适用诉讼时效制度若干问题的规定》" +
 		"（2020年修正）第十九条），由律师判断",
 	recovery.NoteAfterExpiry:       "；发生于诉讼时效期间届满之后，不引起诉讼时效重新计算",
-	recovery.NoteDebtorAfterExpiry: "；发生于诉讼时效期间届满之后，但债务人不得再以诉讼时效期间届满为由抗辩（《民法典》第一百九十二条）",
+	recovery.NoteDebtorAfterExpiry: "；发生于诉讼时效期间届满之后：已计入，因届满后同意履行的，债务人不得再以时效届满抗辩（《民法典》第一百九十二条；最高人民法院诉讼时效规定（2020年修正）第十九条），但须能体现债务人同意履行的意思表示，由律师确认",
 	recovery.NotePlanDemandPending: "{demand_date} 的书面催告已于 {served_on} 送达：债务人至 {last_day}（自送达次日起 {days} 日，" +
 		"DOSSIER_DEMAND_DAYS）仍未付清逾期的分期款项的，剩余全部款项于 {due_on} 到期",
 	recovery.NotePlanNoDemand: "自 {defaulted_on} 起违约，但目前仅已到期的分期款项应付：须在该日或之后发出书面催告并送达，" +

@@ -307,9 +307,9 @@ func TestLimitationNotesInPageLanguage(t *testing.T) {
 		name, lang string
 		want, not  []string
 	}{
-		{"OK", "zh-CN", []string{"履行期限届满日：诉讼时效期间自次日起算（《民法典》第一百八十八条）", "该沟通记录未引用任何证据"},
+		{"OK", "zh-CN", []string{"履行期限届满日：诉讼时效期间自次日起算（《民法典》第一百八十八条、第二百零一条）", "该沟通记录未引用任何证据"},
 			[]string{"the period runs from the day after", "cites no evidence"}},
-		{"English", "en", []string{"due date: the period runs from the day after (art. 188)", "the communication cites no evidence"},
+		{"English", "en", []string{"due date: the period runs from the day after (arts. 188, 201)", "the communication cites no evidence"},
 			[]string{"诉讼时效期间自次日起算", "该沟通记录未引用任何证据"}},
 	}
 	for _, tt := range tests {
