@@ -87,7 +87,10 @@ func (s *Store) Put(ctx context.Context, r io.Reader, wantSHA256 string) (blob.R
 				return blob.Ref{}, fmt.Errorf("disk: put: read: %w", err)
 			}
 			ref := hr.Ref()
-			return ref, blob.CheckDigest(ref, want)
+			if err := blob.CheckDigest(ref, want); err != nil {
+				return blob.Ref{}, err
+			}
+			return ref, s.touch(want)
 		}
 	}
 
@@ -177,6 +180,20 @@ func (s *Store) damage(sha string, size int64) (string, error) {
 	return blob.Damage(f, sha, fi.Size(), size)
 }
 
+// touch sets a blob's modification time to now when a Put confirms bytes
+// that were already stored. The time says when the blob was last stored, and
+// Sweep keeps blobs younger than its minimum age: an old orphan (an upload
+// refused after its file, a crash) whose bytes arrive again is about to get a
+// record, and must not look a day old to a sweep running before it does.
+// Owning the file is enough, read-only as it is.
+func (s *Store) touch(sha string) error {
+	now := time.Now()
+	if err := os.Chtimes(s.path(sha), now, now); err != nil {
+		return fmt.Errorf("disk: put: mark %s as stored now: %w", sha, err)
+	}
+	return nil
+}
+
 // repair replaces the stored blob ref with the complete, checked temp file
 // tmp if the stored bytes do not match ref (or are gone), atomically
 // (rename over it). Only bytes that fail their digest are ever replaced,
@@ -190,7 +207,10 @@ func (s *Store) repair(ctx context.Context, tmp string, ref blob.Ref) error {
 	case err != nil:
 		return fmt.Errorf("disk: put: check stored %s: %w", ref.SHA256, err)
 	case damage == "":
-		return nil // intact: the first copy wins
+		// Intact: the first copy wins, unless a sweep took it meanwhile.
+		if err := s.touch(ref.SHA256); !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
 	}
 	if err := os.Rename(tmp, dst); err != nil {
 		return fmt.Errorf("disk: put: repair %s: %w", ref.SHA256, err)
