@@ -21,6 +21,14 @@ import (
 // the upload form's text fields first, in the order given, then the file.
 func (b *client) uploadWith(caseID, csrf string, fields [][2]string, name string, data []byte) *response {
 	b.t.Helper()
+	req := b.uploadRequest(caseID, fields, name, data)
+	req.Header.Set(web.CSRFHeader, csrf)
+	return b.do(req)
+}
+
+// uploadRequest is the evidence API request uploadWith sends, without the
+// CSRF header.
+func (b *client) uploadRequest(caseID string, fields [][2]string, name string, data []byte) *http.Request {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	for _, f := range fields {
@@ -31,8 +39,7 @@ func (b *client) uploadWith(caseID, csrf string, fields [][2]string, name string
 	_ = mw.Close()
 	req, _ := http.NewRequest(http.MethodPost, b.e.srv.URL+"/api/v1/cases/"+caseID+"/evidence", &buf)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set(web.CSRFHeader, csrf)
-	return b.do(req)
+	return req
 }
 
 // demandBasis is the limitation basis row of communication id, or nil.

@@ -150,6 +150,7 @@ var catalogue = map[string][2]string{
 	"evidence.choose":      {"选择文件…", "Choose files…"},
 	"evidence.meta":        {"证据信息", "Details"},
 	"evidence.filename":    {"文件名", "File name"},
+	"evidence.file_field":  {"文件", "File"},
 	"evidence.media_type":  {"文件类型", "Media type"},
 	"evidence.occurred":    {"形成时间", "Made on"},
 	"evidence.source":      {"来源", "Source"},

@@ -107,7 +107,7 @@ func parsePages(fm template.FuncMap) map[string]*template.Template {
 // middleware cover pages too.
 func (f *Front) Register(e *echo.Echo) {
 	e.Use(f.session)
-	e.HTTPErrorHandler = f.notFoundPage(e.HTTPErrorHandler)
+	e.HTTPErrorHandler = f.notFoundPage(f.apiInLang(e.HTTPErrorHandler))
 	static, _ := fs.Sub(staticFS, "static")
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/",
 		cacheStatic(http.FileServer(http.FS(static)))))).Name = "web.static"

@@ -6,15 +6,21 @@
 (function () {
   // problemText is what a refused upload's problem+json says: its detail
   // and each refused field's message (a SHA-256 mismatch names the digest
-  // the server received, after a word in the page's language).
-  function problemText(xhr, msg) {
+  // the server received, after a word in the page's language). The server
+  // writes both in the page's language for the pages' own requests; each
+  // field is named by its label on the form (box, ids prefix + field).
+  function problemText(xhr, msg, box, prefix) {
+    function label(field) {
+      var l = box.querySelector('label[for="' + prefix + field.replace(/_/g, "-") + '"]');
+      return box.getAttribute("data-label-" + field) || (l ? l.textContent.trim() : field);
+    }
     var detail = "";
     try {
       var p = JSON.parse(xhr.responseText);
       detail = p.detail || "";
       (p.errors || []).forEach(function (fe) {
         if (fe.field === "sha256") { detail = msg("sha256bad") + " — " + detail; }
-        detail += (detail ? "; " : "") + fe.field + ": " + fe.message;
+        detail += (detail ? "; " : "") + label(fe.field) + ": " + fe.message;
       });
     } catch (e) { detail = ""; }
     return detail;
@@ -152,7 +158,7 @@
           ui.state.className = "done";
           ui.li.setAttribute("data-state", "done");
         } else {
-          var detail = problemText(xhr, msg);
+          var detail = problemText(xhr, msg, box, "up-");
           ui.state.textContent = msg("failed") + " (" + xhr.status + (detail ? ": " + detail : "") + ")";
           ui.state.className = "failed";
           ui.li.setAttribute("data-state", "failed");
@@ -274,7 +280,7 @@
         } else if (xhr.status === 200) {
           status.textContent = msg("same");
         } else {
-          var detail = problemText(xhr, msg);
+          var detail = problemText(xhr, msg, box, "ver-");
           status.textContent = msg("failed") + " (" + xhr.status + (detail ? ": " + detail : "") + ")";
         }
       };

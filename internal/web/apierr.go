@@ -1,0 +1,117 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/httpapi"
+)
+
+// apiInLang wraps the API's error handler: a JSON API request made by this
+// site's own pages (the upload and new-version widgets post to the API with
+// the session cookie) is refused in the language of the page that made it,
+// so a Chinese page never shows the API's English. The problem's type,
+// status and field names stay those of the API; only the human text (the
+// detail and each field's message) is translated. Requests with a bearer
+// token, the API's own clients, always get the API's English.
+func (f *Front) apiInLang(next echo.HTTPErrorHandler) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		req := c.Request()
+		if strings.HasPrefix(req.URL.Path, "/api/") && req.Header.Get(echo.HeaderAuthorization) == "" &&
+			actorOf(c) != nil {
+			if m := (Msg{Lang: langOf(c)}); m.Lang != "en" {
+				err = m.apiError(err)
+			}
+		}
+		next(err, c)
+	}
+}
+
+// apiError returns err with its message and field messages in m's language.
+// An internal error stays as it is (the handler never shows its text).
+func (m Msg) apiError(err error) error {
+	var de *dossier.Error
+	if !errors.As(err, &de) || de.Code == dossier.EINTERNAL {
+		var he *echo.HTTPError
+		if !errors.As(err, &he) {
+			return err
+		}
+		de, _ = httpapi.FromEcho(err).(*dossier.Error)
+		if de == nil || de.Code == dossier.EINTERNAL {
+			return err
+		}
+	}
+	out := *de
+	out.Message = m.apiDetail(de.Message, httpapi.Status(de))
+	out.Fields = make([]dossier.FieldError, len(de.Fields))
+	for i, fe := range de.Fields {
+		out.Fields[i] = dossier.FieldError{Field: fe.Field, Message: m.Field(fe.Message)}
+	}
+	return &out
+}
+
+// apiDetail translates a problem's detail: a known sentence, else the
+// status's own title in the page's language (error.NNN) with the English
+// kept after it, so nothing the server said is lost.
+func (m Msg) apiDetail(detail string, status int) string {
+	if zh, ok := apiDetails[detail]; ok {
+		return zh
+	}
+	for _, f := range apiDetailFormats {
+		if v := f.re.FindStringSubmatch(detail); v != nil {
+			args := make([]any, len(v)-1)
+			for i, a := range v[1:] {
+				args[i] = a
+			}
+			return fmt.Sprintf(f.zh, args...)
+		}
+	}
+	title := m.T(fmt.Sprintf("error.%d", status))
+	if strings.HasPrefix(title, "error.") {
+		title = m.T("error.title")
+	}
+	if detail == "" {
+		return title
+	}
+	return title + "（" + detail + "）"
+}
+
+// apiDetails are the details the pages' API calls (evidence uploads and new
+// versions) can be refused with.
+var apiDetails = map[string]string{
+	"invalid fields":          "输入有误",
+	"authentication required": "登录已失效，请重新登录后再上传",
+	"sign in first":           "登录已失效，请重新登录后再上传",
+	"forbidden":               "无权执行此操作",
+	"case not found":          "案件不存在或无权查看",
+	"evidence not found":      "证据不存在或无权查看",
+	"no such resource":        "找不到该地址",
+	"request body larger than the upload limit":                             "文件超过上传上限，未保存",
+	"request body too large":                                                "文件超过上传上限，未保存",
+	"request body must be multipart/form-data with a part named file":       "请求中没有文件",
+	"could not read request body":                                           "上传中断，文件未保存，请重试",
+	"the item is deleted":                                                   "该证据已删除",
+	"the item is deleted; upload it as a new item":                          "该证据已删除，请作为新证据上传",
+	"the item was deleted during the upload; upload the file as a new item": "上传期间该证据被删除，请作为新证据上传",
+	"the item changed meanwhile; try again":                                 "该证据刚被修改，请重试",
+	"the evidence vault is not configured":                                  "证据库未配置",
+	"metadata store unavailable":                                            "数据库暂不可用，文件未保存，请稍后重试",
+	"metadata store busy":                                                   "数据库繁忙，文件未保存，请稍后重试",
+	"missing or invalid " + CSRFHeader + " header":                          "页面已过期，请刷新页面后重试",
+}
+
+var apiDetailFormats = func() []fieldFormat {
+	var out []fieldFormat
+	for _, p := range [][2]string{
+		{"the item is on legal hold: %s", "该证据处于诉讼保全中：%s"},
+		{"the item is retained until %s", "该证据在保留期内，%s 前不得删除"},
+		{"file larger than the %d-byte limit", "文件超过上传上限（%s 字节），未保存"},
+	} {
+		out = append(out, fieldFormat{re: formatRE(p[0]), zh: p[1]})
+	}
+	return out
+}()
