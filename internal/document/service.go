@@ -71,7 +71,7 @@ func (s *Service) Generate(ctx context.Context, a *dossier.Actor, caseID string,
 	if err != nil {
 		return nil, err
 	}
-	ev, _, _, err := s.Store.ListEvidence(ctx, dossier.EvidenceFilter{CaseID: caseID, Page: dossier.Page{Limit: 500}})
+	ev, err := s.allEvidence(ctx, caseID)
 	if err != nil {
 		return nil, err
 	}
@@ -98,6 +98,25 @@ func (s *Service) Generate(ctx context.Context, a *dossier.Actor, caseID string,
 	dossier.NoteFrom(ctx).ObjectID = d.ID
 	dossier.NoteFrom(ctx).Detail = req.Template + "." + req.Lang + " sha256=" + d.SHA256
 	return d, nil
+}
+
+// allEvidence lists every live item of a case, page by page: the evidence
+// list of a filing names all of them, not the first page.
+func (s *Service) allEvidence(ctx context.Context, caseID string) ([]*dossier.Evidence, error) {
+	var all []*dossier.Evidence
+	cursor := ""
+	for {
+		ev, _, next, err := s.Store.ListEvidence(ctx, dossier.EvidenceFilter{CaseID: caseID,
+			Page: dossier.Page{Limit: 500, Cursor: cursor}})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, ev...)
+		if next == "" {
+			return all, nil
+		}
+		cursor = next
+	}
 }
 
 // Prefill returns the values a template's fields take for a visible case
@@ -191,20 +210,13 @@ func (s *Service) Readiness(ctx context.Context, a *dossier.Actor, caseID, forDo
 	if forDoc == "" {
 		forDoc = "payment_order_application"
 	}
+	ev, err := s.allEvidence(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
 	var kinds []dossier.EvidenceKind
-	cursor := ""
-	for {
-		ev, _, next, err := s.Store.ListEvidence(ctx, dossier.EvidenceFilter{CaseID: caseID, Page: dossier.Page{Limit: 500, Cursor: cursor}})
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range ev {
-			kinds = append(kinds, e.Kind)
-		}
-		if next == "" {
-			break
-		}
-		cursor = next
+	for _, e := range ev {
+		kinds = append(kinds, e.Kind)
 	}
 	ready, have, missing, err := Readiness(forDoc, kinds)
 	if dossier.ErrorCode(err) == dossier.ENOTFOUND {
