@@ -115,6 +115,16 @@ func resolve(t *Template, in Input, has func(rune) bool) (map[string]string, err
 			raw[f.Name] = defaultValue(f, in.Case, bal, today)
 		}
 	}
+	// Days overdue the request leaves out are counted from the due date the
+	// document prints: when the request gives another due date than the
+	// case's, the case's count would contradict it.
+	if due, err := dossier.ParseDate(raw["due_date"]); err == nil && given["due_date"] {
+		for _, f := range t.Fields {
+			if f.Source == "case.days_overdue" && !given[f.Name] {
+				raw[f.Name] = strconv.Itoa(max(0, due.DaysUntil(today)))
+			}
+		}
+	}
 	// A total the request leaves out while it gives one of the parts follows
 	// the parts, rather than the ledger, so that the amounts still add up.
 	for _, sm := range t.Sums {

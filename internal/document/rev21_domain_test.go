@@ -10,6 +10,42 @@ import (
 	"github.com/dossier/dossier/internal/dossier"
 )
 
+// TestRev21DaysOverdueFollowsDueDate: a letter whose request gives another
+// due date than the case's must count the days overdue from the date it
+// prints, not from the case's, or the letter contradicts itself.
+func TestRev21DaysOverdueFollowsDueDate(t *testing.T) {
+	e := mustEngine(t)
+	f := map[string]string{"due_date": "2026-01-31"}
+	for k, v := range requestFields["lawyer_letter"] {
+		f[k] = v
+	}
+	for _, lang := range []string{"zh-CN", "en"} {
+		res, err := e.Render("lawyer_letter", lang, Input{Case: testCase(), Fields: f, Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 31 January to 20 July 2026 is 170 days; the case's 31 March gives 111.
+		if res.Fields["days_overdue"] != "170" {
+			t.Errorf("%s: days_overdue = %s, want 170 (from the due date printed)", lang, res.Fields["days_overdue"])
+		}
+	}
+	// The case without a due date: the request's due date is enough.
+	c := testCase()
+	c.DueDate = dossier.Date{}
+	res, err := e.Render("lawyer_letter", "zh-CN", Input{Case: c, Fields: f, Now: now})
+	if err != nil {
+		t.Fatalf("due date given, days overdue not: %v", err)
+	}
+	if res.Fields["days_overdue"] != "170" {
+		t.Errorf("days_overdue = %s, want 170", res.Fields["days_overdue"])
+	}
+	// A value the request gives still wins.
+	f["days_overdue"] = "100"
+	if res, err := e.Render("lawyer_letter", "zh-CN", Input{Case: testCase(), Fields: f, Now: now}); err != nil || res.Fields["days_overdue"] != "100" {
+		t.Errorf("given days_overdue: %v %v", err, res)
+	}
+}
+
 // TestRev21EvidenceListComplete: the evidence list of a payment-order
 // application lists every live item of the case, however many there are,
 // not the first page of them.
