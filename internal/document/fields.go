@@ -187,6 +187,11 @@ func resolve(t *Template, in Input, has func(rune) bool) (map[string]string, err
 		if _, err := Schedule(total, n, first); err != nil {
 			bad.Add("installments", "cannot split %s into %d installments of at least 0.01", total.Grouped(), n)
 		}
+		// Installments fall due after the debt they repay is acknowledged;
+		// a plan made from the agreement refuses an earlier first date too.
+		if asOf, err := dossier.ParseDate(out["as_of"]); err == nil && first.Before(asOf.Time) {
+			bad.Add("first_due_date", "must not be before the date the debt is acknowledged (as_of %s)", asOf)
+		}
 	}
 	if t.uses("evidence") {
 		known[evidenceList] = true

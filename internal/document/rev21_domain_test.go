@@ -46,6 +46,23 @@ func TestRev21DaysOverdueFollowsDueDate(t *testing.T) {
 	}
 }
 
+// TestRev21ScheduleBeforeAcknowledgment: an installment agreement whose
+// first installment falls before the day the debt is acknowledged is
+// refused, as the plan made from it would be (recovery refuses a first due
+// date before the agreement date).
+func TestRev21ScheduleBeforeAcknowledgment(t *testing.T) {
+	e := mustEngine(t)
+	f := map[string]string{"installments": "3", "first_due_date": "2026-07-19", "bank": "中国工商银行", "account_no": "1001"}
+	_, err := e.Render("installment_agreement", "zh-CN", Input{Case: testCase(), Fields: f, Now: now})
+	if dossier.ErrorCode(err) != dossier.EINVALID || !strings.Contains(fmt.Sprint(err.(*dossier.Error).Fields), "first_due_date") {
+		t.Fatalf("first installment before the acknowledgment: err = %v, want EINVALID naming first_due_date", err)
+	}
+	f["first_due_date"] = "2026-07-20" // the same day is fine
+	if _, err := e.Render("installment_agreement", "zh-CN", Input{Case: testCase(), Fields: f, Now: now}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestRev21EvidenceListComplete: the evidence list of a payment-order
 // application lists every live item of the case, however many there are,
 // not the first page of them.
