@@ -13,8 +13,11 @@ package evidence
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"log/slog"
 	"strings"
@@ -316,16 +319,110 @@ type Content struct {
 	blobs   blob.Store
 }
 
-// Open reads [off, off+n) of the bytes; n < 0 reads to the end.
+// Open reads [off, off+n) of the bytes; n < 0 reads to the end. The
+// stored bytes are checked against the record on the way, since whoever
+// receives them is told they are the recorded sha256: their size before
+// anything is read, and for a read of the whole version their digest, before
+// the last byte is delivered, so a client never receives a complete copy of
+// bytes that changed. A mismatch is an internal error wrapping
+// blob.ErrCorrupt, and the audit note says FIXITY FAILED.
 func (c *Content) Open(ctx context.Context, off, n int64) (io.ReadCloser, error) {
-	rc, err := c.blobs.Open(ctx, c.Version.SHA256, off, n)
+	ver := c.Version
+	ref, err := c.blobs.Stat(ctx, ver.SHA256)
+	if err == nil && ref.Size != ver.Size {
+		err = fmt.Errorf("evidence: %d bytes stored under sha256 %s, want %d: %w", ref.Size, ver.SHA256, ver.Size, blob.ErrCorrupt)
+		return nil, c.damaged(ctx, err)
+	}
 	if errors.Is(err, blob.ErrNotExist) {
 		// A record without bytes is exactly what must never happen; it is
 		// an internal failure, logged with its cause, not a client's 404.
 		return nil, &dossier.Error{Code: dossier.EINTERNAL, Message: "stored bytes are missing", Err: err}
 	}
-	return rc, err
+	if err != nil {
+		return nil, err
+	}
+	rc, err := c.blobs.Open(ctx, ver.SHA256, off, n)
+	if errors.Is(err, blob.ErrNotExist) {
+		return nil, &dossier.Error{Code: dossier.EINTERNAL, Message: "stored bytes are missing", Err: err}
+	}
+	if err != nil || off != 0 || (n >= 0 && n < ver.Size) {
+		// A range cannot be hashed without reading the rest; its size was
+		// checked, and Verify re-reads the whole.
+		return rc, err
+	}
+	return &checkedReader{rc: rc, h: sha256.New(), left: ver.Size, c: c, ctx: ctx}, nil
 }
+
+// damaged notes a mismatch between stored bytes and their record in the
+// audit trail and makes it the request's internal error.
+func (c *Content) damaged(ctx context.Context, err error) error {
+	note := dossier.NoteFrom(ctx)
+	if note.Detail != "" {
+		note.Detail += "; "
+	}
+	note.Detail += fmt.Sprintf("FIXITY FAILED on download: v%d %s %s", c.Version.N, c.Version.SHA256, problem(err))
+	return &dossier.Error{Code: dossier.EINTERNAL, Message: "stored bytes do not match the record", Err: err}
+}
+
+// checkedReader passes a whole version's bytes through while hashing them,
+// and holds the last byte back until the digest is known to match.
+type checkedReader struct {
+	rc   io.ReadCloser
+	h    hash.Hash
+	left int64 // bytes of the version not yet delivered
+	c    *Content
+	ctx  context.Context
+	err  error
+}
+
+func (r *checkedReader) Read(p []byte) (int, error) {
+	switch {
+	case r.err != nil:
+		return 0, r.err
+	case r.left == 0:
+		return 0, io.EOF
+	case len(p) == 0:
+		return 0, nil
+	case r.left > 1:
+		if int64(len(p)) > r.left-1 {
+			p = p[:r.left-1]
+		}
+		n, err := r.rc.Read(p)
+		r.h.Write(p[:n])
+		r.left -= int64(n)
+		if err == io.EOF {
+			err = r.fail("ended %d bytes early", r.left)
+		} else if err != nil {
+			r.err = err
+		}
+		return n, err
+	}
+	var last [1]byte
+	k, err := blob.Fill(r.rc, last[:])
+	if k == 0 {
+		if err == io.EOF {
+			return 0, r.fail("ended 1 byte early")
+		}
+		r.err = err
+		return 0, err
+	}
+	r.h.Write(last[:])
+	if got := hex.EncodeToString(r.h.Sum(nil)); got != r.c.Version.SHA256 {
+		return 0, r.fail("read sha256 %s", got)
+	}
+	r.left = 0
+	p[0] = last[0]
+	return 1, nil
+}
+
+func (r *checkedReader) fail(format string, a ...any) error {
+	err := fmt.Errorf("evidence: stored bytes of sha256 %s "+format+": %w",
+		append(append([]any{r.c.Version.SHA256}, a...), blob.ErrCorrupt)...)
+	r.err = r.c.damaged(r.ctx, err)
+	return r.err
+}
+
+func (r *checkedReader) Close() error { return r.rc.Close() }
 
 // Content returns version n of an item (0: the current one) for download.
 func (v *Vault) Content(ctx context.Context, a *dossier.Actor, id string, n int) (*Content, error) {
