@@ -205,7 +205,14 @@ func (s *Server) readyz(c echo.Context) error {
 	status := http.StatusOK
 	for _, ch := range s.Ready {
 		if err := ch.Check(ctx); err != nil {
-			checks[ch.Name] = err.Error()
+			// The endpoint is public: the dependency's own public message
+			// (e.g. "run `dossier reindex`"), never what it wraps (paths,
+			// hosts, database users); the log gets the whole error.
+			checks[ch.Name] = "unavailable"
+			if dossier.ErrorCode(err) != dossier.EINTERNAL {
+				checks[ch.Name] = dossier.ErrorMessage(err)
+			}
+			s.Log.Warn("readiness check failed", "check", ch.Name, "err", err)
 			status = http.StatusServiceUnavailable
 		} else {
 			checks[ch.Name] = "ok"
