@@ -294,11 +294,12 @@ func (e *Engine) table(doc *render.Doc, b Block, headers []string, vals map[stri
 		if err != nil { // resolve has checked this already
 			return fmt.Errorf("document: %w", err)
 		}
+		sign, _, _ := currencyWords(vals[currencyField])
 		cols := columns(headers, []int{12, 30, 29, 29}, []bool{false, false, true, true})
 		var cells [][]string
 		for _, r := range rows {
 			d := formatDate(r.DueDate, langOf(zh))
-			cells = append(cells, []string{strconv.Itoa(r.N), d, "¥" + r.Amount.Grouped(), "¥" + r.Remaining.Grouped()})
+			cells = append(cells, []string{strconv.Itoa(r.N), d, sign + r.Amount.Grouped(), sign + r.Remaining.Grouped()})
 		}
 		doc.Table(cols, cells)
 	case "evidence":

@@ -193,6 +193,14 @@ func resolve(t *Template, in Input, has func(rune) bool) (map[string]string, err
 			bad.Add("first_due_date", "must not be before the date the debt is acknowledged (as_of %s)", asOf)
 		}
 	}
+	if _, declared := known[currencyField]; !declared {
+		known[currencyField] = true
+		if code, err := currencyOf(in); err != nil {
+			bad.Add(currencyField, "%v", err)
+		} else {
+			out[currencyField] = code
+		}
+	}
 	if t.uses("evidence") {
 		known[evidenceList] = true
 		if list, err := evidenceRows(in); err != nil {
@@ -316,6 +324,7 @@ func sortFields(fs []dossier.FieldError) {
 // 2026年7月20日 or 20 July 2026.
 func display(t *Template, vals map[string]string, today dossier.Date) map[string]string {
 	out := map[string]string{"today": formatDate(today, t.Lang)}
+	out["currency_sign"], out["currency_cn"], out["currency_en"] = currencyWords(vals[currencyField])
 	for _, f := range t.Fields {
 		v, ok := vals[f.Name]
 		if !ok {
@@ -335,6 +344,49 @@ func display(t *Template, vals map[string]string, today dossier.Date) map[string
 		}
 	}
 	return out
+}
+
+// currencyField records the currency a document states its amounts in: the
+// case's (ISO 4217), or the request's. Every template has it without
+// declaring it, and its words are the placeholders {currency_sign} (¥ for
+// CNY, else the code: "USD "), {currency_cn} (人民币, 美元 …, before capital
+// numerals) and {currency_en} (RMB, USD …).
+const currencyField = "currency"
+
+var currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
+
+// currencyOf is the currency a document is written in: the request's, else
+// the case's, else CNY.
+func currencyOf(in Input) (string, error) {
+	code := strings.ToUpper(strings.TrimSpace(in.Fields[currencyField]))
+	if code == "" && in.Case != nil {
+		code = in.Case.Currency
+	}
+	if code == "" {
+		code = "CNY"
+	}
+	if !currencyRE.MatchString(code) {
+		return "", fmt.Errorf("must be an ISO 4217 code such as CNY")
+	}
+	return code, nil
+}
+
+// currencyNames are the Chinese names of common currencies; others are
+// written by their code.
+var currencyNames = map[string]string{"CNY": "人民币", "USD": "美元", "EUR": "欧元", "HKD": "港币", "MOP": "澳门元",
+	"TWD": "新台币", "JPY": "日元", "GBP": "英镑", "CHF": "瑞士法郎", "AUD": "澳大利亚元", "CAD": "加拿大元", "SGD": "新加坡元",
+	"KRW": "韩元"}
+
+// currencyWords are the sign, Chinese name and English name of code.
+func currencyWords(code string) (sign, zh, en string) {
+	if code == "" || code == "CNY" {
+		return "¥", "人民币", "RMB"
+	}
+	zh = currencyNames[code]
+	if zh == "" {
+		zh = code
+	}
+	return code + " ", zh, code
 }
 
 func formatDate(d dossier.Date, lang string) string {

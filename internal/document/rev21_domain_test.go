@@ -10,6 +10,76 @@ import (
 	"github.com/dossier/dossier/internal/dossier"
 )
 
+// flatText is the PDF's text with all whitespace removed (pdftotext drops
+// or adds spaces between CJK and digits).
+func flatText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	return strings.Join(strings.Fields(pdfText(t, pdf)), "")
+}
+
+// TestRev21CaseCurrency: a case kept in another currency than CNY (the API
+// accepts any ISO 4217 code, the dashboard tallies per currency) must not
+// be demanded, acknowledged or claimed in 人民币: every amount of every
+// document is stated in the case's currency, in figures and in words.
+func TestRev21CaseCurrency(t *testing.T) {
+	e := mustEngine(t)
+	for _, ti := range e.Templates() {
+		t.Run(ti.ID+"."+ti.Lang, func(t *testing.T) {
+			c := testCase()
+			c.Currency = "USD"
+			res, err := e.Render(ti.ID, ti.Lang, Input{Case: c, Evidence: testEvidence(), Fields: requestFields[ti.ID], Now: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			txt := flatText(t, res.PDF)
+			for _, bad := range []string{"¥", "人民币", "RMB"} {
+				if strings.Contains(txt, bad) {
+					t.Errorf("a USD case's document says %q", bad)
+				}
+			}
+			want := []string{"USD399,000.50"}
+			if ti.Lang == "zh-CN" {
+				want = append(want, "美元叁拾玖万玖仟元零伍角整")
+			}
+			for _, w := range want {
+				if !strings.Contains(txt, w) {
+					t.Errorf("text lacks %q", w)
+				}
+			}
+			if res.Fields["currency"] != "USD" {
+				t.Errorf("record keeps currency %q, want USD", res.Fields["currency"])
+			}
+			// The record alone renders the same bytes after the case changed.
+			again, err := e.Render(ti.ID, ti.Lang, Input{Case: testCase(), Fields: res.Fields, Now: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(again.PDF) != string(res.PDF) {
+				t.Error("re-rendering the record's fields gives other bytes")
+			}
+		})
+	}
+	t.Run("CNY", func(t *testing.T) {
+		res, err := e.Render("lawyer_letter", "zh-CN", Input{Case: testCase(), Fields: requestFields["lawyer_letter"], Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if txt := flatText(t, res.PDF); !strings.Contains(txt, "¥399,000.50（大写：人民币叁拾玖万玖仟元零伍角整）") {
+			t.Errorf("CNY letter lost its ¥ and 人民币:\n%s", txt)
+		}
+	})
+	t.Run("ErrCurrency", func(t *testing.T) {
+		f := map[string]string{"currency": "usd1"}
+		for k, v := range requestFields["lawyer_letter"] {
+			f[k] = v
+		}
+		_, err := e.Render("lawyer_letter", "zh-CN", Input{Case: testCase(), Fields: f, Now: now})
+		if dossier.ErrorCode(err) != dossier.EINVALID || !strings.Contains(fmt.Sprint(err.(*dossier.Error).Fields), "currency") {
+			t.Fatalf("err = %v, want EINVALID naming currency", err)
+		}
+	})
+}
+
 // TestRev21DaysOverdueFollowsDueDate: a letter whose request gives another
 // due date than the case's must count the days overdue from the date it
 // prints, not from the case's, or the letter contradicts itself.

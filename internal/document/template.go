@@ -45,7 +45,11 @@ import (
 // "-" (the request must give it), "case.<path>" (from the case: see
 // caseValue), "now" (the creation date) or "=VALUE" (a literal default).
 // TEXT holds placeholders {field}; a money field also offers {field_cn}
-// (capital numerals). A directive written with a trailing "?" (para? …) is
+// (capital numerals). Every template also has {today} and the words of the
+// currency its amounts are in (the case's, or the request's field
+// "currency"): {currency_sign} (¥, or "USD "), {currency_cn} (人民币, 美元)
+// and {currency_en} (RMB, USD), so write ¥{total}（人民币{total_cn}） as
+// {currency_sign}{total}（{currency_cn}{total_cn}）. A directive written with a trailing "?" (para? …) is
 // left out when any placeholder in it is empty. A sum is checked after the
 // fields resolve (an empty optional PART counts as zero): a TOTAL the request
 // does not give, while it gives a PART, is computed from the PARTs instead.
@@ -111,7 +115,7 @@ var blockKinds = map[string]bool{"letterhead": true, "heading": true, "section":
 	"line": true, "right": true, "space": true, "table": true, "sign": true}
 
 // builtins are placeholders every template may use without declaring them.
-var builtins = map[string]bool{"today": true}
+var builtins = map[string]bool{"today": true, "currency_sign": true, "currency_cn": true, "currency_en": true}
 
 // tableFields are the fields each computed table reads.
 var tableFields = map[string][]string{
