@@ -14,6 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"syscall"
 	"time"
 )
 
@@ -27,7 +29,22 @@ var (
 	// ErrLocked: the storage itself refused a deletion because of a
 	// retention period or a legal hold.
 	ErrLocked = errors.New("blob: locked by retention or legal hold")
+	// ErrUnavailable: the storage cannot be reached or cannot take bytes
+	// for now. Test with Unavailable, which also recognises the network and
+	// full-filesystem errors implementations pass through.
+	ErrUnavailable = errors.New("blob: storage unavailable")
 )
+
+// Unavailable reports whether err means the storage itself failed for now
+// (a dependency down: a retry later may succeed) rather than the request or
+// the bytes: ErrUnavailable, a network error (connection refused or reset,
+// a timeout), or a full filesystem or quota.
+func Unavailable(err error) bool {
+	var ne net.Error
+	return errors.Is(err, ErrUnavailable) || errors.As(err, &ne) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+}
 
 // Ref names a stored blob: the lowercase hex sha256 of its bytes and their
 // number.

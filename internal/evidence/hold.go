@@ -121,8 +121,7 @@ func (v *Vault) syncLock(ctx context.Context, sha string, pending *dossier.Evide
 		consider(pending)
 	}
 	if err := v.Blobs.Lock(ctx, sha, until, hold); err != nil {
-		return &dossier.Error{Code: dossier.EINTERNAL, Message: "could not lock the stored bytes",
-			Err: fmt.Errorf("lock %s: %w", sha, err)}
+		return storageError("could not lock the stored bytes", fmt.Errorf("lock %s: %w", sha, err))
 	}
 	return nil
 }

@@ -250,7 +250,8 @@ func (v *Vault) storeFile(ctx context.Context, p *FormPart, seen map[string]stri
 }
 
 // uploadError decides whose fault a failed upload was: too large (413), the
-// client's broken or interrupted body (400), or the storage (500).
+// client's broken or interrupted body (400), or the storage (503 when it is
+// down or full, else 500).
 func (v *Vault) uploadError(ctx context.Context, src *source, err error) error {
 	if src.tooLarge {
 		return &dossier.Error{Code: dossier.ETOOLARGE, Message: fmt.Sprintf("file larger than the %d-byte limit", v.maxUpload()), Err: err}
@@ -263,7 +264,17 @@ func (v *Vault) uploadError(ctx context.Context, src *source, err error) error {
 	if ctx.Err() != nil {
 		return bodyError(context.Canceled, v.maxUpload())
 	}
-	return &dossier.Error{Code: dossier.EINTERNAL, Message: "could not store the file", Err: err}
+	return storageError("could not store the file", err)
+}
+
+// storageError is a failed blob store operation: the dependency being down
+// (unreachable, full) is EUNAVAILABLE, 503, which a client may retry;
+// anything else is internal.
+func storageError(msg string, err error) error {
+	if blob.Unavailable(err) {
+		return &dossier.Error{Code: dossier.EUNAVAILABLE, Message: msg + ": the blob store is unavailable; try again later", Err: err}
+	}
+	return &dossier.Error{Code: dossier.EINTERNAL, Message: msg, Err: err}
 }
 
 // bodyError classifies an error reading the request body.

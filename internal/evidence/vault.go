@@ -339,13 +339,16 @@ func (c *Content) Open(ctx context.Context, off, n int64) (io.ReadCloser, error)
 		return nil, &dossier.Error{Code: dossier.EINTERNAL, Message: "stored bytes are missing", Err: err}
 	}
 	if err != nil {
-		return nil, err
+		return nil, storageError("could not read the stored bytes", err)
 	}
 	rc, err := c.blobs.Open(ctx, ver.SHA256, off, n)
 	if errors.Is(err, blob.ErrNotExist) {
 		return nil, &dossier.Error{Code: dossier.EINTERNAL, Message: "stored bytes are missing", Err: err}
 	}
-	if err != nil || off != 0 || (n >= 0 && n < ver.Size) {
+	if err != nil {
+		return nil, storageError("could not read the stored bytes", err)
+	}
+	if off != 0 || (n >= 0 && n < ver.Size) {
 		// A range cannot be hashed without reading the rest; its size was
 		// checked, and Verify re-reads the whole.
 		return rc, err

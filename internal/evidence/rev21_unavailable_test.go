@@ -1,0 +1,109 @@
+package evidence_test
+
+import (
+	"context"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/dossier/dossier/internal/blob/s3"
+	"github.com/dossier/dossier/internal/dossier"
+	"github.com/dossier/dossier/internal/testenv"
+)
+
+// cutProxy forwards TCP connections to target until cut, which closes the
+// listener and every connection: the test's MinIO going away as far as the
+// store can tell, without stopping the server other tests share.
+type cutProxy struct {
+	ln    net.Listener
+	mu    sync.Mutex
+	conns []net.Conn
+}
+
+func newCutProxy(t *testing.T, target string) *cutProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &cutProxy{ln: ln}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			u, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, c, u)
+			p.mu.Unlock()
+			go func() { _, _ = io.Copy(u, c); u.Close() }()
+			go func() { _, _ = io.Copy(c, u); c.Close() }()
+		}
+	}()
+	t.Cleanup(p.cut)
+	return p
+}
+
+func (p *cutProxy) cut() {
+	p.ln.Close()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+// The blob store going down is a dependency failure, 503 by the API
+// contract, for an upload, a new version and a download alike; the upload
+// leaves no record. Before, each was a 500 "internal error", which tells
+// the client that retrying is pointless and pages nobody about S3.
+func TestBlobStoreDown(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, "sqlite")
+	srv := testenv.MinIO(t)
+	proxy := newCutProxy(t, srv.Endpoint)
+	blobs, err := s3.New(ctx, s3.Config{Endpoint: proxy.ln.Addr().String(),
+		Bucket: "down-" + strings.ToLower(dossier.NewID()), AccessKey: srv.AccessKey, SecretKey: srv.SecretKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.vault.Blobs = blobs
+	first, _, err := f.vault.Ingest(ctx, f.admin, f.caseID, form(t, "contract", "合同.pdf", random(5000)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy.cut()
+
+	_, _, err = f.vault.Ingest(ctx, f.admin, f.caseID, form(t, "contract", "发票.pdf", random(5000)))
+	if dossier.ErrorCode(err) != dossier.EUNAVAILABLE {
+		t.Errorf("upload with the blob store down: %v (code %s), want %s", err, dossier.ErrorCode(err), dossier.EUNAVAILABLE)
+	}
+	_, _, err = f.vault.AddVersion(ctx, f.admin, first.ID, form(t, "", "合同v2.pdf", random(5000)))
+	if dossier.ErrorCode(err) != dossier.EUNAVAILABLE {
+		t.Errorf("new version with the blob store down: %v (code %s), want %s", err, dossier.ErrorCode(err), dossier.EUNAVAILABLE)
+	}
+	ct, err := f.vault.Content(ctx, f.admin, first.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rc, err := ct.Open(ctx, 0, -1); dossier.ErrorCode(err) != dossier.EUNAVAILABLE {
+		if err == nil {
+			rc.Close()
+		}
+		t.Errorf("download with the blob store down: %v (code %s), want %s", err, dossier.ErrorCode(err), dossier.EUNAVAILABLE)
+	}
+	if _, total, _, err := f.store.ListEvidence(ctx, dossier.EvidenceFilter{CaseID: f.caseID}); err != nil || total != 1 {
+		t.Errorf("%d records (%v), want the first upload only", total, err)
+	}
+	if vs, err := f.store.Versions(ctx, first.ID); err != nil || len(vs) != 1 {
+		t.Errorf("%d versions (%v), want 1", len(vs), err)
+	}
+}
