@@ -306,6 +306,11 @@ func (f *Front) commCreate(c echo.Context) error {
 		return err
 	}
 	id := c.Param("case_id")
+	// The policy's answer before the form's shape, as for payments and
+	// plans: a reader gets 403, not field errors on a form it cannot use.
+	if err := policy.Can(a, policy.RecoveryWrite, id); err != nil {
+		return err
+	}
 	form, _ := c.FormParams()
 	m := &dossier.Communication{Channel: dossier.Channel(form.Get("channel")), Summary: form.Get("summary"),
 		Outcome: form.Get("outcome"), Interruption: form.Get("interruption")}
