@@ -9,7 +9,9 @@ import (
 )
 
 // Tally counts the cases of one bucket or stage in one currency. Amount is
-// principal plus interest; Paid is the net of the payments ledger.
+// principal plus interest; Paid is the net of the payments ledger;
+// Outstanding is what the cases still owe after it (dossier.CaseBalance), so
+// a case paid beyond its total adds nothing rather than less than nothing.
 type Tally struct {
 	Key         string        `json:"key"`
 	Currency    string        `json:"currency"`
@@ -61,7 +63,7 @@ func (s *Service) BuildDashboard(recs map[string]*dossier.CaseRecords, today dos
 	type key struct{ k, cur string }
 	tallies := map[key]*Tally{}
 	currencies := map[string]bool{}
-	add := func(k, cur string, amount, paid dossier.Money) {
+	add := func(k, cur string, amount, paid, outstanding dossier.Money) {
 		t := tallies[key{k, cur}]
 		if t == nil {
 			t = &Tally{Key: k, Currency: cur}
@@ -70,7 +72,7 @@ func (s *Service) BuildDashboard(recs map[string]*dossier.CaseRecords, today dos
 		t.Count++
 		t.Amount += amount
 		t.Paid += paid
-		t.Outstanding += amount - paid
+		t.Outstanding += outstanding
 	}
 	ids := make([]string, 0, len(recs))
 	for id, r := range recs {
@@ -85,12 +87,11 @@ func (s *Service) BuildDashboard(recs map[string]*dossier.CaseRecords, today dos
 		c.Compute(today)
 		d.Cases++
 		currencies[c.Currency] = true
-		var paid dossier.Money
-		for _, p := range r.Payments {
-			paid += p.Amount
-		}
-		add("bucket:"+string(c.Bucket), c.Currency, c.Total(), paid)
-		add("stage:"+string(c.Stage), c.Currency, c.Total(), paid)
+		// What the case still owes by its ledger, never less than nothing:
+		// one debtor's overpayment pays no other debtor's debt.
+		bal := dossier.CaseBalance(c, r.Payments)
+		add("bucket:"+string(c.Bucket), c.Currency, c.Total(), bal.Paid, bal.Total())
+		add("stage:"+string(c.Stage), c.Currency, c.Total(), bal.Paid, bal.Total())
 		if c.Stage == dossier.StageClosed {
 			continue
 		}
