@@ -362,6 +362,8 @@ func sectionNumber(n int, zh bool) string {
 		return zhNumerals[n] + "、"
 	case n < 20:
 		return "十" + zhNumerals[n-10] + "、"
+	case n < 100:
+		return zhNumerals[n/10] + "十" + zhNumerals[n%10] + "、"
 	}
 	return strconv.Itoa(n) + "、"
 }

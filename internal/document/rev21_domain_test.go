@@ -161,3 +161,17 @@ func TestRev21EvidenceListComplete(t *testing.T) {
 		t.Error("the last item is missing from the evidence list")
 	}
 }
+
+// TestRev21SectionNumbers: sections of a long (overriding) template are
+// numbered in Chinese numerals all the way: 二十、, not 20、.
+func TestRev21SectionNumbers(t *testing.T) {
+	for n, want := range map[int]string{1: "一、", 10: "十、", 11: "十一、", 19: "十九、", 20: "二十、", 21: "二十一、",
+		30: "三十、", 99: "九十九、"} {
+		if got := sectionNumber(n, true); got != want {
+			t.Errorf("section %d: %s, want %s", n, got, want)
+		}
+	}
+	if got := sectionNumber(20, false); got != "20. " {
+		t.Errorf("English section 20: %q", got)
+	}
+}
