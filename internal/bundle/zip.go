@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -195,6 +196,7 @@ func (s *Service) WriteZip(ctx context.Context, w io.Writer, b *dossier.Bundle, 
 	var sums bytes.Buffer
 	for i, e := range entries(b, lang) {
 		if err := s.writeBlob(ctx, zw, e, b.CreatedAt, buf); err != nil {
+			noteFixity(ctx, e, err)
 			return err
 		}
 		fmt.Fprintf(&sums, "%s  %s\n", e.sha, e.name)
@@ -228,6 +230,25 @@ func (s *Service) WriteZip(ctx context.Context, w io.Writer, b *dossier.Bundle, 
 		}
 	}
 	return zw.Close()
+}
+
+// noteFixity records in the request's audit note that a file's stored bytes
+// are damaged or gone, so the trail of the broken download names the file
+// and does not read as an ordinary download. Other errors (the client going
+// away) are not fixity findings.
+func noteFixity(ctx context.Context, e entry, err error) {
+	problem := "corrupt"
+	switch {
+	case errors.Is(err, blob.ErrNotExist):
+		problem = "missing"
+	case !errors.Is(err, blob.ErrCorrupt):
+		return
+	}
+	n := dossier.NoteFrom(ctx)
+	if n.Detail != "" {
+		n.Detail += "; "
+	}
+	n.Detail += fmt.Sprintf("FIXITY FAILED: %s sha256=%s %s: %v", e.name, e.sha, problem, err)
 }
 
 func (s *Service) writeBlob(ctx context.Context, zw *zip.Writer, e entry, mod time.Time, buf []byte) error {
