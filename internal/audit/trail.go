@@ -56,6 +56,14 @@ func (t *Trail) List(ctx context.Context, a *dossier.Actor, f dossier.AuditFilte
 	if err := t.settle(ctx); err != nil {
 		return nil, err
 	}
+	if maskedQuery(a, f.Q) {
+		p, err := t.listMasked(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		mask(a, p.Items)
+		return p, nil
+	}
 	evs, err := t.Store.Events(ctx, dossier.AuditFilter{Actor: f.Actor, CaseID: f.CaseID, Action: f.Action,
 		Object: f.Object, From: f.From, To: f.To, Q: f.Q, AfterSeq: f.AfterSeq, Limit: f.Limit + 1})
 	if err != nil {
@@ -130,6 +138,21 @@ func (t *Trail) Export(ctx context.Context, a *dossier.Actor, f dossier.AuditFil
 	cw, err := NewCSVWriter(w)
 	if err != nil {
 		return err
+	}
+	if maskedQuery(a, f.Q) {
+		var werr error
+		err := t.scanMasked(ctx, f, func(e *dossier.Event) bool {
+			mask(a, []*dossier.Event{e})
+			werr = cw.Write(e)
+			return werr == nil
+		})
+		if err != nil {
+			return err
+		}
+		if werr != nil {
+			return werr
+		}
+		return cw.Flush()
 	}
 	f.Limit = 5000
 	for {

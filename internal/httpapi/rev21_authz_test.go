@@ -3,10 +3,12 @@ package httpapi_test
 import (
 	"context"
 	"errors"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dossier/dossier/internal/blob/disk"
 	"github.com/dossier/dossier/internal/dossier"
@@ -59,5 +61,69 @@ func TestReadyzNamesNoInternals(t *testing.T) {
 	r.json(t, &body)
 	if r.Status != 503 || body.Checks["metadata"] != "metadata store unavailable" {
 		t.Fatalf("coded failure: %d %s", r.Status, r.Body)
+	}
+}
+
+// TestAuditQueryCannotUnmaskDetails: an auditor sees personal data in
+// event details masked (a debtor's ID number that counsel searched for
+// reads 330102********1234), so the q filter must not match what the mask
+// hides: otherwise each query tests a guess at the hidden digits, and the
+// items, totals and CSV rows of a few dozen queries rebuild the number.
+// What the auditor sees still matches, and admins search the stored text.
+func TestAuditQueryCannotUnmaskDetails(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	blobs := newBlobs(t, "disk")
+	withSearch(t, e, withVault(t, e, blobs, time.Hour, 1<<20), blobs)
+	admin := e.login("admin", adminPassword)
+	_, counsel := e.user(admin, "r21-counsel", dossier.RoleCounsel)
+	_, auditor := e.user(admin, "r21-auditor", dossier.RoleAuditor)
+	const id = "330102199001011234"
+	if r := e.do("GET", "/api/v1/search?q="+id, counsel, nil); r.Status != 200 {
+		t.Fatalf("search: %d %s", r.Status, r.Body)
+	}
+	// Enough unrelated events that the matches sit on later pages.
+	for i := 0; i < 5; i++ {
+		e.do("GET", "/api/v1/search?q=other", counsel, nil)
+	}
+	list := func(token, q string) (n, total int) {
+		t.Helper()
+		r := e.do("GET", "/api/v1/audit?action=search.run&limit=2&q="+url.QueryEscape(q), token, nil)
+		var page struct {
+			Items []dossier.Event
+			Total int
+		}
+		r.json(t, &page)
+		for _, ev := range page.Items {
+			if token == auditor && strings.Contains(ev.Detail, id) {
+				t.Fatalf("auditor sees %q", ev.Detail)
+			}
+		}
+		return len(page.Items), page.Total
+	}
+	for _, tt := range []struct {
+		name, q string
+		want    int
+	}{
+		{"ErrHiddenDigits", "19900101", 0},
+		{"ErrHiddenAcrossMask", "3301021", 0},
+		{"ErrWholeNumber", id, 0},
+		{"OKVisiblePrefix", "q=330102", 1},
+		{"OKVisibleSuffix", "1234", 1},
+		{"OKAsShown", "330102********1234", 1},
+		{"OKNoDigits", "Q=", 6},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			n, total := list(auditor, tt.q)
+			if total != tt.want || n != min(tt.want, 2) {
+				t.Fatalf("auditor q=%q: %d items, total %d; want total %d", tt.q, n, total, tt.want)
+			}
+			r := e.doAccept("GET", "/api/v1/audit?action=search.run&q="+url.QueryEscape(tt.q), auditor, "text/csv")
+			if rows := strings.Count(strings.TrimSpace(string(r.Body)), "\n"); r.Status != 200 || rows != tt.want {
+				t.Fatalf("auditor CSV q=%q: %d, %d rows, want %d", tt.q, r.Status, rows, tt.want)
+			}
+		})
+	}
+	if _, total := list(admin, "19900101"); total != 1 {
+		t.Fatalf("admin q on the stored text: total %d, want 1", total)
 	}
 }
