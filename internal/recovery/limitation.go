@@ -50,6 +50,8 @@ type Basis struct {
 	// letter: a demand by letter (channel letter, or citing nothing but
 	// letters), which counts only with proof of service.
 	letter bool
+	// lastDue: for a plan, its last installment's due date.
+	lastDue dossier.Date
 }
 
 // Letter reports whether b is a demand by letter: one recorded on channel
@@ -151,6 +153,20 @@ func ComputeLimitation(r *dossier.CaseRecords, today dossier.Date, loc *time.Loc
 		}
 		out.Basis = append(out.Basis, b)
 	}
+	for i := range out.Basis {
+		// SPC Provisions on limitation art. 5: a debt agreed to be paid in
+		// installments runs from the last one's due date. Whether that holds
+		// for a plan agreed after the debt fell due is counsel's call; the
+		// deadline stays the earlier one, and the note says what the later
+		// would be.
+		b := &out.Basis[i]
+		if b.Event != EventInstallmentAgreement || !b.Proven || b.lastDue.IsZero() {
+			continue
+		}
+		if later := AddYears(b.lastDue, LimitationYears); later.After(deadline.Time) {
+			b.note(NotePlanLastDue, "last_due", b.lastDue.String(), "later", later.String())
+		}
+	}
 	out.Deadline = deadline
 	out.DaysLeft = today.DaysUntil(deadline)
 	out.Expired = out.DaysLeft < 0
@@ -179,6 +195,9 @@ func limitationEvents(r *dossier.CaseRecords, loc *time.Location) []Basis {
 	}
 	for _, p := range r.Plans {
 		b := Basis{Event: EventInstallmentAgreement, Date: p.AgreedOn, PlanID: p.ID}
+		if n := len(p.Schedule); n > 0 {
+			b.lastDue = p.Schedule[n-1].DueDate
+		}
 		b.note(NotePlan, "total", p.Total.String(), "installments", strconv.Itoa(p.Installments))
 		switch {
 		case live[p.EvidenceID] != nil:

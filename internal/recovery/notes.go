@@ -41,6 +41,7 @@ const (
 	NoteDebtorAfterExpiry = "debtor_after_expiry" // suffix: a debtor's step after expiry
 	NotePlanDemandPending = "plan_demand_pending" // {demand_date} {served_on} {last_day} {days} {due_on}
 	NotePlanNoDemand      = "plan_no_demand"      // {defaulted_on} {days}
+	NotePlanLastDue       = "plan_last_due"       // suffix: {last_due} {later}
 )
 
 // NoteText is the English of each code. A suffix carries its own leading
@@ -57,6 +58,10 @@ var NoteText = map[string]string{
 		"so not counted (a draft until signed): upload the signed agreement and record an acknowledgment " +
 		"communication (interruption acknowledgment) dated the day it was signed, citing it; that counts. Do not " +
 		"enter the plan again: plans cannot be edited or removed, and a second one would show this one in default",
+	NotePlanLastDue: "; the last installment falls due on {last_due}: where a debt is agreed to be paid in " +
+		"installments the period may run from the last installment's due date (SPC Provisions on limitation, " +
+		"2020 rev., art. 5), which would give {later}; the deadline shown is the earlier, safe one, counted from " +
+		"the agreement; counsel to confirm before relying on the later date",
 	NotePlanUnsigned: " without the signed agreement as evidence (evidence_id), so not counted: record an " +
 		"acknowledgment communication citing the signed agreement",
 	NoteGoodsOnly:       "the communication cites only goods delivery notes, which record the goods, not this contact",

@@ -1,6 +1,7 @@
 package recovery_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/dossier/dossier/internal/dossier"
@@ -101,5 +102,62 @@ func TestRev21DashboardOverpaid(t *testing.T) {
 		if x.Outstanding < 0 {
 			t.Errorf("%s/%s: negative outstanding %s", x.Key, x.Currency, x.Outstanding)
 		}
+	}
+}
+
+// A proven plan whose last installment falls due after the deadline counted
+// from the agreement says what SPC Provisions on limitation art. 5 would
+// give (from the last due date) without moving the deadline; once a later
+// event gives a deadline beyond that, the note is gone.
+func TestPlanLastInstallmentNote(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		months   int
+		wantNote bool
+		deadline string
+	}{{"Long", 48, true, "2030-01-02"}, {"Short", 3, false, "2030-01-02"}} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := records("2023-03-01", dossier.StageInstallment)
+			r.Evidence = []*dossier.Evidence{ev("signed", "contract", "2026-01-10")}
+			p := &dossier.InstallmentPlan{ID: "p1", Total: 480000, Installments: tt.months, AgreedOn: d("2026-01-10"),
+				EvidenceID: "signed"}
+			for i := 0; i < tt.months; i++ {
+				p.Schedule = append(p.Schedule, dossier.ScheduledInstallment{N: i + 1,
+					DueDate: dossier.DateOf(d("2026-02-10").AddDate(0, i, 0)), Amount: 10000})
+			}
+			r.Plans = []*dossier.InstallmentPlan{p}
+			r.Evidence = append(r.Evidence, ev("slip", "statement", "2027-01-02"))
+			r.Payments = []*dossier.Payment{pay("pay1", "2027-01-02", 10000, "slip")}
+			lim := recovery.ComputeLimitation(r, d("2026-06-01"), nil)
+			if lim.Deadline.String() != tt.deadline {
+				t.Errorf("deadline %s, want %s (from the payment)", lim.Deadline, tt.deadline)
+			}
+			var b *recovery.Basis
+			for i := range lim.Basis {
+				if lim.Basis[i].PlanID == "p1" {
+					b = &lim.Basis[i]
+				}
+			}
+			if b == nil || !b.Counted {
+				t.Fatalf("plan basis %+v", b)
+			}
+			var part *recovery.NotePart
+			for i := range b.NoteParts {
+				if b.NoteParts[i].Code == recovery.NotePlanLastDue {
+					part = &b.NoteParts[i]
+				}
+			}
+			if !tt.wantNote {
+				if part != nil {
+					t.Errorf("short plan noted %v", part)
+				}
+				return
+			}
+			last := p.Schedule[len(p.Schedule)-1].DueDate.String()
+			if part == nil || part.Params["last_due"] != last || part.Params["later"] != "2033-01-10" ||
+				!strings.Contains(b.Note, "art. 5") {
+				t.Errorf("note %q, parts %+v: want the last due %s and the later deadline 2033-01-10", b.Note, b.NoteParts, last)
+			}
+		})
 	}
 }
