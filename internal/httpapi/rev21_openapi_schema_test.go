@@ -423,6 +423,8 @@ func TestOpenAPISchemas(t *testing.T) {
 	s.json("GET", "/api/v1/search?q=%E8%B4%A7%E6%AC%BE&case_id="+caseID+"&kind=contract&from="+day(-400)+"&to="+day(0)+"&sort=date&limit=5", admin, nil, 200)
 	s.json("GET", "/api/v1/search?q=nothing-matches-this", ext, nil, 200)
 	s.call(oaCall{method: "GET", path: "/api/v1/search?q=x&from=yesterday", token: admin, want: 422, bad: true})
+	s.call(oaCall{method: "GET", path: "/api/v1/search?q=x&kind=fax&sort=newest", token: admin, want: 422, bad: true})
+	s.call(oaCall{method: "GET", path: "/api/v1/search?q=" + strings.Repeat("x", 1001), token: admin, want: 422, bad: true})
 
 	// Documents.
 	s.json("GET", "/api/v1/templates", admin, nil, 200)
