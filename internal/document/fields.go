@@ -180,6 +180,14 @@ func resolve(t *Template, in Input, has func(rune) bool) (map[string]string, err
 				strings.Join(terms, " + "), sum.Grouped())
 		}
 	}
+	// A demand is for a debt overdue on the document's date: 0 days (due
+	// today or later) would print a breach that has not happened.
+	for _, f := range t.Fields {
+		if f.Source == "case.days_overdue" && out[f.Name] == "0" {
+			bad.Add(f.Name, "is 0: the debt is not overdue on the document's date (due %s); a demand can be made from the day after the due date",
+				cmp.Or(out["due_date"], "not given"))
+		}
+	}
 	if t.uses("schedule") && out["debt_total"] != "" && out["installments"] != "" && out["first_due_date"] != "" {
 		total, _ := dossier.ParseMoney(out["debt_total"])
 		n, _ := strconv.Atoi(out["installments"])

@@ -175,3 +175,37 @@ func TestRev21SectionNumbers(t *testing.T) {
 		t.Errorf("English section 20: %q", got)
 	}
 }
+
+// A lawyer's letter for a debt not yet overdue on the document's date (due
+// that day or later) would assert a breach that has not happened
+// ("已逾期0日"): refused naming days_overdue. From the day after the due date
+// it is one day overdue and generated.
+func TestLetterForDebtNotYetOverdue(t *testing.T) {
+	e := mustEngine(t)
+	today := dossier.DateOf(now.In(time.Local))
+	for _, lang := range []string{"zh-CN", "en"} {
+		for _, tt := range []struct {
+			due  dossier.Date
+			want bool
+		}{{today, false}, {dossier.DateOf(today.AddDate(0, 0, 30)), false}, {dossier.DateOf(today.AddDate(0, 0, -1)), true}} {
+			c := testCase()
+			c.DueDate = tt.due
+			f := map[string]string{}
+			for k, v := range requestFields["lawyer_letter"] {
+				if k != "due_date" && k != "days_overdue" {
+					f[k] = v
+				}
+			}
+			res, err := e.Render("lawyer_letter", lang, Input{Case: c, Fields: f, Now: now, Location: time.Local})
+			if tt.want {
+				if err != nil || res.Fields["days_overdue"] != "1" {
+					t.Errorf("%s, due %s: err %v, days_overdue %q; want a letter 1 day overdue", lang, tt.due, err, res.Fields["days_overdue"])
+				}
+				continue
+			}
+			if dossier.ErrorCode(err) != dossier.EINVALID || !strings.Contains(fmt.Sprint(err.(*dossier.Error).Fields), "days_overdue") {
+				t.Errorf("%s, due %s: err = %v, want EINVALID naming days_overdue", lang, tt.due, err)
+			}
+		}
+	}
+}
