@@ -30,6 +30,7 @@ type bundleEnv struct {
 	admin  string
 	caseID string
 	items  []*dossier.Evidence
+	blobs  *disk.Store
 }
 
 func newBundleEnv(t *testing.T, backend string) *bundleEnv {
@@ -48,6 +49,7 @@ func newBundleEnv(t *testing.T, backend string) *bundleEnv {
 		t.Fatal(err)
 	}
 	be.api.Bundles = svc
+	be.blobs = bs
 	be.admin = be.login("admin", adminPassword)
 	be.caseID = be.createCase(be.admin, "2026-SH-0007").ID
 	for i, s := range []string{"对账单：尚欠货款386,500.00元。", "催款记录：2026年7月6日电话催收。"} {

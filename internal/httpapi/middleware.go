@@ -118,6 +118,10 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		note := &dossier.AuditNote{}
 		c.SetRequest(c.Request().WithContext(dossier.WithAuditNote(c.Request().Context(), note)))
 		err := next(c)
+		// A handler that fails after its success status went out (a bundle
+		// or evidence stream stopped by damaged bytes, a store failing
+		// midway, the client gone) has sent a response that is not whole.
+		broken := err != nil && c.Response().Committed && c.Response().Status < 400
 		if err != nil {
 			c.Error(err) // commits the problem response so the status is known
 		}
@@ -140,7 +144,19 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		lvl("request", "request_id", rid, "method", req.Method, "route", route, "status", status,
 			"bytes", res.Size, "duration_ms", elapsed.Milliseconds(), "user", a.Username(), "ip", c.RealIP())
 		if s.Audit != nil && route != "/healthz" && route != "/readyz" && route != "/metrics" {
-			s.Audit.Record(s.event(c, note, a, status, err, start))
+			ev := s.event(c, note, a, status, err, start)
+			if broken {
+				ev.Outcome = dossier.OutcomeError
+				ev.Detail = truncate("broken off after "+st+" and "+strconv.FormatInt(res.Size, 10)+" bytes: "+ev.Detail, 2000)
+			}
+			s.Audit.Record(ev)
+		}
+		if broken {
+			// Never end such a response as if it were complete: a chunked
+			// body would get its final chunk and a client would take a cut
+			// ZIP for the bundle. Aborting drops the connection instead,
+			// so every client sees the transfer fail.
+			panic(http.ErrAbortHandler)
 		}
 		return nil
 	}
