@@ -166,6 +166,8 @@ func (db *DB) wrap(op string, err error) error {
 		return &dossier.Error{Code: dossier.ENOTFOUND, Message: "referenced object not found", Err: err}
 	case errBusy:
 		return &dossier.Error{Code: dossier.EUNAVAILABLE, Message: "metadata store busy", Err: err}
+	case errDown:
+		return &dossier.Error{Code: dossier.EUNAVAILABLE, Message: "metadata store unavailable", Err: err}
 	case errText:
 		return &dossier.Error{Code: dossier.EINVALID, Message: "text contains a NUL character or bytes that are not UTF-8", Err: err}
 	}

@@ -2,7 +2,10 @@ package sqlstore
 
 import (
 	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"io"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -22,6 +25,7 @@ const (
 	errForeignKey
 	errBusy
 	errText
+	errDown // the database cannot be reached or cannot work for now
 )
 
 // dialect holds what differs between SQLite and PostgreSQL.
@@ -85,8 +89,22 @@ func (d dialect) classify(err error) errClass {
 			return errBusy
 		case "22021", "22P05": // a NUL, or bytes that are not UTF-8, in text
 			return errText
+		case "57P01", "57P02", "57P03": // shutting down, crashed, starting up
+			return errDown
+		}
+		switch pe.Code[:min(2, len(pe.Code))] {
+		case "08", "53": // connection exception; insufficient resources (disk full, too many connections)
+			return errDown
 		}
 		return errOther
+	}
+	// No answer from the server at all: it is down, unreachable, or the
+	// connection was cut.
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	if d.name == "postgres" && (errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) ||
+		pgconn.Timeout(err) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)) {
+		return errDown
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
@@ -98,6 +116,7 @@ func (d dialect) classify(err error) errClass {
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 			return errBusy
 		}
+
 	}
 	return errOther
 }
