@@ -74,6 +74,7 @@ bench: deps minio postgres
 	$(BENCH) -bench 'BenchmarkPut' -benchtime 3x ./internal/blob/disk ./internal/blob/s3 | tee -a bench.out
 	$(BENCH) -bench 'BenchmarkFormReader' -benchtime 10x ./internal/evidence | tee -a bench.out
 	$(BENCH) -bench 'BenchmarkEvidenceUpload' -benchtime 1x ./cmd/dossier | tee -a bench.out
+	$(BENCH) -bench 'BenchmarkEvidenceDownload' -benchtime 1x ./cmd/dossier | tee -a bench.out
 	$(BENCH) -bench 'BenchmarkEvidenceReadAudit' -benchtime 1x ./internal/httpapi | tee -a bench.out
 	$(BENCH) -bench 'BenchmarkRecord' -benchtime 50000x ./internal/audit | tee -a bench.out
 	$(BENCH) -bench 'BenchmarkVerify' -benchtime 1x ./internal/audit | tee -a bench.out
