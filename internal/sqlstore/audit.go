@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -71,14 +73,45 @@ func (db *DB) appendEventsArrays(ctx context.Context, evs []*dossier.Event) erro
 	return db.wrap("append events", err)
 }
 
+// scanEvent reads one event row. A value the store never writes — NULL, text
+// in status, a time not in the stored layout (time.Parse also takes "T9:30"
+// for "T09:30", which sorts elsewhere and escapes the from/to filters) —
+// comes from editing the table by hand: the event is returned with what could
+// be read and a note at the end of its detail naming the column, so it no
+// longer matches its hash and audit.Verify names its seq as altered, instead
+// of every read of the trail failing (and the Log refusing to open on it).
 func scanEvent(s scanner) (*dossier.Event, error) {
 	var e dossier.Event
-	var at string
-	if err := s.Scan(&e.Seq, &at, &e.Actor, &e.Role, &e.Action, &e.ObjectType, &e.ObjectID, &e.CaseID,
-		&e.IP, &e.UserAgent, &e.RequestID, &e.Status, &e.Outcome, &e.Detail, &e.Hash, &e.PrevHash); err != nil {
+	var at, status sql.NullString
+	var text [13]sql.NullString // actor … prev_hash, status and at apart
+	if err := s.Scan(&e.Seq, &at, &text[0], &text[1], &text[2], &text[3], &text[4], &text[5],
+		&text[6], &text[7], &text[8], &status, &text[9], &text[10], &text[11], &text[12]); err != nil {
 		return nil, err
 	}
-	e.At = parseTm(at)
+	var damaged []string
+	str := func(i int, col string) string {
+		if !text[i].Valid {
+			damaged = append(damaged, col+" is NULL")
+		}
+		return text[i].String
+	}
+	e.Actor, e.Role, e.Action = str(0, "actor"), str(1, "role"), str(2, "action")
+	e.ObjectType, e.ObjectID, e.CaseID = str(3, "object_type"), str(4, "object_id"), str(5, "case_id")
+	e.IP, e.UserAgent, e.RequestID = str(6, "ip"), str(7, "user_agent"), str(8, "request_id")
+	e.Outcome, e.Detail = str(9, "outcome"), str(10, "detail")
+	e.Hash, e.PrevHash = str(11, "hash"), str(12, "prev_hash")
+	n, err := strconv.Atoi(status.String)
+	if !status.Valid || err != nil {
+		damaged = append(damaged, fmt.Sprintf("status is %q", status.String))
+	}
+	e.Status = n
+	e.At = parseTm(at.String)
+	if !at.Valid || tm(e.At) != at.String {
+		damaged = append(damaged, fmt.Sprintf("at is %q", at.String))
+	}
+	if damaged != nil {
+		e.Detail += " [stored row unreadable: " + strings.Join(damaged, "; ") + "]"
+	}
 	return &e, nil
 }
 
