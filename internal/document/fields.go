@@ -180,12 +180,19 @@ func resolve(t *Template, in Input, has func(rune) bool) (map[string]string, err
 				strings.Join(terms, " + "), sum.Grouped())
 		}
 	}
-	// A demand is for a debt overdue on the document's date: 0 days (due
-	// today or later) would print a breach that has not happened.
+	// A demand is for a debt overdue on the document's date: 0 days, or a
+	// count typed in while the due date printed has not passed yet, would
+	// print a breach that has not happened.
+	due, dueErr := dossier.ParseDate(out["due_date"])
 	for _, f := range t.Fields {
-		if f.Source == "case.days_overdue" && out[f.Name] == "0" {
+		switch {
+		case f.Source != "case.days_overdue" || out[f.Name] == "":
+		case out[f.Name] == "0":
 			bad.Add(f.Name, "is 0: the debt is not overdue on the document's date (due %s); a demand can be made from the day after the due date",
 				cmp.Or(out["due_date"], "not given"))
+		case dueErr == nil && !due.Before(today.Time):
+			bad.Add(f.Name, "is %s, but the debt is not overdue on the document's date (due %s); a demand can be made from the day after the due date",
+				out[f.Name], out["due_date"])
 		}
 	}
 	if t.uses("schedule") && out["debt_total"] != "" && out["installments"] != "" && out["first_due_date"] != "" {
