@@ -216,6 +216,15 @@ func resolve(t *Template, in Input, has func(rune) bool) (map[string]string, err
 			out[currencyField] = code
 		}
 	}
+	// Yen, won and the like have no minor unit: a document cannot demand
+	// 伍角 of them (Money counts hundredths).
+	if cur := out[currencyField]; wholeCurrencies[cur] {
+		for _, f := range t.Fields {
+			if m, err := dossier.ParseMoney(out[f.Name]); f.Type == "money" && err == nil && m%100 != 0 {
+				bad.Add(f.Name, "must be a whole amount: %s has no minor unit", cur)
+			}
+		}
+	}
 	if t.uses("evidence") {
 		known[evidenceList] = true
 		if list, err := evidenceRows(in); err != nil {
@@ -391,6 +400,11 @@ func currencyOf(in Input) (string, error) {
 var currencyNames = map[string]string{"CNY": "人民币", "USD": "美元", "EUR": "欧元", "HKD": "港币", "MOP": "澳门元",
 	"TWD": "新台币", "JPY": "日元", "GBP": "英镑", "CHF": "瑞士法郎", "AUD": "澳大利亚元", "CAD": "加拿大元", "SGD": "新加坡元",
 	"KRW": "韩元"}
+
+// wholeCurrencies are the ISO 4217 currencies without a minor unit.
+var wholeCurrencies = map[string]bool{"BIF": true, "CLP": true, "DJF": true, "GNF": true, "ISK": true, "JPY": true,
+	"KMF": true, "KRW": true, "PYG": true, "RWF": true, "UGX": true, "UYI": true, "VND": true, "VUV": true,
+	"XAF": true, "XOF": true, "XPF": true}
 
 // currencyWords are the sign, Chinese name and English name of code.
 func currencyWords(code string) (sign, zh, en string) {

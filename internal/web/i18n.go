@@ -217,6 +217,7 @@ var fieldFormats = func() []fieldFormat {
 			"为 0：按文书日期该债务尚未逾期（到期日 %s），到期日次日起方可催告"},
 		{"is %s, but the debt is not overdue on the document's date (due %s); a demand can be made from the day after the due date",
 			"为 %s，但按文书日期该债务尚未逾期（到期日 %s），到期日次日起方可催告"},
+		{"must be a whole amount: %s has no minor unit", "应为整数金额：%s 没有角、分"},
 		{"must be one of %s", "应为以下之一：%s"},
 		{"must be a whole number from %d to %d", "应为 %s 到 %s 之间的整数"},
 		{"must be at most %d bytes", "最多 %s 字节"},

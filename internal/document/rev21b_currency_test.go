@@ -1,0 +1,49 @@
+package document
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/dossier/dossier/internal/dossier"
+)
+
+// TestRev21bCurrencyWithoutFen: yen and won have no minor unit, so a
+// document in JPY or KRW cannot demand 伍角 of them: an amount with a
+// fraction is 422 naming the field (the case's principal here), not
+// printed as 日元…元零伍角. Whole amounts print as before.
+func TestRev21bCurrencyWithoutFen(t *testing.T) {
+	e := mustEngine(t)
+	for _, cur := range []string{"JPY", "KRW"} {
+		t.Run("Err"+cur, func(t *testing.T) {
+			c := testCase()
+			c.Currency = cur // principal 386,500.00, interest 12,500.50
+			_, err := e.Render("lawyer_letter", "zh-CN", Input{Case: c, Fields: requestFields["lawyer_letter"], Now: now})
+			if dossier.ErrorCode(err) != dossier.EINVALID {
+				t.Fatalf("err = %v, want EINVALID", err)
+			}
+			fields := map[string]string{}
+			for _, fe := range err.(*dossier.Error).Fields {
+				fields[fe.Field] = fe.Message
+			}
+			for _, f := range []string{"interest", "total"} {
+				if !strings.Contains(fields[f], cur) {
+					t.Errorf("%s: %q, want a refusal naming %s", f, fields[f], cur)
+				}
+			}
+			if _, ok := fields["principal"]; ok {
+				t.Errorf("principal (a whole amount) refused: %q", fields["principal"])
+			}
+		})
+	}
+	t.Run("OK", func(t *testing.T) {
+		c := testCase()
+		c.Currency, c.Interest = "JPY", 1250000
+		res, err := e.Render("lawyer_letter", "zh-CN", Input{Case: c, Fields: requestFields["lawyer_letter"], Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if txt := flatText(t, res.PDF); !strings.Contains(txt, "日元叁拾玖万玖仟元整") {
+			t.Errorf("text lacks 日元叁拾玖万玖仟元整:\n%s", txt)
+		}
+	})
+}
