@@ -38,8 +38,13 @@ var (
 // Unavailable reports whether err means the storage itself failed for now
 // (a dependency down: a retry later may succeed) rather than the request or
 // the bytes: ErrUnavailable, a network error (connection refused or reset,
-// a timeout), or a full filesystem or quota.
+// a timeout), or a full filesystem or quota. A cancelled context is not: it
+// is the caller giving up (a client gone), even when an HTTP client reports
+// it inside a *url.Error, which is a net.Error whatever it wraps.
 func Unavailable(err error) bool {
+	if errors.Is(err, context.Canceled) {
+		return false
+	}
 	var ne net.Error
 	return errors.Is(err, ErrUnavailable) || errors.As(err, &ne) ||
 		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||

@@ -268,9 +268,13 @@ func (v *Vault) uploadError(ctx context.Context, src *source, err error) error {
 }
 
 // storageError is a failed blob store operation: the dependency being down
-// (unreachable, full) is EUNAVAILABLE, 503, which a client may retry;
-// anything else is internal.
+// (unreachable, full) is EUNAVAILABLE, 503, which a client may retry; the
+// request cancelled (its client gone) is the client's doing, 400, as an
+// interrupted upload is; anything else is internal.
 func storageError(msg string, err error) error {
+	if errors.Is(err, context.Canceled) {
+		return &dossier.Error{Code: dossier.EMALFORMED, Message: msg + ": request cancelled by its client", Err: err}
+	}
 	if blob.Unavailable(err) {
 		return &dossier.Error{Code: dossier.EUNAVAILABLE, Message: msg + ": the blob store is unavailable; try again later", Err: err}
 	}

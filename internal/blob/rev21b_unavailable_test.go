@@ -1,0 +1,43 @@
+package blob_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"syscall"
+	"testing"
+
+	"github.com/dossier/dossier/internal/blob"
+)
+
+// Unavailable blames the storage only for its own failures. An HTTP
+// client's error (*url.Error) is a net.Error whatever it wraps, so the
+// request's own cancellation (its client went away) passed for "the blob
+// store is down": a 503, an error-level log line and an audit detail saying
+// the store was unavailable, for a client that merely closed its tab.
+func TestUnavailable(t *testing.T) {
+	reset := &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"OK/ErrUnavailable", fmt.Errorf("s3: put: %w", blob.ErrUnavailable), true},
+		{"OK/refused", &url.Error{Op: "Put", URL: "http://minio:9000/b/k", Err: &net.OpError{Op: "dial", Net: "tcp",
+			Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}}, true},
+		{"OK/reset", &url.Error{Op: "Get", URL: "http://minio:9000/b/k", Err: reset}, true},
+		{"OK/full", fmt.Errorf("disk: put: %w", &os.PathError{Op: "write", Path: "/x", Err: syscall.ENOSPC}), true},
+		{"ErrCancelled", fmt.Errorf("s3: stat x: %w", &url.Error{Op: "Head", URL: "http://minio:9000/b/k", Err: context.Canceled}), false},
+		{"ErrCancelledPlain", fmt.Errorf("disk: put: %w", context.Canceled), false},
+		{"ErrCorrupt", fmt.Errorf("x: %w", blob.ErrCorrupt), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := blob.Unavailable(tt.err); got != tt.want {
+				t.Errorf("Unavailable(%v) = %v, want %v", tt.err, got, tt.want)
+			}
+		})
+	}
+}
