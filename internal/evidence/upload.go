@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 
 	"github.com/gabriel-vasile/mimetype"
@@ -287,7 +289,11 @@ func bodyError(err error, max int64) error {
 	if errors.As(err, &mbe) {
 		return &dossier.Error{Code: dossier.ETOOLARGE, Message: fmt.Sprintf("file larger than the %d-byte limit", max), Err: err}
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, io.ErrUnexpectedEOF) {
+	// The client's connection reset or timed out: its upload broke off,
+	// the form was not malformed.
+	var ne net.Error
+	if errors.Is(err, context.Canceled) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &ne) ||
+		errors.Is(err, syscall.ECONNRESET) {
 		return &dossier.Error{Code: dossier.EMALFORMED, Message: "upload interrupted before the end of the body", Err: err}
 	}
 	return &dossier.Error{Code: dossier.EMALFORMED, Message: "malformed multipart body", Err: err}
