@@ -22,7 +22,8 @@ Usage:
   dossier user disable NAME         disable a user and revoke its sessions
   dossier user enable NAME          enable a disabled user
   dossier user list                 list users
-  dossier audit verify              check the audit hash chain and signed checkpoints
+  dossier audit verify              check the audit hash chain and signed checkpoints; --anchor SEQ:HASH
+                                    (repeatable): the chain must pass through a head kept outside the database
   dossier verify [--sweep]          re-hash every evidence blob; exit 1 listing each missing or changed one;
                                     --sweep then removes orphan blobs older than --sweep-age (24h)
   dossier verify-bundle FILE.zip    check a downloaded bundle offline (SHA256SUMS, manifest, Merkle root);
