@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -17,18 +18,26 @@ import (
 // so a Chinese page never shows the API's English. The problem's type,
 // status and field names stay those of the API; only the human text (the
 // detail and each field's message) is translated. Requests with a bearer
-// token, the API's own clients, always get the API's English.
+// token, the API's own clients, always get the API's English. A page's
+// request whose session has ended meanwhile (expired, signed out
+// elsewhere) still carries the cookie, though no actor: its 401 is the
+// page's too.
 func (f *Front) apiInLang(next echo.HTTPErrorHandler) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		req := c.Request()
 		if strings.HasPrefix(req.URL.Path, "/api/") && req.Header.Get(echo.HeaderAuthorization) == "" &&
-			actorOf(c) != nil {
+			(actorOf(c) != nil || hasSessionCookie(req)) {
 			if m := (Msg{Lang: langOf(c)}); m.Lang != "en" {
 				err = m.apiError(err)
 			}
 		}
 		next(err, c)
 	}
+}
+
+func hasSessionCookie(req *http.Request) bool {
+	ck, err := req.Cookie(SessionCookie)
+	return err == nil && ck.Value != ""
 }
 
 // apiError returns err with its message and field messages in m's language.
@@ -87,6 +96,7 @@ var apiDetails = map[string]string{
 	"authentication required": "登录已失效，请重新登录后再上传",
 	"sign in first":           "登录已失效，请重新登录后再上传",
 	"forbidden":               "无权执行此操作",
+	"not allowed":             "无权执行此操作",
 	"case not found":          "案件不存在或无权查看",
 	"evidence not found":      "证据不存在或无权查看",
 	"no such resource":        "找不到该地址",
