@@ -92,3 +92,23 @@ func TestRev21cNonCanonicalTime(t *testing.T) {
 		wantBroken(t, mustVerify(t, db, audit.VerifyOptions{}), 1, "altered")
 	})
 }
+
+// A forged checkpoint is reported whatever seq it claims; one at seq 0
+// collided with "nothing broken" and left the report ok. One that claims no
+// event (seq 0 or below) is reported at the first event, as the seq answered
+// is an event's.
+func TestRev21cForgedCheckpointSeqZero(t *testing.T) {
+	testenv.Stores(t, func(t *testing.T, db *sqlstore.DB) {
+		rev21cChain(t, db, 3)
+		for _, seq := range []int64{0, -1} {
+			t.Run("", func(t *testing.T) {
+				if err := db.AddCheckpoint(context.Background(), &dossier.Checkpoint{Seq: seq, Head: audit.Genesis,
+					At: time.Now(), PublicKey: "AAAA", Signature: "AAAA"}); err != nil {
+					t.Fatal(err)
+				}
+				r := mustVerify(t, db, audit.VerifyOptions{})
+				wantBroken(t, r, 1, "bad signature")
+			})
+		}
+	})
+}

@@ -66,6 +66,9 @@ func VerifyWith(ctx context.Context, store dossier.AuditStore, o VerifyOptions) 
 		return r, fmt.Errorf("audit: verify: %w", err)
 	}
 	broken := func(seq int64, format string, args ...any) {
+		// Events start at 1, and 0 means "nothing broken": a checkpoint
+		// claiming a seq below 1 is charged to the first event.
+		seq = max(seq, 1)
 		if r.FirstBroken == 0 || seq < r.FirstBroken {
 			r.FirstBroken, r.Reason = seq, fmt.Sprintf(format, args...)
 		}
