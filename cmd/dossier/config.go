@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -108,7 +109,15 @@ var settings = []setting{
 		return nil
 	}},
 	{"DOSSIER_RETENTION", "17520h", "minimum retention of evidence before deletion is allowed (Go duration; default 2 years)", durationSetting(func(c *Config, d time.Duration) { c.Retention = d })},
-	{"DOSSIER_TOKEN_TTL", "12h", "lifetime of login tokens and web sessions", durationSetting(func(c *Config, d time.Duration) { c.TokenTTL = d })},
+	{"DOSSIER_TOKEN_TTL", "12h", "lifetime of login tokens and web sessions (at least 1m)", func(c *Config, v string) error {
+		// A token must outlive the request after the login that made it.
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Minute {
+			return fmt.Errorf("must be a duration of at least 1m, such as 12h")
+		}
+		c.TokenTTL = d
+		return nil
+	}},
 	{"DOSSIER_LOG_LEVEL", "info", "debug, info, warn or error", func(c *Config, v string) error {
 		switch v {
 		case "debug", "info", "warn", "error":
@@ -150,6 +159,13 @@ var settings = []setting{
 		return err
 	}},
 	{"DOSSIER_BASE_URL", "", "public base URL used in share links (default http://DOSSIER_ADDR; required with a unix socket)", func(c *Config, v string) error {
+		if v != "" {
+			// Share links are made from it, so it must be an absolute URL.
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return fmt.Errorf("must be an http:// or https:// URL, e.g. https://dossier.example.com")
+			}
+		}
 		c.BaseURL = strings.TrimRight(v, "/")
 		return nil
 	}},
@@ -190,6 +206,10 @@ func intSetting(lo, hi int, set func(*Config, int)) func(*Config, string) error 
 	}
 }
 
+// secretSettings may hold a password (DATABASE_URL's user info included):
+// an error about one never repeats its value.
+var secretSettings = map[string]bool{"DATABASE_URL": true, "DOSSIER_ADMIN_PASSWORD": true, "DOSSIER_S3_SECRET_KEY": true}
+
 // ignoredPrefixes are DOSSIER_ variables read by tests and tooling, not by
 // the service.
 var ignoredPrefixes = []string{"DOSSIER_TEST_", "DOSSIER_BENCH_", "DOSSIER_MINIO_"}
@@ -211,6 +231,10 @@ func LoadConfig(environ []string) (*Config, error) {
 			v = s.def
 		}
 		if err := s.apply(c, v); err != nil {
+			if secretSettings[s.name] {
+				// Start-up errors land in the service's journal.
+				return nil, fmt.Errorf("config: %s (value not shown): %v", s.name, err)
+			}
 			return nil, fmt.Errorf("config: %s=%q: %v", s.name, v, err)
 		}
 	}
