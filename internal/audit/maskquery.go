@@ -55,27 +55,31 @@ func (t *Trail) scanMasked(ctx context.Context, f dossier.AuditFilter, fn func(*
 }
 
 // listMasked is List for a maskedQuery: the page and the total count only
-// events whose masked detail matches.
+// events whose masked detail matches. The total needs every match, so one
+// pass over the trail from its start counts them and keeps the page's (the
+// first f.Limit after f.AfterSeq) on the way: reading the page first and
+// counting after would read the trail up to twice.
 func (t *Trail) listMasked(ctx context.Context, f dossier.AuditFilter) (*Page, error) {
-	evs := []*dossier.Event{}
-	err := t.scanMasked(ctx, f, func(e *dossier.Event) bool {
-		evs = append(evs, e)
-		return len(evs) <= f.Limit
+	p := &Page{Items: []*dossier.Event{}}
+	more := false
+	all := f
+	all.AfterSeq = 0
+	err := t.scanMasked(ctx, all, func(e *dossier.Event) bool {
+		p.Total++
+		if e.Seq > f.AfterSeq {
+			if len(p.Items) < f.Limit {
+				p.Items = append(p.Items, e)
+			} else {
+				more = true
+			}
+		}
+		return true
 	})
 	if err != nil {
 		return nil, err
 	}
-	p := &Page{Items: evs, Total: len(evs)}
-	if len(evs) > f.Limit {
-		p.Items = evs[:f.Limit]
+	if more {
 		p.Next = cursor(p.Items[len(p.Items)-1].Seq)
-	}
-	if f.AfterSeq != 0 || p.Next != "" {
-		all := f
-		all.AfterSeq, p.Total = 0, 0
-		if err := t.scanMasked(ctx, all, func(*dossier.Event) bool { p.Total++; return true }); err != nil {
-			return nil, err
-		}
 	}
 	return p, nil
 }
