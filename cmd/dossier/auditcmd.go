@@ -47,7 +47,8 @@ func runAudit(ctx context.Context, cfg *Config, args []string, _ io.Reader, stdo
 		fmt.Fprintln(stderr, "dossier audit:", auditUsage)
 		return 2
 	}
-	store, err := openStore(ctx, cfg)
+	// Never a new, empty store that would verify as intact.
+	store, err := openExistingStore(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "dossier audit verify:", err)
 		return 1

@@ -24,13 +24,14 @@ func runReindex(ctx context.Context, cfg *Config, args []string, _ io.Reader, st
 		return 2
 	}
 	dossier.SetServerGC()
-	store, err := openStore(ctx, cfg)
+	// The store serve made, never a new, empty one (a mistyped DOSSIER_DATA).
+	store, err := openExistingStore(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "dossier reindex:", err)
 		return 1
 	}
 	defer store.Close()
-	blobs, err := openBlobs(ctx, cfg)
+	blobs, err := openExistingBlobs(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "dossier reindex: blob store:", err)
 		return 1
