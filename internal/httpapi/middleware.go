@@ -117,6 +117,8 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		start := time.Now()
 		note := &dossier.AuditNote{}
 		c.SetRequest(c.Request().WithContext(dossier.WithAuditNote(c.Request().Context(), note)))
+		out := &sendWriter{ResponseWriter: c.Response().Writer}
+		c.Response().Writer = out
 		err := next(c)
 		// A handler that fails after its success status went out (a bundle
 		// or evidence stream stopped by damaged bytes, a store failing
@@ -146,8 +148,23 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		if s.Audit != nil && route != "/healthz" && route != "/readyz" && route != "/metrics" {
 			ev := s.event(c, note, a, status, err, start)
 			if broken {
-				ev.Outcome = dossier.OutcomeError
-				ev.Detail = truncate("broken off after "+st+" and "+strconv.FormatInt(res.Size, 10)+" bytes: "+ev.Detail, 2000)
+				why := ev.Detail
+				if out.err != nil {
+					// The handler's error only repeats the failed write,
+					// and "internal error" would blame the server.
+					why = s.event(c, note, a, status, nil, start).Detail
+					if why != "" {
+						why += "; "
+					}
+					why += "the client stopped receiving"
+				}
+				// A read or download that did not arrive whole failed; a
+				// change that was made (201 sent) stays made, and an
+				// "error" would tell the auditor it was not.
+				if req.Method == http.MethodGet || req.Method == http.MethodHead {
+					ev.Outcome = dossier.OutcomeError
+				}
+				ev.Detail = truncate("broken off after "+st+" and "+strconv.FormatInt(res.Size, 10)+" bytes: "+why, 2000)
 			}
 			s.Audit.Record(ev)
 		}
@@ -161,6 +178,24 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		return nil
 	}
 }
+
+// sendWriter remembers the first failed write of a response: the client
+// stopped receiving it.
+type sendWriter struct {
+	http.ResponseWriter
+	err error
+}
+
+func (w *sendWriter) Write(p []byte) (int, error) {
+	n, err := w.ResponseWriter.Write(p)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	return n, err
+}
+
+// Unwrap lets http.ResponseController (echo's Flush) reach the connection.
+func (w *sendWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // event builds the audit event of a finished request.
 func (s *Server) event(c echo.Context, note *dossier.AuditNote, a *dossier.Actor, status int, err error, at time.Time) dossier.Event {
