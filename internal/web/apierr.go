@@ -108,6 +108,8 @@ var apiDetails = map[string]string{
 	"the item is deleted; upload it as a new item":                             "该证据已删除，请作为新证据上传",
 	"the item was deleted during the upload; upload the file as a new item":    "上传期间该证据被删除，请作为新证据上传",
 	"the item changed meanwhile; try again":                                    "该证据刚被修改，请重试",
+	"the item changed meanwhile":                                               "该证据刚被修改，请刷新页面后重试",
+	"another version was added at the same time":                               "同时有人上传了该证据的另一新版本，本次未保存，请刷新页面后重试",
 	"the evidence vault is not configured":                                     "证据库未配置",
 	"could not store the file: the blob store is unavailable; try again later": "存储暂不可用，文件未保存，请稍后重试",
 	"could not store the file":                                                 "文件保存失败，未保存",
