@@ -56,23 +56,49 @@ func newLogger(cfg *Config, w io.Writer) *slog.Logger {
 }
 
 // openStore opens the metadata store chosen by the configuration.
+// Its errors name the setting to fix; the URL itself is not repeated, since
+// it may hold a password.
 func openStore(ctx context.Context, cfg *Config) (*sqlstore.DB, error) {
-	url := cfg.DatabaseURL
-	if url == "" {
-		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
-			return nil, fmt.Errorf("data directory: %w", err)
+	if cfg.DatabaseURL != "" {
+		db, err := sqlstore.Open(ctx, cfg.DatabaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("DATABASE_URL: %w", err)
 		}
-		url = filepath.Join(cfg.DataDir, "dossier.db")
+		return db, nil
 	}
-	return sqlstore.Open(ctx, url)
+	if err := makeDataDir(cfg); err != nil {
+		return nil, err
+	}
+	db, err := sqlstore.Open(ctx, filepath.Join(cfg.DataDir, "dossier.db"))
+	if err != nil {
+		return nil, fmt.Errorf("DOSSIER_DATA=%s: %w", cfg.DataDir, err)
+	}
+	return db, nil
+}
+
+// makeDataDir creates the data directory, or says which setting names one
+// that cannot be made.
+func makeDataDir(cfg *Config) error {
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return fmt.Errorf("DOSSIER_DATA=%s: data directory: %w", cfg.DataDir, err)
+	}
+	return nil
 }
 
 // openBlobs opens the blob store chosen by the configuration.
 func openBlobs(ctx context.Context, cfg *Config) (blob.Store, error) {
 	if cfg.S3Endpoint == "" {
-		return disk.New(filepath.Join(cfg.DataDir, "blobs"))
+		s, err := disk.New(filepath.Join(cfg.DataDir, "blobs"))
+		if err != nil {
+			return nil, fmt.Errorf("DOSSIER_DATA=%s: %w", cfg.DataDir, err)
+		}
+		return s, nil
 	}
-	return s3.New(ctx, s3Config(cfg))
+	s, err := s3.New(ctx, s3Config(cfg))
+	if err != nil {
+		return nil, fmt.Errorf("DOSSIER_S3_ENDPOINT=%s, DOSSIER_S3_BUCKET=%s: %w", cfg.S3Endpoint, cfg.S3Bucket, err)
+	}
+	return s, nil
 }
 
 func s3Config(cfg *Config) s3.Config {
@@ -92,7 +118,7 @@ func wire(ctx context.Context, cfg *Config, logw io.Writer) (*App, error) {
 		a.Close(ctx)
 		return nil, fmt.Errorf("blob store: %w", err)
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+	if err := makeDataDir(cfg); err != nil {
 		a.Close(ctx)
 		return nil, err
 	}
