@@ -290,7 +290,7 @@ func (e *Engine) table(doc *render.Doc, b Block, headers []string, vals map[stri
 		total, _ := dossier.ParseMoney(vals["debt_total"])
 		n, _ := strconv.Atoi(vals["installments"])
 		first, _ := dossier.ParseDate(vals["first_due_date"])
-		rows, err := Schedule(total, n, first)
+		rows, err := ScheduleIn(total, n, first, vals[currencyField])
 		if err != nil { // resolve has checked this already
 			return fmt.Errorf("document: %w", err)
 		}

@@ -195,19 +195,6 @@ func resolve(t *Template, in Input, has func(rune) bool) (map[string]string, err
 				out[f.Name], out["due_date"])
 		}
 	}
-	if t.uses("schedule") && out["debt_total"] != "" && out["installments"] != "" && out["first_due_date"] != "" {
-		total, _ := dossier.ParseMoney(out["debt_total"])
-		n, _ := strconv.Atoi(out["installments"])
-		first, _ := dossier.ParseDate(out["first_due_date"])
-		if _, err := Schedule(total, n, first); err != nil {
-			bad.Add("installments", "cannot split %s into %d installments of at least 0.01", total.Grouped(), n)
-		}
-		// Installments fall due after the debt they repay is acknowledged;
-		// a plan made from the agreement refuses an earlier first date too.
-		if asOf, err := dossier.ParseDate(out["as_of"]); err == nil && first.Before(asOf.Time) {
-			bad.Add("first_due_date", "must not be before the date the debt is acknowledged (as_of %s)", asOf)
-		}
-	}
 	if _, declared := known[currencyField]; !declared {
 		known[currencyField] = true
 		if code, err := currencyOf(in); err != nil {
@@ -218,11 +205,24 @@ func resolve(t *Template, in Input, has func(rune) bool) (map[string]string, err
 	}
 	// Yen, won and the like have no minor unit: a document cannot demand
 	// 伍角 of them (Money counts hundredths).
-	if cur := out[currencyField]; wholeCurrencies[cur] {
+	if cur := out[currencyField]; WholeCurrency(cur) {
 		for _, f := range t.Fields {
 			if m, err := dossier.ParseMoney(out[f.Name]); f.Type == "money" && err == nil && m%100 != 0 {
 				bad.Add(f.Name, "must be a whole amount: %s has no minor unit", cur)
 			}
+		}
+	}
+	if t.uses("schedule") && out["debt_total"] != "" && out["installments"] != "" && out["first_due_date"] != "" {
+		total, _ := dossier.ParseMoney(out["debt_total"])
+		n, _ := strconv.Atoi(out["installments"])
+		first, _ := dossier.ParseDate(out["first_due_date"])
+		if _, err := ScheduleIn(total, n, first, out[currencyField]); err != nil {
+			bad.Add("installments", "cannot split %s into %d installments of at least 0.01", total.Grouped(), n)
+		}
+		// Installments fall due after the debt they repay is acknowledged;
+		// a plan made from the agreement refuses an earlier first date too.
+		if asOf, err := dossier.ParseDate(out["as_of"]); err == nil && first.Before(asOf.Time) {
+			bad.Add("first_due_date", "must not be before the date the debt is acknowledged (as_of %s)", asOf)
 		}
 	}
 	if t.uses("evidence") {
@@ -401,7 +401,10 @@ var currencyNames = map[string]string{"CNY": "人民币", "USD": "美元", "EUR"
 	"TWD": "新台币", "JPY": "日元", "GBP": "英镑", "CHF": "瑞士法郎", "AUD": "澳大利亚元", "CAD": "加拿大元", "SGD": "新加坡元",
 	"KRW": "韩元"}
 
-// wholeCurrencies are the ISO 4217 currencies without a minor unit.
+// WholeCurrency reports whether the ISO 4217 currency code has no minor
+// unit (JPY, KRW …): its amounts are whole, and so are its installments.
+func WholeCurrency(code string) bool { return wholeCurrencies[code] }
+
 var wholeCurrencies = map[string]bool{"BIF": true, "CLP": true, "DJF": true, "GNF": true, "ISK": true, "JPY": true,
 	"KMF": true, "KRW": true, "PYG": true, "RWF": true, "UGX": true, "UYI": true, "VND": true, "VUV": true,
 	"XAF": true, "XOF": true, "XPF": true}

@@ -47,3 +47,39 @@ func TestRev21bCurrencyWithoutFen(t *testing.T) {
 		}
 	})
 }
+
+// TestRev21bScheduleWholeUnits: an installment agreement in yen splits the
+// debt into whole yen (100,000 in three: 33,333, 33,333, 33,334), as the
+// plan made from it does (recovery), not into 33,333.33.
+func TestRev21bScheduleWholeUnits(t *testing.T) {
+	rows, err := ScheduleIn(10000000, 3, dossier.NewDate(2026, 8, 31), "JPY")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rows {
+		got = append(got, r.Amount.String())
+	}
+	if strings.Join(got, " ") != "33333.00 33333.00 33334.00" {
+		t.Errorf("JPY schedule %v", got)
+	}
+	if _, err := ScheduleIn(200, 3, dossier.NewDate(2026, 8, 31), "JPY"); err == nil {
+		t.Error("2 yen split into 3 installments")
+	}
+	e := mustEngine(t)
+	c := testCase()
+	c.Currency, c.Principal, c.Interest = "JPY", 10000000, 0
+	f := map[string]string{}
+	for k, v := range requestFields["installment_agreement"] {
+		f[k] = v
+	}
+	f["installments"] = "3"
+	res, err := e.Render("installment_agreement", "zh-CN", Input{Case: c, Fields: f, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	txt := flatText(t, res.PDF)
+	if !strings.Contains(txt, "JPY33,333.00") || !strings.Contains(txt, "JPY33,334.00") || strings.Contains(txt, "33,333.33") {
+		t.Errorf("agreement's schedule not in whole yen:\n%s", txt)
+	}
+}

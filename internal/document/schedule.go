@@ -21,17 +21,33 @@ type Installment struct {
 // clamped to the month's last day (31 Jan → 28 or 29 Feb → 31 Mar), so one
 // short month does not shift the rest.
 func Schedule(total dossier.Money, n int, first dossier.Date) ([]Installment, error) {
+	return schedule(total, n, first, 1)
+}
+
+// ScheduleIn is Schedule for an amount in currency cur: in a currency
+// without a minor unit (WholeCurrency: JPY, KRW …) each installment is
+// rounded down to a whole unit, so no installment asks for a fraction of a
+// yen; the last still takes the remainder.
+func ScheduleIn(total dossier.Money, n int, first dossier.Date, cur string) ([]Installment, error) {
+	if WholeCurrency(cur) {
+		return schedule(total, n, first, 100)
+	}
+	return schedule(total, n, first, 1)
+}
+
+// schedule splits total into installments that are multiples of unit.
+func schedule(total dossier.Money, n int, first dossier.Date, unit dossier.Money) ([]Installment, error) {
 	switch {
 	case n < 1 || n > 360:
 		return nil, fmt.Errorf("document: installments must be from 1 to 360, not %d", n)
 	case total <= 0 || total > dossier.MaxMoney:
 		return nil, fmt.Errorf("document: schedule total %s out of range", total)
-	case total < dossier.Money(n):
-		return nil, fmt.Errorf("document: %s cannot be split into %d installments of at least 0.01", total, n)
+	case total < dossier.Money(n)*unit:
+		return nil, fmt.Errorf("document: %s cannot be split into %d installments of at least %s", total, n, unit)
 	case first.IsZero():
 		return nil, fmt.Errorf("document: schedule needs a first due date")
 	}
-	each := total / dossier.Money(n)
+	each := total / dossier.Money(n) / unit * unit
 	out := make([]Installment, n)
 	remaining := total
 	for i := range out {

@@ -339,7 +339,7 @@ func (s *Service) AddPlan(ctx context.Context, a *dossier.Actor, caseID string, 
 			}
 			f.Add("evidence_id", "unknown evidence %s", p.EvidenceID)
 		}
-		s.fillPlan(p, in, fields, &f)
+		s.fillPlan(p, in, fields, r.Case.Currency, &f)
 		if err := f.Err(); err != nil {
 			return err
 		}
@@ -363,9 +363,9 @@ func (s *Service) AddPlan(ctx context.Context, a *dossier.Actor, caseID string, 
 
 // fillPlan takes total, installments and first due date from the input or,
 // when left out, from the agreement document's fields, and builds the
-// schedule with the document engine's Schedule so the plan and the printed
-// agreement agree to the fen.
-func (s *Service) fillPlan(p *dossier.InstallmentPlan, in *PlanInput, doc map[string]string, f *dossier.Fields) {
+// schedule with the document engine's ScheduleIn so the plan and the printed
+// agreement agree to the fen (to the yen in a currency without fen).
+func (s *Service) fillPlan(p *dossier.InstallmentPlan, in *PlanInput, doc map[string]string, cur string, f *dossier.Fields) {
 	switch {
 	case in.Total != nil:
 		p.Total = *in.Total
@@ -397,6 +397,14 @@ func (s *Service) fillPlan(p *dossier.InstallmentPlan, in *PlanInput, doc map[st
 	if p.Total > 0 && p.Installments >= 1 && p.Total < dossier.Money(p.Installments) {
 		f.Add("total", "cannot be split into %d installments of at least 0.01", p.Installments)
 	}
+	// The agreement's currency, else the case's: in one without a minor
+	// unit (JPY) the schedule is in whole units, as the agreement prints it.
+	if doc["currency"] != "" {
+		cur = doc["currency"]
+	}
+	if document.WholeCurrency(cur) && p.Total%100 != 0 {
+		f.Add("total", "must be a whole amount: %s has no minor unit", cur)
+	}
 	switch {
 	case p.FirstDueDate.IsZero():
 		f.Add("first_due_date", "is required (YYYY-MM-DD)")
@@ -411,7 +419,7 @@ func (s *Service) fillPlan(p *dossier.InstallmentPlan, in *PlanInput, doc map[st
 	if len(*f) > 0 {
 		return
 	}
-	rows, err := document.Schedule(p.Total, p.Installments, p.FirstDueDate)
+	rows, err := document.ScheduleIn(p.Total, p.Installments, p.FirstDueDate, cur)
 	if err != nil {
 		f.Add("installments", "%v", err)
 		return
