@@ -98,6 +98,13 @@ func openBlobs(ctx context.Context, cfg *Config) (blob.Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("DOSSIER_S3_ENDPOINT=%s, DOSSIER_S3_BUCKET=%s: %w", cfg.S3Endpoint, cfg.S3Bucket, err)
 	}
+	// Locking is chosen when a bucket is made and never added later: on a
+	// bucket made without it, evidence would stay deletable in the store
+	// although the operator asked for the store to refuse.
+	if cfg.S3ObjectLock && !s.Locking() {
+		return nil, fmt.Errorf("DOSSIER_S3_OBJECT_LOCK=true, but bucket %s (DOSSIER_S3_BUCKET) exists without object locking, "+
+			"which cannot be turned on later: name a new bucket, which will be created locked, or copy the objects into one", cfg.S3Bucket)
+	}
 	return s, nil
 }
 
