@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"net/netip"
 	"net/url"
 	"os"
@@ -158,7 +159,7 @@ var settings = []setting{
 		c.TrustedProxies = ps
 		return err
 	}},
-	{"DOSSIER_BASE_URL", "", "public base URL used in share links (default http://DOSSIER_ADDR; required with a unix socket)", func(c *Config, v string) error {
+	{"DOSSIER_BASE_URL", "", "public base URL used in share links (default http://DOSSIER_ADDR; required with a unix socket or a 0.0.0.0/:PORT address)", func(c *Config, v string) error {
 		if v != "" {
 			// Share links are made from it, so it must be an absolute URL.
 			u, err := url.Parse(v)
@@ -258,6 +259,10 @@ func LoadConfig(environ []string) (*Config, error) {
 		if c.Unix() != "" {
 			return nil, fmt.Errorf("config: DOSSIER_BASE_URL is required when DOSSIER_ADDR is a unix socket: share links are made from it")
 		}
+		// A link to http://0.0.0.0:8080 reaches no one outside this host.
+		if host, _, err := net.SplitHostPort(c.Addr); err == nil && (host == "" || isUnspecified(host)) {
+			return nil, fmt.Errorf("config: DOSSIER_BASE_URL is required when DOSSIER_ADDR=%s listens on every interface: share links are made from it", c.Addr)
+		}
 		c.BaseURL = "http://" + c.Addr
 	}
 	return c, nil
@@ -269,6 +274,11 @@ func (c *Config) Unix() string {
 		return path
 	}
 	return ""
+}
+
+func isUnspecified(host string) bool {
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsUnspecified()
 }
 
 func hasAnyPrefix(s string, ps []string) bool {

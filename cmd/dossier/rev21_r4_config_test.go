@@ -50,3 +50,23 @@ func TestConfigErrorsKeepSecretsOut(t *testing.T) {
 		}
 	}
 }
+
+// Share links are made from DOSSIER_BASE_URL, by default http://DOSSIER_ADDR.
+// An address on every interface (":8080", "0.0.0.0:8080", "[::]:8080") made
+// links such as http://0.0.0.0:8080/s/… that no outside firm can open; such
+// an address now needs DOSSIER_BASE_URL, as a unix socket does.
+func TestWildcardAddressNeedsBaseURL(t *testing.T) {
+	for _, addr := range []string{":8080", "0.0.0.0:8080", "[::]:8080"} {
+		_, err := LoadConfig([]string{"DOSSIER_ADDR=" + addr})
+		if err == nil || !strings.Contains(err.Error(), "DOSSIER_BASE_URL") {
+			t.Errorf("DOSSIER_ADDR=%s without DOSSIER_BASE_URL: %v, want an error naming DOSSIER_BASE_URL", addr, err)
+		}
+		c, err := LoadConfig([]string{"DOSSIER_ADDR=" + addr, "DOSSIER_BASE_URL=https://dossier.example.com"})
+		if err != nil || c.BaseURL != "https://dossier.example.com" {
+			t.Errorf("DOSSIER_ADDR=%s with DOSSIER_BASE_URL: %v %v", addr, c, err)
+		}
+	}
+	if c, err := LoadConfig([]string{"DOSSIER_ADDR=10.1.2.3:8080"}); err != nil || c.BaseURL != "http://10.1.2.3:8080" {
+		t.Errorf("DOSSIER_ADDR=10.1.2.3:8080: %v %v", c, err)
+	}
+}
