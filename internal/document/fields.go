@@ -221,8 +221,12 @@ func resolve(t *Template, in Input, has func(rune) bool) (map[string]string, err
 		}
 		// Installments fall due after the debt they repay is acknowledged;
 		// a plan made from the agreement refuses an earlier first date too.
+		// Nor before the day the agreement is drawn up: it is signed on or
+		// after it, and a plan made from it is agreed on it.
 		if asOf, err := dossier.ParseDate(out["as_of"]); err == nil && first.Before(asOf.Time) {
 			bad.Add("first_due_date", "must not be before the date the debt is acknowledged (as_of %s)", asOf)
+		} else if first.Before(today.Time) {
+			bad.Add("first_due_date", "must not be before the agreement's date %s", today)
 		}
 	}
 	if t.uses("evidence") {

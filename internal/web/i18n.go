@@ -213,6 +213,7 @@ var fieldFormats = func() []fieldFormat {
 		{"is a %s, not an installment agreement", "该文书为 %s，不是分期还款协议"},
 		{"must equal %s (%s = %s)", "应等于 %s（%s = %s）"},
 		{"must not be before the date the debt is acknowledged (as_of %s)", "不能早于确认债务的日期（as_of %s）"},
+		{"must not be before the agreement's date %s", "不能早于协议文书的日期 %s"},
 		{"is 0: the debt is not overdue on the document's date (due %s); a demand can be made from the day after the due date",
 			"为 0：按文书日期该债务尚未逾期（到期日 %s），到期日次日起方可催告"},
 		{"is %s, but the debt is not overdue on the document's date (due %s); a demand can be made from the day after the due date",
