@@ -36,3 +36,13 @@ func TestAuditVerifyAndReindexNeedExistingStore(t *testing.T) {
 		})
 	}
 }
+
+// A negative --sweep-age (a typo for a positive one) swept like
+// --sweep-age 0, which README calls safe only while the service is stopped;
+// it is refused as a usage error before anything is opened.
+func TestSweepAgeMustNotBeNegative(t *testing.T) {
+	code, out := runIn(t.TempDir(), nil, "", "verify", "--sweep", "--sweep-age", "-24h")
+	if code != 2 || !strings.Contains(out, "--sweep-age") {
+		t.Fatalf("exit %d, want 2 naming --sweep-age:\n%s", code, out)
+	}
+}

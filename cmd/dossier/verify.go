@@ -42,6 +42,10 @@ func runVerify(ctx context.Context, cfg *Config, args []string, _ io.Reader, std
 		fmt.Fprintln(stderr, "usage: dossier verify [--sweep [--sweep-age 24h] [--dry-run]]")
 		return 2
 	}
+	if *age < 0 {
+		fmt.Fprintln(stderr, "dossier verify: --sweep-age must not be negative (0 sweeps every orphan, safe only while serve is stopped)")
+		return 2
+	}
 	store, err := openExistingStore(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "dossier verify:", err)
