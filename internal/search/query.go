@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -136,6 +137,11 @@ func buildTextQuery(q string, an analysis.Analyzer, forHighlight bool) (query.Qu
 		if nt := normTokenOf(t.text); nt != "" {
 			fq = append(fq, termQuery(fieldNorm, nt))
 		}
+		// A case number names the case's evidence: typed as the case has
+		// it, in lower case, or with full-width brackets and letters.
+		for _, v := range caseNumberForms(t.text) {
+			fq = append(fq, termQuery(fieldCaseNumber, v))
+		}
 		d := query.NewDisjunctionQuery(fq)
 		if t.exclude {
 			mustNot = append(mustNot, d)
@@ -157,4 +163,30 @@ func buildTextQuery(q string, an analysis.Analyzer, forHighlight bool) (query.Qu
 		b.AddMustNot(mustNot...)
 	}
 	return b, nil
+}
+
+// caseNumberForms are the spellings of a typed case number the index may
+// hold it under (case numbers are kept exactly as entered, in a keyword
+// field): as typed, with full-width letters, digits and punctuation made
+// ASCII, upper case, and court-style numbers with full-width brackets
+// (（2026）沪0101民初1234号, the form Chinese input methods give). A term
+// that cannot be a case number (no digit) gives none.
+func caseNumberForms(s string) []string {
+	if !strings.ContainsFunc(s, unicode.IsDigit) || utf8.RuneCountInString(s) > 64 {
+		return nil
+	}
+	ascii := strings.Map(func(r rune) rune {
+		if r >= '！' && r <= '～' {
+			return r - '！' + '!'
+		}
+		return r
+	}, s)
+	wideBrackets := strings.NewReplacer("(", "（", ")", "）")
+	var out []string
+	for _, v := range []string{s, ascii, strings.ToUpper(ascii), wideBrackets.Replace(ascii), wideBrackets.Replace(strings.ToUpper(ascii))} {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }

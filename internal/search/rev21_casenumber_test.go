@@ -1,0 +1,64 @@
+package search
+
+import (
+	"testing"
+)
+
+// A case number in q finds that case's evidence, typed as stored, with
+// full-width brackets and digits (as a Chinese input method gives them) or
+// in lower case; with other words it narrows them to that case.
+func TestSearchByCaseNumber(t *testing.T) {
+	ix := mustFixture(t)
+	const number = "(2026)京0105民初88号"
+	want := map[string]bool{}
+	for _, d := range fixtureDocs {
+		if d.CaseNumber == number {
+			want[d.EvidenceID] = true
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("the fixture has no evidence of case " + number)
+	}
+	for _, q := range []string{number, "（２０２６）京０１０５民初８８号", "（2026）京0105民初88号"} {
+		r := mustSearch(t, ix, Query{Q: q}, nil)
+		got := ids(r)
+		if len(got) != len(want) {
+			t.Errorf("%q: %d hits %v, want the %d items of the case", q, len(got), got, len(want))
+		}
+		for _, id := range got {
+			if !want[id] {
+				t.Errorf("%q: %s is not evidence of %s", q, id, number)
+			}
+		}
+	}
+	// With another word: only that case's items that match it.
+	all := ids(mustSearch(t, ix, Query{Q: "借款"}, nil))
+	got := ids(mustSearch(t, ix, Query{Q: number + " 借款"}, nil))
+	for _, id := range got {
+		if !want[id] {
+			t.Errorf("%s 借款: %s is not evidence of the case", number, id)
+		}
+	}
+	var inCase int
+	for _, id := range all {
+		if want[id] {
+			inCase++
+		}
+	}
+	if len(got) != inCase || inCase == 0 {
+		t.Errorf("%s 借款: %d hits, want the case's %d items that mention 借款", number, len(got), inCase)
+	}
+	for _, tc := range []struct{ in, want string }{{"2026-hz-0001", "2026-HZ-0001"}, {"ＨＴ－２０２６", "HT-2026"}} {
+		forms := caseNumberForms(tc.in)
+		found := false
+		for _, f := range forms {
+			found = found || f == tc.want
+		}
+		if !found {
+			t.Errorf("forms of %q: %v, want %q among them", tc.in, forms, tc.want)
+		}
+	}
+	if f := caseNumberForms("借款"); f != nil {
+		t.Errorf("a word without digits gave case-number forms %v", f)
+	}
+}
