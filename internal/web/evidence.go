@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -156,7 +157,15 @@ func (f *Front) evidenceRaw(c echo.Context) error {
 	} else {
 		h.Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; media-src 'self'")
 	}
-	http.ServeContent(c.Response(), c.Request(), "", ver.CreatedAt, &contentSeeker{ctx: ctx, c: ct, size: ver.Size})
+	cs := &contentSeeker{ctx: ctx, c: ct, size: ver.Size}
+	http.ServeContent(c.Response(), c.Request(), "", ver.CreatedAt, cs)
+	// ServeContent drops what stopped the bytes (damaged, missing, the
+	// store failing): returned after the 200, it is audited as a broken
+	// download and the connection is dropped, as the API does. A browser
+	// that closed the preview is no such failure.
+	if err := cs.failed(); err != nil && ctx.Err() == nil {
+		return err
+	}
 	return nil
 }
 
@@ -169,6 +178,24 @@ type contentSeeker struct {
 	size int64
 	off  int64
 	rc   io.ReadCloser
+	// mu guards err, the first failure reading the stored bytes: for
+	// several ranges ServeContent reads on a goroutine of its own.
+	mu  sync.Mutex
+	err error
+}
+
+func (s *contentSeeker) fail(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err == nil {
+		s.err = err
+	}
+}
+
+func (s *contentSeeker) failed() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
 }
 
 func (s *contentSeeker) Seek(off int64, whence int) (int64, error) {
@@ -197,6 +224,7 @@ func (s *contentSeeker) Read(p []byte) (int, error) {
 	if s.rc == nil {
 		rc, err := s.c.Open(s.ctx, s.off, -1)
 		if err != nil {
+			s.fail(err)
 			return 0, err
 		}
 		s.rc = rc
@@ -209,6 +237,9 @@ func (s *contentSeeker) Read(p []byte) (int, error) {
 		if s.off < s.size {
 			err = io.ErrUnexpectedEOF
 		}
+	}
+	if err != nil && err != io.EOF {
+		s.fail(err)
 	}
 	return n, err
 }
