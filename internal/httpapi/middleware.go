@@ -149,9 +149,10 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			ev := s.event(c, note, a, status, err, start)
 			if broken {
 				why := ev.Detail
-				if out.err != nil {
-					// The handler's error only repeats the failed write,
-					// and "internal error" would blame the server.
+				if out.err != nil || req.Context().Err() != nil {
+					// The handler's error only repeats the failed write (or
+					// the read its leaving cancelled), and "internal error"
+					// would blame the server.
 					why = s.event(c, note, a, status, nil, start).Detail
 					if why != "" {
 						why += "; "
