@@ -336,14 +336,14 @@ func (c *Content) Open(ctx context.Context, off, n int64) (io.ReadCloser, error)
 	if errors.Is(err, blob.ErrNotExist) {
 		// A record without bytes is exactly what must never happen; it is
 		// an internal failure, logged with its cause, not a client's 404.
-		return nil, &dossier.Error{Code: dossier.EINTERNAL, Message: "stored bytes are missing", Err: err}
+		return nil, c.damaged(ctx, err)
 	}
 	if err != nil {
 		return nil, storageError("could not read the stored bytes", err)
 	}
 	rc, err := c.blobs.Open(ctx, ver.SHA256, off, n)
 	if errors.Is(err, blob.ErrNotExist) {
-		return nil, &dossier.Error{Code: dossier.EINTERNAL, Message: "stored bytes are missing", Err: err}
+		return nil, c.damaged(ctx, err)
 	}
 	if err != nil {
 		return nil, storageError("could not read the stored bytes", err)
@@ -356,14 +356,18 @@ func (c *Content) Open(ctx context.Context, off, n int64) (io.ReadCloser, error)
 	return &checkedReader{rc: rc, h: sha256.New(), left: ver.Size, c: c, ctx: ctx}, nil
 }
 
-// damaged notes a mismatch between stored bytes and their record in the
-// audit trail and makes it the request's internal error.
+// damaged notes a mismatch between stored bytes and their record (or
+// their absence) in the audit trail and makes it the request's internal
+// error.
 func (c *Content) damaged(ctx context.Context, err error) error {
 	note := dossier.NoteFrom(ctx)
 	if note.Detail != "" {
 		note.Detail += "; "
 	}
 	note.Detail += fmt.Sprintf("FIXITY FAILED on download: v%d %s %s", c.Version.N, c.Version.SHA256, problem(err))
+	if errors.Is(err, blob.ErrNotExist) {
+		return &dossier.Error{Code: dossier.EINTERNAL, Message: "stored bytes are missing", Err: err}
+	}
 	return &dossier.Error{Code: dossier.EINTERNAL, Message: "stored bytes do not match the record", Err: err}
 }
 
