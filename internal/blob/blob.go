@@ -15,6 +15,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
+	"os"
 	"syscall"
 	"time"
 )
@@ -37,16 +39,23 @@ var (
 
 // Unavailable reports whether err means the storage itself failed for now
 // (a dependency down: a retry later may succeed) rather than the request or
-// the bytes: ErrUnavailable, a network error (connection refused or reset,
-// a timeout), or a full filesystem or quota. A cancelled context is not: it
-// is the caller giving up (a client gone), even when an HTTP client reports
-// it inside a *url.Error, which is a net.Error whatever it wraps.
+// the bytes: ErrUnavailable, a failure to reach it over the network
+// (refused, reset, no such host, a broken or timed-out exchange), or a full
+// filesystem or quota. A cancelled context is not: it is the caller giving
+// up (a client gone), even inside a *url.Error. Nor is any other errno: a
+// syscall.Errno is a net.Error by its methods, but a blob file missing or
+// unreadable (ENOENT, EACCES, EIO) is an internal failure, not an outage.
 func Unavailable(err error) bool {
-	if errors.Is(err, context.Canceled) {
+	if err == nil || errors.Is(err, context.Canceled) {
 		return false
 	}
-	var ne net.Error
-	return errors.Is(err, ErrUnavailable) || errors.As(err, &ne) ||
+	var (
+		ue  *url.Error
+		op  *net.OpError
+		dns *net.DNSError
+	)
+	return errors.Is(err, ErrUnavailable) || errors.As(err, &ue) || errors.As(err, &op) || errors.As(err, &dns) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) ||
 		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
 }

@@ -3,6 +3,7 @@ package blob_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
@@ -12,7 +13,8 @@ import (
 	"github.com/dossier/dossier/internal/blob"
 )
 
-// Unavailable blames the storage only for its own failures. An HTTP
+// Unavailable blames the storage only for its own failures: network
+// failures reaching it and a full filesystem. An HTTP
 // client's error (*url.Error) is a net.Error whatever it wraps, so the
 // request's own cancellation (its client went away) passed for "the blob
 // store is down": a 503, an error-level log line and an audit detail saying
@@ -32,6 +34,16 @@ func TestUnavailable(t *testing.T) {
 		{"ErrCancelled", fmt.Errorf("s3: stat x: %w", &url.Error{Op: "Head", URL: "http://minio:9000/b/k", Err: context.Canceled}), false},
 		{"ErrCancelledPlain", fmt.Errorf("disk: put: %w", context.Canceled), false},
 		{"ErrCorrupt", fmt.Errorf("x: %w", blob.ErrCorrupt), false},
+		// syscall.Errno has Timeout and Temporary methods, so every errno
+		// is a net.Error: a blob file gone or unreadable is not the store
+		// being down for a while.
+		{"ErrNoEntry", fmt.Errorf("disk: put: %w", &os.PathError{Op: "chtimes", Path: "/x", Err: syscall.ENOENT}), false},
+		{"ErrPermission", fmt.Errorf("disk: open: %w", &os.PathError{Op: "open", Path: "/x", Err: syscall.EACCES}), false},
+		{"ErrIO", fmt.Errorf("disk: read: %w", &os.PathError{Op: "read", Path: "/x", Err: syscall.EIO}), false},
+		{"OK/timeout", &url.Error{Op: "Put", URL: "http://minio:9000/b/k", Err: &net.OpError{Op: "read", Net: "tcp",
+			Err: os.ErrDeadlineExceeded}}, true},
+		{"OK/dns", &url.Error{Op: "Put", URL: "http://minio:9000/b/k", Err: &net.DNSError{Err: "no such host", Name: "minio"}}, true},
+		{"OK/eof", &url.Error{Op: "Put", URL: "http://minio:9000/b/k", Err: io.EOF}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
