@@ -80,7 +80,10 @@ func (s *Store) Put(ctx context.Context, r io.Reader, wantSHA256 string) (blob.R
 	// enough to confirm the caller's bytes, and nothing needs writing. A
 	// damaged one is replaced by the bytes received, written as for a new
 	// blob.
-	if want != "" {
+	// It is marked as stored now first: hashing takes as long as the
+	// upload, and a sweep meanwhile must see the blob in use, not as the
+	// old orphan it may be. A blob gone already is stored as a new one.
+	if want != "" && s.touch(want) == nil {
 		if damage, err := s.damage(want, -1); err == nil && damage == "" {
 			hr := blob.NewHashReader(r)
 			if _, err := io.CopyBuffer(io.Discard, hr, make([]byte, copyBufSize)); err != nil {
@@ -90,6 +93,8 @@ func (s *Store) Put(ctx context.Context, r io.Reader, wantSHA256 string) (blob.R
 			if err := blob.CheckDigest(ref, want); err != nil {
 				return blob.Ref{}, err
 			}
+			// Still there (a sweep that judged its age before the first
+			// mark may have removed it since): the caller may name it.
 			return ref, s.touch(want)
 		}
 	}
