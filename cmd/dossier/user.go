@@ -183,8 +183,14 @@ func osUser() string {
 	return name
 }
 
-// readPassword reads one line: the password, typed or piped.
+// readPassword reads one line: the password, typed or piped. Typed at a
+// terminal, it is not echoed.
 func readPassword(stdin io.Reader, stdout io.Writer) string {
+	if f, ok := stdin.(*os.File); ok {
+		if restore, err := echoOff(f); err == nil {
+			defer restore()
+		}
+	}
 	fmt.Fprint(stdout, "password (at least 12 characters): ")
 	line, _ := bufio.NewReader(stdin).ReadString('\n')
 	fmt.Fprintln(stdout)
