@@ -78,6 +78,13 @@ func (d dialect) configure(db *sql.DB) {
 
 // classify maps driver errors by code, never by message.
 func (d dialect) classify(err error) errClass {
+	// No connection could be made: whatever the server answered (a FATAL
+	// such as 55000, database not accepting connections), the store is down
+	// for this request, not the request wrong.
+	var ce *pgconn.ConnectError
+	if d.name == "postgres" && errors.As(err, &ce) {
+		return errDown
+	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		switch pe.Code {
@@ -100,9 +107,8 @@ func (d dialect) classify(err error) errClass {
 	}
 	// No answer from the server at all: it is down, unreachable, or the
 	// connection was cut.
-	var ce *pgconn.ConnectError
 	var ne net.Error
-	if d.name == "postgres" && (errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) ||
+	if d.name == "postgres" && (errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) ||
 		pgconn.Timeout(err) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)) {
 		return errDown
 	}
