@@ -38,12 +38,16 @@ func serve(ctx context.Context, cfg *Config, stdout, logw io.Writer, onListen fu
 		defer cancel()
 		app.Close(c)
 	}()
-	if err := app.bootstrap(ctx, stdout); err != nil {
-		return err
-	}
+	// Bound before admin is made: a first start that cannot listen must not
+	// print the once-only password above its error and leave none for the
+	// start that serves.
 	ln, err := listen(cfg)
 	if err != nil {
 		return fmt.Errorf("listen on %s (DOSSIER_ADDR): %w", cfg.Addr, err)
+	}
+	if err := app.bootstrap(ctx, stdout); err != nil {
+		ln.Close()
+		return err
 	}
 	addr := ln.Addr().String()
 	srv := &http.Server{Handler: app.Handler(), ReadHeaderTimeout: 20 * time.Second, IdleTimeout: 2 * time.Minute}
