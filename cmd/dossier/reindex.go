@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +16,13 @@ import (
 // indexDir is where the bleve index lives; it is rebuildable from the
 // metadata and blobs at any time.
 func indexDir(cfg *Config) string { return filepath.Join(cfg.DataDir, "index") }
+
+// errIndexInUse: another process (a serve or a reindex) holds the index.
+var errIndexInUse = errors.New("the search index is in use: stop `dossier serve` (or the other reindex) on this data directory first")
+
+// indexLockPath is the file whose lock serve holds while it runs and reindex
+// while it rebuilds, so that neither swaps or writes the index under the other.
+func indexLockPath(cfg *Config) string { return filepath.Join(cfg.DataDir, "index.lock") }
 
 // runReindex rebuilds the search index from scratch. The index is held by one
 // process at a time: stop `dossier serve` first.
@@ -31,6 +39,12 @@ func runReindex(ctx context.Context, cfg *Config, args []string, _ io.Reader, st
 		return 1
 	}
 	defer store.Close()
+	unlock, err := lockIndex(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "dossier reindex: DOSSIER_DATA=%s: %v\n", cfg.DataDir, err)
+		return 1
+	}
+	defer unlock()
 	blobs, err := openExistingBlobs(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "dossier reindex: blob store:", err)

@@ -141,6 +141,13 @@ func wire(ctx context.Context, cfg *Config, logw io.Writer) (*App, error) {
 		Location: cfg.TimeZone, StartHour: cfg.ContactStart, EndHour: cfg.ContactEnd, MaxPerDay: cfg.ContactMaxDay}}
 	// A missing or corrupt index does not stop the service: /readyz answers
 	// 503 with the reason until `dossier reindex` rebuilds it.
+	// Held while serving, so that a reindex cannot swap the index away.
+	unlock, err := lockIndex(cfg)
+	if err != nil {
+		a.Close(ctx)
+		return nil, fmt.Errorf("DOSSIER_DATA=%s: %w", cfg.DataDir, err)
+	}
+	a.closers = append(a.closers, func(context.Context) error { unlock(); return nil })
 	a.Indexer = &indexer.Indexer{Store: a.Store, Blobs: a.Blobs, Extract: indexer.ExtractText, Log: a.Log,
 		Workers: cfg.IndexWorkers}
 	if reason := openIndex(ctx, cfg, a.Indexer); reason != "" {
