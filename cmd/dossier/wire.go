@@ -174,6 +174,9 @@ func wire(ctx context.Context, cfg *Config, logw io.Writer) (*App, error) {
 	// Broken template overrides (DOSSIER_TEMPLATES) stop the start, naming
 	// the file and line, rather than the first generation.
 	engine, err := document.Load(cfg.Templates)
+	if err == nil {
+		err = overridesSomething(cfg.Templates)
+	}
 	if err != nil {
 		a.Close(ctx)
 		return nil, fmt.Errorf("document templates (DOSSIER_TEMPLATES): %w", err)
@@ -207,6 +210,26 @@ func wire(ctx context.Context, cfg *Config, logw io.Writer) (*App, error) {
 		Documents: a.API.Documents, Bundles: a.API.Bundles, Recovery: a.API.Recovery, Audit: a.API.Trail,
 		Log: a.Log, Secure: strings.HasPrefix(cfg.BaseURL, "https://"), Key: formKey}).Register(a.API.Echo)
 	return a, nil
+}
+
+// overridesSomething refuses a DOSSIER_TEMPLATES that would override no
+// template, which would leave every document with the embedded text in
+// silence: a file, or a directory without one <id>.<lang>.tmpl file.
+func overridesSomething(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	if names, _ := filepath.Glob(filepath.Join(dir, "*.tmpl")); len(names) == 0 {
+		return fmt.Errorf("%s holds no <id>.<zh-CN|en>.tmpl file to override a template with", dir)
+	}
+	return nil
 }
 
 // Close releases everything in reverse order of opening.
