@@ -36,3 +36,26 @@ func TestFirstStartThatCannotListenCreatesNoAdmin(t *testing.T) {
 	}
 	p.stop(t)
 }
+
+// An operator who adds a user with `dossier user add` before the first
+// `dossier serve` (it makes the store) got no admin at all: the first start
+// found users and skipped creating admin, though README says the first start
+// creates it and prints its password. Now serve creates admin while the
+// store holds no administrator.
+func TestFirstStartAfterUserAddCreatesAdmin(t *testing.T) {
+	data := t.TempDir()
+	if code, out := runIn(data, nil, "a very good password\n", "user", "add", "li.counsel", "counsel"); code != 0 {
+		t.Fatalf("user add: %d %s", code, out)
+	}
+	p := start(t, data)
+	if !strings.Contains(p.stdout.String(), `user "admin" with password`) {
+		t.Fatalf("first serve after user add created no admin:\n%s", p.stdout)
+	}
+	p.stop(t)
+	// Once there is an administrator, later starts create none.
+	p = start(t, data)
+	if strings.Contains(p.stdout.String(), "password") {
+		t.Fatalf("second start printed a password:\n%s", p.stdout)
+	}
+	p.stop(t)
+}

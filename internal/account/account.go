@@ -364,12 +364,20 @@ func (s *Service) SetLang(ctx context.Context, a *dossier.Actor, lang string) er
 	return nil
 }
 
-// Bootstrap creates the admin user on an empty store. It returns the
-// password when it generated one (to be printed once), "" otherwise.
+// Bootstrap creates the admin user on a store without an administrator
+// (empty, or holding only users `dossier user add` made before the first
+// start). It returns the password when it generated one (to be printed
+// once), "" otherwise.
 func (s *Service) Bootstrap(ctx context.Context, password string) (created bool, generated string, err error) {
-	n, err := s.Store.CountUsers(ctx)
-	if err != nil || n > 0 {
+	users, err := s.Store.Users(ctx)
+	if err != nil {
 		return false, "", err
+	}
+	for _, u := range users {
+		// A disabled administrator still counts: it can be enabled again.
+		if u.Role == dossier.RoleAdmin || u.Username == "admin" {
+			return false, "", nil
+		}
 	}
 	if password == "" {
 		b := make([]byte, 15)
