@@ -353,7 +353,7 @@ func (c *Content) Open(ctx context.Context, off, n int64) (io.ReadCloser, error)
 		// checked, and Verify re-reads the whole.
 		return rc, err
 	}
-	return &checkedReader{rc: rc, h: sha256.New(), left: ver.Size, c: c, ctx: ctx}, nil
+	return newCheckedReader(ctx, c, rc), nil
 }
 
 // damaged notes a mismatch between stored bytes and their record (or
@@ -372,14 +372,97 @@ func (c *Content) damaged(ctx context.Context, err error) error {
 }
 
 // checkedReader passes a whole version's bytes through while hashing them,
-// and holds the last byte back until the digest is known to match.
+// and holds the last byte back until the digest is known to match. From
+// pipelineMin bytes on, a goroutine hashes copies of the bytes while they
+// go on to the client, so the hashing and the copy to the socket run on
+// two cores instead of one after the other (docs/benchmarks.md, stop 21);
+// smaller versions are hashed inline.
 type checkedReader struct {
 	rc   io.ReadCloser
-	h    hash.Hash
-	left int64 // bytes of the version not yet delivered
+	h    hash.Hash // inline hashing; nil when pipelined
+	p    *pipeHash // pipelined hashing; nil when inline
+	left int64     // bytes of the version not yet delivered
 	c    *Content
 	ctx  context.Context
 	err  error
+}
+
+const (
+	pipelineMin = 4 << 20   // versions from this size on are hashed beside the copy
+	pipeBuf     = 256 << 10 // bytes per chunk handed to the hasher
+	pipeBufs    = 4         // chunks per download: 1 MiB, however large the version
+)
+
+func newCheckedReader(ctx context.Context, c *Content, rc io.ReadCloser) *checkedReader {
+	r := &checkedReader{rc: rc, left: c.Version.Size, c: c, ctx: ctx}
+	if c.Version.Size < pipelineMin {
+		r.h = sha256.New()
+	} else {
+		r.p = newPipeHash()
+	}
+	return r
+}
+
+// pipeHash hashes, on its own goroutine, the chunks handed to it in order.
+type pipeHash struct {
+	chunks chan []byte // filled chunks, in order
+	free   chan []byte // chunks back from the hasher
+	cur    []byte      // the chunk being filled
+	sum    chan string // the hex digest, once chunks is closed
+	done   bool        // chunks is closed
+}
+
+func newPipeHash() *pipeHash {
+	ph := &pipeHash{chunks: make(chan []byte, pipeBufs), free: make(chan []byte, pipeBufs), sum: make(chan string, 1)}
+	for range pipeBufs - 1 {
+		ph.free <- make([]byte, 0, pipeBuf)
+	}
+	ph.cur = make([]byte, 0, pipeBuf)
+	go func() {
+		h := sha256.New()
+		for b := range ph.chunks {
+			h.Write(b)
+			ph.free <- b[:0]
+		}
+		ph.sum <- hex.EncodeToString(h.Sum(nil))
+	}()
+	return ph
+}
+
+// write copies b for the hasher; it waits only while every chunk is queued.
+func (ph *pipeHash) write(b []byte) {
+	for len(b) > 0 {
+		n := min(len(b), cap(ph.cur)-len(ph.cur))
+		ph.cur = append(ph.cur, b[:n]...)
+		b = b[n:]
+		if len(ph.cur) == cap(ph.cur) {
+			ph.chunks <- ph.cur
+			ph.cur = <-ph.free
+		}
+	}
+}
+
+// digest hands over the last chunk and waits for the digest.
+func (ph *pipeHash) digest() string {
+	ph.chunks <- ph.cur
+	ph.stop()
+	return <-ph.sum
+}
+
+// stop ends the hasher (it finishes what is queued and exits).
+func (ph *pipeHash) stop() {
+	if !ph.done {
+		ph.done = true
+		close(ph.chunks)
+	}
+}
+
+func (r *checkedReader) hashed(b []byte) {
+	if r.p != nil {
+		r.p.write(b)
+	} else {
+		r.h.Write(b)
+	}
 }
 
 func (r *checkedReader) Read(p []byte) (int, error) {
@@ -395,7 +478,7 @@ func (r *checkedReader) Read(p []byte) (int, error) {
 			p = p[:r.left-1]
 		}
 		n, err := r.rc.Read(p)
-		r.h.Write(p[:n])
+		r.hashed(p[:n])
 		r.left -= int64(n)
 		if err == io.EOF {
 			err = r.fail("ended %d bytes early", r.left)
@@ -413,8 +496,14 @@ func (r *checkedReader) Read(p []byte) (int, error) {
 		r.err = err
 		return 0, err
 	}
-	r.h.Write(last[:])
-	if got := hex.EncodeToString(r.h.Sum(nil)); got != r.c.Version.SHA256 {
+	r.hashed(last[:])
+	var got string
+	if r.p != nil {
+		got = r.p.digest()
+	} else {
+		got = hex.EncodeToString(r.h.Sum(nil))
+	}
+	if got != r.c.Version.SHA256 {
 		return 0, r.fail("read sha256 %s", got)
 	}
 	r.left = 0
@@ -429,7 +518,12 @@ func (r *checkedReader) fail(format string, a ...any) error {
 	return r.err
 }
 
-func (r *checkedReader) Close() error { return r.rc.Close() }
+func (r *checkedReader) Close() error {
+	if r.p != nil {
+		r.p.stop()
+	}
+	return r.rc.Close()
+}
 
 // Content returns version n of an item (0: the current one) for download.
 func (v *Vault) Content(ctx context.Context, a *dossier.Actor, id string, n int) (*Content, error) {
