@@ -30,7 +30,7 @@ func BenchmarkEvidenceDownload(b *testing.B) {
 	defer func() { _ = p.cmd.Process.Kill(); <-p.done }()
 	token := loginB(b, p)
 	caseID := createCaseB(b, p, token)
-	if status, _, err := streamUpload(p, token, caseID, newGen(size), ""); err != nil || status != 201 {
+	if status, _, err := streamUpload(p, token, caseID, newGen(size), "", clientSendBuf); err != nil || status != 201 {
 		b.Fatalf("upload: %d %v", status, err)
 	}
 	var list struct {
