@@ -2,64 +2,13 @@ package evidence_test
 
 import (
 	"context"
-	"io"
-	"net"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/dossier/dossier/internal/blob/s3"
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/testenv"
 )
-
-// cutProxy forwards TCP connections to target until cut, which closes the
-// listener and every connection: the test's MinIO going away as far as the
-// store can tell, without stopping the server other tests share.
-type cutProxy struct {
-	ln    net.Listener
-	mu    sync.Mutex
-	conns []net.Conn
-}
-
-func newCutProxy(t *testing.T, target string) *cutProxy {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &cutProxy{ln: ln}
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			u, err := net.Dial("tcp", target)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			p.mu.Lock()
-			p.conns = append(p.conns, c, u)
-			p.mu.Unlock()
-			go func() { _, _ = io.Copy(u, c); u.Close() }()
-			go func() { _, _ = io.Copy(c, u); c.Close() }()
-		}
-	}()
-	t.Cleanup(p.cut)
-	return p
-}
-
-func (p *cutProxy) cut() {
-	p.ln.Close()
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, c := range p.conns {
-		c.Close()
-	}
-	p.conns = nil
-}
 
 // The blob store going down is a dependency failure, 503 by the API
 // contract, for an upload, a new version and a download alike; the upload
@@ -69,8 +18,8 @@ func TestBlobStoreDown(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, "sqlite")
 	srv := testenv.MinIO(t)
-	proxy := newCutProxy(t, srv.Endpoint)
-	blobs, err := s3.New(ctx, s3.Config{Endpoint: proxy.ln.Addr().String(),
+	proxy := testenv.NewCutProxy(t, srv.Endpoint)
+	blobs, err := s3.New(ctx, s3.Config{Endpoint: proxy.Addr(),
 		Bucket: "down-" + strings.ToLower(dossier.NewID()), AccessKey: srv.AccessKey, SecretKey: srv.SecretKey})
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +29,7 @@ func TestBlobStoreDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxy.cut()
+	proxy.Cut()
 
 	_, _, err = f.vault.Ingest(ctx, f.admin, f.caseID, form(t, "contract", "发票.pdf", random(5000)))
 	if dossier.ErrorCode(err) != dossier.EUNAVAILABLE {
