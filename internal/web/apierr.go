@@ -70,14 +70,8 @@ func (m Msg) apiDetail(detail string, status int) string {
 	if zh, ok := apiDetails[detail]; ok {
 		return zh
 	}
-	for _, f := range apiDetailFormats {
-		if v := f.re.FindStringSubmatch(detail); v != nil {
-			args := make([]any, len(v)-1)
-			for i, a := range v[1:] {
-				args[i] = a
-			}
-			return fmt.Sprintf(f.zh, args...)
-		}
+	if zh, ok := translateFormat(apiDetailFormats, detail); ok {
+		return zh
 	}
 	title := m.T(fmt.Sprintf("error.%d", status))
 	if strings.HasPrefix(title, "error.") {

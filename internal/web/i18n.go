@@ -146,14 +146,8 @@ func (m Msg) Field(msg string) string {
 	if zh, ok := fieldMessages[msg]; ok {
 		return zh
 	}
-	for _, f := range fieldFormats {
-		if m := f.re.FindStringSubmatch(msg); m != nil {
-			args := make([]any, len(m)-1)
-			for i, a := range m[1:] {
-				args[i] = a
-			}
-			return fmt.Sprintf(f.zh, args...)
-		}
+	if zh, ok := translateFormat(fieldFormats, msg); ok {
+		return zh
 	}
 	if ns := number.FindAllString(msg, -1); len(ns) == 1 {
 		if zh, ok := fieldMessages[number.ReplaceAllString(msg, "N")]; ok {
@@ -164,6 +158,21 @@ func (m Msg) Field(msg string) string {
 }
 
 var number = regexp.MustCompile(`[0-9]+`)
+
+// translateFormat finds the first of formats whose English matches msg and
+// writes its Chinese with the values msg carries.
+func translateFormat(formats []fieldFormat, msg string) (string, bool) {
+	for _, f := range formats {
+		if v := f.re.FindStringSubmatch(msg); v != nil {
+			args := make([]any, len(v)-1)
+			for i, a := range v[1:] {
+				args[i] = a
+			}
+			return fmt.Sprintf(f.zh, args...), true
+		}
+	}
+	return "", false
+}
 
 // enFieldMessages rewrites the few service messages that carry Chinese, for
 // English pages.
