@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/dossier/dossier/internal/audit"
@@ -19,16 +17,12 @@ const auditUsage = "usage: dossier audit verify [--anchor SEQ:HASH]..."
 // (a checkpoint handed to an auditor) that the chain must pass through.
 type anchorFlags map[int64]string
 
-var hexHash = regexp.MustCompile(`^[0-9a-f]{64}$`)
-
 func (a anchorFlags) String() string { return fmt.Sprint(map[int64]string(a)) }
 
 func (a anchorFlags) Set(v string) error {
-	s, h, ok := strings.Cut(strings.TrimSpace(v), ":")
-	seq, err := strconv.ParseInt(s, 10, 64)
-	h = strings.ToLower(h)
-	if !ok || err != nil || seq < 1 || !hexHash.MatchString(h) {
-		return fmt.Errorf("%q is not SEQ:HASH (a seq from 1 and a 64-digit hex sha256)", v)
+	seq, h, err := audit.ParseAnchor(v)
+	if err != nil {
+		return err
 	}
 	a[seq] = h
 	return nil

@@ -178,6 +178,14 @@ func (t *Trail) Export(ctx context.Context, a *dossier.Actor, f dossier.AuditFil
 
 // Verify checks the whole chain and its signed checkpoints.
 func (t *Trail) Verify(ctx context.Context, a *dossier.Actor) (Report, error) {
+	return t.VerifyAnchored(ctx, a, nil)
+}
+
+// VerifyAnchored is Verify through heads kept outside the database (seq →
+// hash, from checkpoints handed out earlier): the recomputed chain must
+// pass through each, which a chain rewritten and re-hashed, its checkpoints
+// deleted, cannot.
+func (t *Trail) VerifyAnchored(ctx context.Context, a *dossier.Actor, anchors map[int64]string) (Report, error) {
 	if err := policy.Can(a, policy.AuditRead, ""); err != nil {
 		return Report{}, err
 	}
@@ -186,7 +194,7 @@ func (t *Trail) Verify(ctx context.Context, a *dossier.Actor) (Report, error) {
 	}
 	// Pin our own signing key: someone able to rewrite the database could
 	// otherwise re-sign a rewritten chain with a key of their own.
-	opts := VerifyOptions{}
+	opts := VerifyOptions{Anchors: anchors}
 	if t.Log != nil {
 		opts.TrustedKeys = []string{t.Log.PublicKey()}
 	}

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/dossier/dossier/internal/dossier"
 )
@@ -38,6 +41,20 @@ type VerifyOptions struct {
 	// checkpoint an auditor kept; the recomputed chain must pass through them.
 	Anchors map[int64]string
 }
+
+// ParseAnchor reads a head kept outside the database, written SEQ:HASH
+// (a seq from 1 and the 64-digit hex sha256 head at it).
+func ParseAnchor(v string) (int64, string, error) {
+	s, h, ok := strings.Cut(strings.TrimSpace(v), ":")
+	seq, err := strconv.ParseInt(s, 10, 64)
+	h = strings.ToLower(h)
+	if !ok || err != nil || seq < 1 || !hexHead.MatchString(h) {
+		return 0, "", fmt.Errorf("%q is not SEQ:HASH (a seq from 1 and a 64-digit hex sha256)", v)
+	}
+	return seq, h, nil
+}
+
+var hexHead = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 // Verify recomputes the whole chain in store: see VerifyWith.
 func Verify(ctx context.Context, store dossier.AuditStore, progress func(n int64)) (Report, error) {

@@ -62,7 +62,28 @@ func auditFilter(c echo.Context, loc *time.Location) (dossier.AuditFilter, error
 }
 
 func (s *Server) verifyAudit(c echo.Context) error {
-	rep, err := s.Trail.Verify(c.Request().Context(), actor(c))
+	// anchor=SEQ:HASH (repeatable): heads the caller kept from earlier
+	// checkpoints, which the chain must pass through.
+	var anchors map[int64]string
+	if vs := c.QueryParams()["anchor"]; len(vs) > 0 {
+		var f dossier.Fields
+		if len(vs) > 100 {
+			f.Add("anchor", "at most 100 anchors")
+		}
+		anchors = map[int64]string{}
+		for _, v := range vs {
+			seq, h, err := audit.ParseAnchor(v)
+			if err != nil {
+				f.Add("anchor", "%v", err)
+				continue
+			}
+			anchors[seq] = h
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+	}
+	rep, err := s.Trail.VerifyAnchored(c.Request().Context(), actor(c), anchors)
 	if err != nil {
 		return err
 	}

@@ -537,6 +537,8 @@ func TestOpenAPISchemas(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.json("GET", "/api/v1/audit/verify", auditor, nil, 200)
+	s.json("GET", "/api/v1/audit/verify?anchor=1:"+strings.Repeat("ab", 32)+"&anchor=2:"+strings.Repeat("cd", 32), auditor, nil, 200)
+	s.call(oaCall{method: "GET", path: "/api/v1/audit/verify?anchor=first", token: auditor, want: 422, bad: true})
 	s.json("GET", "/api/v1/audit/checkpoints", auditor, nil, 200)
 
 	// Sign-out, and the login throttle.
