@@ -3,7 +3,9 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -12,13 +14,16 @@ import (
 )
 
 type auditData struct {
-	Filter   url.Values
-	Events   []*dossier.Event
-	Next     string
-	HeadSeq  int64
-	Head     string
-	Report   *audit.Report
-	CSVQuery string
+	Filter  url.Values
+	Events  []*dossier.Event
+	Next    string
+	HeadSeq int64
+	Head    string
+	Report  *audit.Report
+	Anchors int // heads kept outside the database the report was checked through
+	// AnchorsError: why a kept head was refused (the chain was not verified).
+	AnchorsError string
+	CSVQuery     string
 }
 
 const auditPageSize = 200
@@ -69,17 +74,17 @@ func (f *Front) head(c echo.Context, d *auditData) error {
 // auditPage lists events for admins and auditors; audit.Trail decides who
 // may and masks what some roles must not see.
 func (f *Front) auditPage(c echo.Context) error {
-	return f.auditWith(c, nil)
+	return f.auditWith(c, &auditData{})
 }
 
 // auditWith renders the filters, a page of events and, after a
 // verification, its report.
-func (f *Front) auditWith(c echo.Context, rep *audit.Report) error {
+func (f *Front) auditWith(c echo.Context, d *auditData) error {
 	a, err := needActor(c)
 	if err != nil {
 		return err
 	}
-	d := &auditData{Filter: c.QueryParams(), Report: rep}
+	d.Filter = c.QueryParams()
 	v := f.newView(c, "audit.title", d)
 	af := f.auditFilter(c, v)
 	if len(v.Errors) == 0 {
@@ -107,8 +112,14 @@ func (f *Front) auditWith(c echo.Context, rep *audit.Report) error {
 	}
 	cq := c.QueryParams()
 	cq.Del("cursor")
+	cq.Del("anchors")
 	d.CSVQuery = cq.Encode()
-	return f.render(c, http.StatusOK, "audit", v)
+	status := http.StatusOK
+	if d.AnchorsError != "" {
+		d.AnchorsError = v.M.Field(d.AnchorsError)
+		status = http.StatusUnprocessableEntity
+	}
+	return f.render(c, status, "audit", v)
 }
 
 // auditExport streams the selected events as CSV.
@@ -144,11 +155,28 @@ func (f *Front) auditVerify(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rep, err := f.cfg.Audit.Verify(c.Request().Context(), a)
+	// anchors: heads an auditor kept from earlier checkpoints, SEQ:HASH,
+	// one per line (or separated by spaces or commas).
+	anchors := map[int64]string{}
+	var bad dossier.Fields
+	for _, v := range strings.FieldsFunc(c.QueryParam("anchors"), func(r rune) bool {
+		return r == ',' || r == ';' || unicode.IsSpace(r)
+	}) {
+		seq, h, err := audit.ParseAnchor(v)
+		if err != nil {
+			bad.Add("anchors", "%v", err)
+			continue
+		}
+		anchors[seq] = h
+	}
+	if len(bad) > 0 {
+		return f.auditWith(c, &auditData{AnchorsError: bad[0].Message})
+	}
+	rep, err := f.cfg.Audit.VerifyAnchored(c.Request().Context(), a, anchors)
 	if err != nil {
 		return err
 	}
-	return f.auditWith(c, &rep)
+	return f.auditWith(c, &auditData{Report: &rep, Anchors: len(anchors)})
 }
 
 // cursorMessage is the message of err's first field error, or its message.

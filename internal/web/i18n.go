@@ -221,6 +221,8 @@ var fieldFormats = func() []fieldFormat {
 		{"must not be before the agreement date %s", "不能早于协议日期 %s"},
 		{"is a %s, not an installment agreement", "该文书为 %s，不是分期还款协议"},
 		{"must equal %s (%s = %s)", "应等于 %s（%s = %s）"},
+		{"at most %d anchors", "最多 %s 个留存链头"},
+		{"%q is not SEQ:HASH (a seq from 1 and a 64-digit hex sha256)", "%s 不是“序号:哈希”格式（序号从 1 起，哈希为 64 位十六进制 sha256）"},
 		{"must not be before the date the debt is acknowledged (as_of %s)", "不能早于确认债务的日期（as_of %s）"},
 		{"must not be before the agreement's date %s", "不能早于协议文书的日期 %s"},
 		{"is 0: the debt is not overdue on the document's date (due %s); a demand can be made from the day after the due date",
