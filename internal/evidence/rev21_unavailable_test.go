@@ -56,3 +56,38 @@ func TestBlobStoreDown(t *testing.T) {
 		t.Errorf("%d versions (%v), want 1", len(vs), err)
 	}
 }
+
+// A blob store that answers but cannot take bytes (MinIO with its drive
+// full answers 507 XMinioStorageFull; S3 under load 503 SlowDown) is a
+// dependency down too: the upload is refused as unavailable, not as an
+// internal error, and leaves no record.
+func TestBlobStoreRefuses(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, "sqlite")
+	srv := testenv.MinIO(t)
+	proxy := testenv.NewFaultProxy(t, srv.Endpoint)
+	blobs, err := s3.New(ctx, s3.Config{Endpoint: proxy.Addr(), MaxRetries: 1,
+		Bucket: "full-" + strings.ToLower(dossier.NewID()), AccessKey: srv.AccessKey, SecretKey: srv.SecretKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.vault.Blobs = blobs
+	for _, fault := range []struct {
+		status int
+		code   string
+	}{{507, "XMinioStorageFull"}, {503, "SlowDown"}} {
+		proxy.Fail("PUT", fault.status, fault.code)
+		_, _, err = f.vault.Ingest(ctx, f.admin, f.caseID, form(t, "contract", "合同.pdf", random(5000)))
+		if dossier.ErrorCode(err) != dossier.EUNAVAILABLE {
+			t.Errorf("upload with the store answering %d %s: %v (code %s), want %s",
+				fault.status, fault.code, err, dossier.ErrorCode(err), dossier.EUNAVAILABLE)
+		}
+	}
+	proxy.Heal()
+	if _, total, _, err := f.store.ListEvidence(ctx, dossier.EvidenceFilter{CaseID: f.caseID}); err != nil || total != 0 {
+		t.Errorf("%d records (%v) after refused uploads, want none", total, err)
+	}
+	if _, _, err := f.vault.Ingest(ctx, f.admin, f.caseID, form(t, "contract", "合同.pdf", random(5000))); err != nil {
+		t.Errorf("upload once the store works again: %v", err)
+	}
+}

@@ -16,7 +16,8 @@ import (
 // which S3 allows even on locked objects, and the "deleted" bytes would
 // linger. Removing a locked version is what the service refuses, and that
 // refusal is reported as ErrLocked.
-func (s *Store) Delete(ctx context.Context, sha256 string) error {
+func (s *Store) Delete(ctx context.Context, sha256 string) (err error) {
+	defer func() { err = outage(err) }()
 	if !blob.ValidSHA256(sha256) {
 		return fmt.Errorf("s3: delete %q: %w", sha256, blob.ErrNotExist)
 	}
@@ -90,7 +91,8 @@ func (s *Store) lockedErr(ctx context.Context, k, versionID string, err error) e
 // only extended: a COMPLIANCE date cannot be shortened, and a caller passing
 // an older date means no change. Without object locking on the bucket it
 // only checks that the blob exists.
-func (s *Store) Lock(ctx context.Context, sha256 string, until time.Time, hold bool) error {
+func (s *Store) Lock(ctx context.Context, sha256 string, until time.Time, hold bool) (err error) {
+	defer func() { err = outage(err) }()
 	if !blob.ValidSHA256(sha256) {
 		return fmt.Errorf("s3: lock %q: %w", sha256, blob.ErrNotExist)
 	}

@@ -81,6 +81,9 @@ type Config struct {
 	// MustExist makes New fail with ErrNoBucket, rather than create the
 	// bucket, when it is absent: for inspecting an existing store.
 	MustExist bool
+	// MaxRetries bounds the attempts of each request the service answers
+	// with a retryable failure (a 5xx, SlowDown); 0 keeps minio-go's 10.
+	MaxRetries int
 }
 
 // ErrNoBucket: Config.MustExist and the bucket does not exist.
@@ -124,6 +127,7 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 		Region: cfg.Region,
 		// Needed for the SHA-256 checksum of streams of unknown length.
 		TrailingHeaders: true,
+		MaxRetries:      cfg.MaxRetries,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("s3: %w", err)
@@ -177,7 +181,8 @@ func (s *Store) Locking() bool { return s.locking }
 func key(sha string) string { return blobPrefix + sha[:2] + "/" + sha }
 
 // Put implements blob.Store.
-func (s *Store) Put(ctx context.Context, r io.Reader, wantSHA256 string) (blob.Ref, error) {
+func (s *Store) Put(ctx context.Context, r io.Reader, wantSHA256 string) (_ blob.Ref, err error) {
+	defer func() { err = outage(err) }()
 	want, err := blob.CheckWant(wantSHA256)
 	if err != nil {
 		return blob.Ref{}, err
@@ -444,7 +449,8 @@ func (s *Store) removeVersion(name, versionID string) {
 }
 
 // Open implements blob.Store.
-func (s *Store) Open(ctx context.Context, sha256 string, off, n int64) (io.ReadCloser, error) {
+func (s *Store) Open(ctx context.Context, sha256 string, off, n int64) (_ io.ReadCloser, err error) {
+	defer func() { err = outage(err) }()
 	if !blob.ValidSHA256(sha256) {
 		return nil, fmt.Errorf("s3: open %q: %w", sha256, blob.ErrNotExist)
 	}
@@ -471,11 +477,20 @@ func (s *Store) Open(ctx context.Context, sha256 string, off, n int64) (io.ReadC
 	if err != nil {
 		return nil, mapErr("open", sha256, err)
 	}
-	return obj, nil
+	return object{obj}, nil
+}
+
+// object is an open blob whose read errors say when the service failed.
+type object struct{ *minio.Object }
+
+func (o object) Read(p []byte) (int, error) {
+	n, err := o.Object.Read(p)
+	return n, outage(err)
 }
 
 // Stat implements blob.Store.
-func (s *Store) Stat(ctx context.Context, sha256 string) (blob.Ref, error) {
+func (s *Store) Stat(ctx context.Context, sha256 string) (_ blob.Ref, err error) {
+	defer func() { err = outage(err) }()
 	if !blob.ValidSHA256(sha256) {
 		return blob.Ref{}, fmt.Errorf("s3: stat %q: %w", sha256, blob.ErrNotExist)
 	}
@@ -487,7 +502,8 @@ func (s *Store) Stat(ctx context.Context, sha256 string) (blob.Ref, error) {
 }
 
 // Walk implements blob.Store. Temp objects are outside the listed prefix.
-func (s *Store) Walk(ctx context.Context, fn func(blob.Ref) error) error {
+func (s *Store) Walk(ctx context.Context, fn func(blob.Ref) error) (err error) {
+	defer func() { err = outage(err) }()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // stops the lister when fn ends the walk early
 	for obj := range s.c.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: blobPrefix, Recursive: true}) {
@@ -506,7 +522,8 @@ func (s *Store) Walk(ctx context.Context, fn func(blob.Ref) error) error {
 }
 
 // Ping implements blob.Store: the service answers and the bucket exists.
-func (s *Store) Ping(ctx context.Context) error {
+func (s *Store) Ping(ctx context.Context) (err error) {
+	defer func() { err = outage(err) }()
 	ok, err := s.c.BucketExists(ctx, s.bucket)
 	if err != nil {
 		return fmt.Errorf("s3: ping: %w", err)
@@ -520,7 +537,8 @@ func (s *Store) Ping(ctx context.Context) error {
 // RemoveTemp deletes temp objects and abandoned multipart uploads older than
 // age, left by Puts interrupted by a crash, and returns how many objects it
 // removed. Use an age longer than any upload can take.
-func (s *Store) RemoveTemp(ctx context.Context, age time.Duration) (int, error) {
+func (s *Store) RemoveTemp(ctx context.Context, age time.Duration) (_ int, err error) {
+	defer func() { err = outage(err) }()
 	cutoff := time.Now().Add(-age)
 	removed := 0
 	opts := minio.ListObjectsOptions{Prefix: tmpPrefix, Recursive: true, WithVersions: s.versioned}
@@ -580,6 +598,26 @@ func notExist(err error) bool {
 		return true
 	}
 	return false
+}
+
+// outage marks err with blob.ErrUnavailable when it is the service saying
+// it cannot work for now rather than refusing the request: any 5xx answer
+// (S3's SlowDown and InternalError, MinIO's full storage at 507, a lost
+// quorum, a server still starting), which minio-go has already retried.
+// Such a failure is a dependency down, 503 to the API's clients, not a
+// fault of Dossier's.
+func outage(err error) error {
+	var er minio.ErrorResponse
+	if err == nil || errors.Is(err, blob.ErrUnavailable) || !errors.As(err, &er) {
+		return err
+	}
+	switch {
+	case er.StatusCode >= 500,
+		er.Code == "SlowDown", er.Code == "ServiceUnavailable", er.Code == "XMinioStorageFull",
+		er.Code == "XMinioServerNotInitialized", er.Code == "XMinioReadQuorum", er.Code == "XMinioWriteQuorum":
+		return fmt.Errorf("%w: %w", blob.ErrUnavailable, err)
+	}
+	return err
 }
 
 func mapErr(op, sha string, err error) error {

@@ -1,0 +1,80 @@
+package testenv
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+// FaultProxy passes HTTP requests to the test's MinIO until Fail arms it;
+// then it answers the requests it matches with an S3 error, as a service
+// that is overloaded (503 SlowDown) or full (507 XMinioStorageFull) does.
+// The real MinIO cannot be made to answer those on demand. The Host header
+// is passed unchanged, so request signatures made for the proxy's address
+// still verify.
+type FaultProxy struct {
+	srv     *http.Server
+	ln      net.Listener
+	mu      sync.Mutex
+	method  string // "" matches every method
+	status  int    // 0: not armed
+	code    string
+	refused atomic.Int64
+}
+
+// NewFaultProxy listens on a free loopback port and forwards to target
+// ("host:port"); it is closed when the test ends.
+func NewFaultProxy(tb testing.TB, target string) *FaultProxy {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	rp := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: target})
+	rp.FlushInterval = -1
+	p := &FaultProxy{ln: ln}
+	p.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.mu.Lock()
+		status, code := p.status, p.code
+		match := status != 0 && (p.method == "" || p.method == r.Method)
+		p.mu.Unlock()
+		if !match {
+			rp.ServeHTTP(w, r)
+			return
+		}
+		p.refused.Add(1)
+		w.Header().Set("Content-Type", "application/xml")
+		w.Header().Set("Connection", "close") // the request body is not read
+		w.WriteHeader(status)
+		if r.Method != http.MethodHead {
+			fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>`+
+				`<Error><Code>%s</Code><Message>injected by the test</Message><Resource>%s</Resource>`+
+				`<RequestId>fault</RequestId></Error>`, code, r.URL.Path)
+		}
+	})}
+	go func() { _ = p.srv.Serve(ln) }()
+	tb.Cleanup(func() { _ = p.srv.Close() })
+	return p
+}
+
+// Addr is the proxy's "host:port".
+func (p *FaultProxy) Addr() string { return p.ln.Addr().String() }
+
+// Fail answers every request with method ("" for all) with status and the
+// S3 error code until Heal.
+func (p *FaultProxy) Fail(method string, status int, code string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.method, p.status, p.code = method, status, code
+}
+
+// Heal passes every request on again.
+func (p *FaultProxy) Heal() { p.Fail("", 0, "") }
+
+// Refused is how many requests the proxy has answered with an error.
+func (p *FaultProxy) Refused() int64 { return p.refused.Load() }
