@@ -77,6 +77,9 @@ func (s *Server) streamBundle(c echo.Context, sh *bundle.Shared) error {
 		if errors.Is(err, blob.ErrCorrupt) || errors.Is(err, blob.ErrNotExist) {
 			s.Log.Error("bundle download stopped: stored bytes do not match the record", "request_id", rid,
 				"bundle", sh.Bundle.ID, "err", err)
+		} else if blob.Unavailable(err) {
+			s.Log.Error("bundle download stopped: blob store unavailable", "request_id", rid,
+				"bundle", sh.Bundle.ID, "err", err)
 		} else {
 			s.Log.Info("bundle download interrupted", "request_id", rid, "bundle", sh.Bundle.ID, "err", err)
 		}

@@ -140,11 +140,19 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		a := ActorFrom(req.Context())
 		rid := res.Header().Get(echo.HeaderXRequestID)
 		lvl := s.Log.Info
-		if status >= 500 {
+		attrs := []any{"request_id", rid, "method", req.Method, "route", route, "status", status,
+			"bytes", res.Size, "duration_ms", elapsed.Milliseconds(), "user", a.Username(), "ip", c.RealIP()}
+		switch {
+		case status >= 500:
 			lvl = s.Log.Error
+		case broken && out.err == nil && req.Context().Err() == nil:
+			// The server failed midway (a store gone, damaged bytes), not
+			// the client: an operator must see it although the status
+			// line said 200.
+			lvl = s.Log.Error
+			attrs = append(attrs, "broken_off", true, "err", err)
 		}
-		lvl("request", "request_id", rid, "method", req.Method, "route", route, "status", status,
-			"bytes", res.Size, "duration_ms", elapsed.Milliseconds(), "user", a.Username(), "ip", c.RealIP())
+		lvl("request", attrs...)
 		if s.Audit != nil && route != "/healthz" && route != "/readyz" && route != "/metrics" {
 			ev := s.event(c, note, a, status, err, start)
 			if broken {
