@@ -215,7 +215,10 @@ func (ix *Indexer) run(ctx context.Context, j *dossier.IndexJob) {
 		ix.requeue(ctx, e.ID)
 		return
 	}
-	if err != nil && j.Attempts+1 < ix.MaxAttempts && ctx.Err() == nil {
+	// The blob store down is no fault of the file: its job is retried
+	// (with the growing delay) however long the outage lasts, rather than
+	// the item marked failed and its text never searchable.
+	if err != nil && (j.Attempts+1 < ix.MaxAttempts || blob.Unavailable(err)) && ctx.Err() == nil {
 		ix.retry(ctx, j, err)
 		return
 	}
@@ -366,12 +369,17 @@ func (ix *Indexer) text(ctx context.Context, e *dossier.Evidence) (text, status,
 		return "", "", "", fmt.Errorf("open blob: %w", err)
 	}
 	defer rc.Close()
-	text, err = ix.Extract(ctx, e.MediaType, e.Filename, rc)
+	src := &blobReader{r: rc}
+	text, err = ix.Extract(ctx, e.MediaType, e.Filename, src)
 	switch {
 	case errors.Is(err, ErrNoText):
 		return "", dossier.TextNone, "", nil
 	case err != nil && ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return "", "", "", err // shutting down: retry later
+	case err != nil && blob.Unavailable(src.err):
+		// The store failed while the bytes were read (an extractor may
+		// report that as a parse error): retry, the file is not at fault.
+		return "", "", "", fmt.Errorf("read blob: %w", src.err)
 	case err != nil:
 		return "", dossier.TextFailed, err.Error(), nil
 	}
@@ -459,4 +467,19 @@ func HasEvidence(ctx context.Context, s Store) (bool, error) {
 		return true, nil
 	}
 	return false, err
+}
+
+// blobReader remembers the first error reading a blob, whatever the
+// extractor makes of it.
+type blobReader struct {
+	r   io.Reader
+	err error
+}
+
+func (b *blobReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF && b.err == nil {
+		b.err = err
+	}
+	return n, err
 }
