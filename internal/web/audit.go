@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,14 +17,17 @@ import (
 type auditData struct {
 	Filter  url.Values
 	Events  []*dossier.Event
-	Next    string
+	Next    template.URL // query of the next page (filters and cursor), already encoded
 	HeadSeq int64
 	Head    string
 	Report  *audit.Report
 	Anchors int // heads kept outside the database the report was checked through
 	// AnchorsError: why a kept head was refused (the chain was not verified).
 	AnchorsError string
-	CSVQuery     string
+	// CSVQuery: the filters, already encoded, for the export and verify
+	// links (a plain string would be escaped whole, "=" and "&" included,
+	// and the links would drop every filter).
+	CSVQuery template.URL
 }
 
 const auditPageSize = 200
@@ -96,7 +100,7 @@ func (f *Front) auditWith(c echo.Context, d *auditData) error {
 		if p.Next != "" {
 			nq := c.QueryParams()
 			nq.Set("cursor", p.Next)
-			d.Next = nq.Encode()
+			d.Next = template.URL(nq.Encode())
 		}
 	} else if _, err := f.cfg.Audit.List(c.Request().Context(), a, dossier.AuditFilter{Limit: 1}); err != nil {
 		return err // not allowed at all: say so rather than show the form
@@ -113,7 +117,7 @@ func (f *Front) auditWith(c echo.Context, d *auditData) error {
 	cq := c.QueryParams()
 	cq.Del("cursor")
 	cq.Del("anchors")
-	d.CSVQuery = cq.Encode()
+	d.CSVQuery = template.URL(cq.Encode())
 	status := http.StatusOK
 	if d.AnchorsError != "" {
 		d.AnchorsError = v.M.Field(d.AnchorsError)
