@@ -30,7 +30,8 @@ func newVault(cfg *Config, store dossier.Store, blobs blob.Store, log *slog.Logg
 // runVerify re-reads every stored evidence blob and checks it against its
 // recorded sha256. Exit 0: everything intact. Exit 1: at least one version
 // is missing or changed (each is listed on stdout), no store exists where
-// the settings point, or the check failed.
+// the settings point, or the check failed (the blob store failing midway
+// stops it: "INCOMPLETE" on stdout, never "ok").
 // With --sweep it then removes blobs no record refers to.
 func runVerify(ctx context.Context, cfg *Config, args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("dossier verify", flag.ContinueOnError)
@@ -66,12 +67,16 @@ func runVerify(ctx context.Context, cfg *Config, args []string, _ io.Reader, std
 		}
 	})
 	fmt.Fprintln(stderr)
-	if err != nil {
-		fmt.Fprintln(stderr, "dossier verify:", err)
-		return 1
-	}
 	for _, m := range r.Bad {
 		fmt.Fprintln(stdout, "MISMATCH", m)
+	}
+	if err != nil {
+		// Stopped before the end (the blob store failing midway): what was
+		// found so far is listed above, and nothing is reported intact.
+		fmt.Fprintf(stdout, "INCOMPLETE: verification stopped after %d blobs (%d version(s) found missing or changed): %v\n",
+			r.Blobs, len(r.Bad), err)
+		fmt.Fprintln(stderr, "dossier verify:", err)
+		return 1
 	}
 	// The counts show what was checked: "0 evidence items" on a store that
 	// should hold some means the wrong store.

@@ -63,6 +63,10 @@ func (v *Vault) Verify(ctx context.Context, a *dossier.Actor, id string) (*Check
 		if err != nil && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		// The store down says nothing about the bytes: no finding, 503.
+		if blob.Unavailable(err) {
+			return nil, storageError("could not re-read the stored bytes", err)
+		}
 		vc := VersionCheck{N: ver.N, SHA256: ver.SHA256, Size: ver.Size, OK: err == nil, Problem: problem(err)}
 		c.OK = c.OK && vc.OK
 		c.Versions = append(c.Versions, vc)
@@ -106,7 +110,9 @@ type FixityReport struct {
 // VerifyEvery re-reads every blob referenced by any version of any item
 // (tombstoned included), each distinct blob once, and reports every version
 // whose bytes are missing or changed. progress, when set, is called after
-// each blob with the count done and the total.
+// each blob with the count done and the total. The blob store unavailable
+// stops the check with an EUNAVAILABLE error; the report then holds what
+// was found before.
 func (v *Vault) VerifyEvery(ctx context.Context, progress func(done, total int, sha string, err error)) (FixityReport, error) {
 	var r FixityReport
 	refs := map[string]blob.Ref{}
@@ -133,6 +139,13 @@ func (v *Vault) VerifyEvery(ctx context.Context, progress func(done, total int, 
 		if ctx.Err() != nil {
 			r.Blobs = i
 			return r, ctx.Err()
+		}
+		// The store failing midway is no finding about the bytes: the
+		// check stops, unfinished, rather than report every blob it could
+		// not read as missing or changed.
+		if blob.Unavailable(verr) {
+			r.Blobs = i
+			return r, storageError(fmt.Sprintf("could not re-read blob %s (%d of %d)", s, i+1, len(shas)), verr)
 		}
 		if verr != nil {
 			for _, m := range users[s] {
