@@ -229,6 +229,7 @@ func resolve(t *Template, in Input, has func(rune) bool) (map[string]string, err
 			bad.Add("first_due_date", "must not be before the agreement's date %s", today)
 		}
 	}
+	guarantor(t, given, out, &bad)
 	if t.uses("evidence") {
 		known[evidenceList] = true
 		if list, err := evidenceRows(in); err != nil {
@@ -247,6 +248,45 @@ func resolve(t *Template, in Input, has func(rune) bool) (map[string]string, err
 		return nil, err
 	}
 	return out, nil
+}
+
+// guarantorName is the field that names a template's optional guarantor
+// (丙方); its particulars and the guarantee's terms are the fields whose
+// names begin "guarant".
+const guarantorName = "guarantor_name"
+
+// guarantorNeeds are the particulars a named guarantor must have: a party to
+// the agreement who signs it, is pursued on it and is served at its address
+// (送达地址确认) has to be identified and found.
+var guarantorNeeds = []string{"guarantor_id", "guarantor_address"}
+
+// guarantor checks a template's optional guarantor: a guarantor named needs
+// guarantorNeeds; particulars given without a name would be left out of the
+// document silently, so the name is then required.
+func guarantor(t *Template, given map[string]bool, out map[string]string, bad *dossier.Fields) {
+	if !slices.ContainsFunc(t.Fields, func(f Field) bool { return f.Name == guarantorName }) {
+		return
+	}
+	if out[guarantorName] != "" {
+		for _, n := range guarantorNeeds {
+			if out[n] == "" && !slices.ContainsFunc(*bad, func(e dossier.FieldError) bool { return e.Field == n }) {
+				bad.Add(n, "is required")
+			}
+		}
+		return
+	}
+	for _, f := range t.Fields {
+		// A document record keeps the guarantee's defaults even without a
+		// guarantor, and re-renders from them.
+		dflt, hasDefault := strings.CutPrefix(f.Source, "=")
+		if hasDefault && out[f.Name] == dflt {
+			continue
+		}
+		if f.Name != guarantorName && strings.HasPrefix(f.Name, "guarant") && given[f.Name] &&
+			!slices.ContainsFunc(*bad, func(e dossier.FieldError) bool { return e.Field == guarantorName }) {
+			bad.Add(guarantorName, "is required")
+		}
+	}
 }
 
 // balance is what the case's debtor still owes after in.Payments.
