@@ -155,14 +155,22 @@ func inDate(prev, t string) bool {
 }
 
 // noBreakBefore are words a space may not separate from the number after
-// them: "RMB 386,500.00", "art. 509", "no. 3".
-var noBreakBefore = map[string]bool{"RMB": true, "CNY": true, "USD": true, "EUR": true, "art.": true,
+// them: "RMB 386,500.00", "art. 509", "no. 3"; so is any ISO 4217 code
+// (isCurrencyCode), which documents in other currencies than CNY write
+// before their amounts: "HKD 386,500.00".
+var noBreakBefore = map[string]bool{"RMB": true, "art.": true,
 	"arts.": true, "no.": true, "No.": true, "Art.": true, "article": true, "Article": true}
+
+// isCurrencyCode reports whether s looks like an ISO 4217 code: three
+// capital ASCII letters.
+func isCurrencyCode(s string) bool {
+	return len(s) == 3 && strings.Trim(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == ""
+}
 
 func keepWithNumber(raw []string) []string {
 	out := raw[:0]
 	for i := 0; i < len(raw); i++ {
-		if noBreakBefore[raw[i]] && i+2 < len(raw) && raw[i+1] == " " && raw[i+2][0] >= '0' && raw[i+2][0] <= '9' {
+		if (noBreakBefore[raw[i]] || isCurrencyCode(raw[i])) && i+2 < len(raw) && raw[i+1] == " " && raw[i+2][0] >= '0' && raw[i+2][0] <= '9' {
 			out = append(out, raw[i]+" "+raw[i+2])
 			i += 2
 			continue
