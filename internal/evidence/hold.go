@@ -43,11 +43,18 @@ func (v *Vault) Hold(ctx context.Context, a *dossier.Actor, id string, holdp *bo
 	if !hold {
 		stored = ""
 	}
+	wasHold, wasReason := e.Hold, e.HoldReason
 	e.Hold, e.HoldReason = hold, stored
 	// Hold: storage first, then the record, so the record never claims a
 	// hold the storage does not enforce. Release: the reverse.
 	if hold {
 		if err := v.lockVersions(ctx, vs, e); err != nil {
+			// Versions locked before the failure go back to what the
+			// record says, where the store lets us.
+			if rerr := v.lockVersions(context.WithoutCancel(ctx), vs, nil); rerr != nil && v.Log != nil {
+				v.Log.Warn("evidence: hold failed and some stored versions stay locked until the next hold or release",
+					"evidence", id, "err", rerr)
+			}
 			return nil, err
 		}
 	}
@@ -60,6 +67,14 @@ func (v *Vault) Hold(ctx context.Context, a *dossier.Actor, id string, holdp *bo
 	}
 	if !hold {
 		if err := v.lockVersions(ctx, vs, e); err != nil {
+			// The storage still holds the bytes: the record goes back to
+			// the hold, so that the refused release (503) changed nothing
+			// and record and storage agree. Left released, the record
+			// would say what the storage does not do, and the audit trail
+			// would show only a failed request for a hold that was lifted.
+			if rerr := v.Store.HoldEvidence(context.WithoutCancel(ctx), id, wasHold, wasReason); rerr != nil {
+				return nil, fmt.Errorf("%w; restoring the hold on the record also failed: %v", err, rerr)
+			}
 			return nil, err
 		}
 	}
