@@ -407,6 +407,12 @@ func display(t *Template, vals map[string]string, today dossier.Date) map[string
 		case "date":
 			d, _ := dossier.ParseDate(v)
 			out[f.Name] = formatDate(d, t.Lang)
+		case "int":
+			out[f.Name] = v
+			out[f.Name+pluralSuffix] = "s"
+			if v == "1" {
+				out[f.Name+pluralSuffix] = ""
+			}
 		default:
 			out[f.Name] = v
 		}
@@ -472,12 +478,18 @@ func formatDate(d dossier.Date, lang string) string {
 	return fmt.Sprintf("%d %s %d", d.Day(), d.Month(), d.Year())
 }
 
-// fill replaces placeholders; ok is false when one of them is empty.
+// pluralSuffix makes an int field's English plural ending: {days_s} is "s"
+// unless {days} is 1 ("1 day", "7 days").
+const pluralSuffix = "_s"
+
+// fill replaces placeholders; ok is false when one of them is empty (a
+// plural ending that is empty because its number is 1 is not).
 func fill(s string, vals map[string]string) (string, bool) {
 	ok := true
 	out := placeholderRE.ReplaceAllStringFunc(s, func(m string) string {
-		v := vals[m[1:len(m)-1]]
-		if v == "" {
+		name := m[1 : len(m)-1]
+		v := vals[name]
+		if v == "" && !(strings.HasSuffix(name, pluralSuffix) && vals[strings.TrimSuffix(name, pluralSuffix)] == "1") {
 			ok = false
 		}
 		return v

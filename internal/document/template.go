@@ -45,7 +45,8 @@ import (
 // "-" (the request must give it), "case.<path>" (from the case: see
 // caseValue), "now" (the creation date) or "=VALUE" (a literal default).
 // TEXT holds placeholders {field}; a money field also offers {field_cn}
-// (capital numerals). Every template also has {today} and the words of the
+// (capital numerals) and an int field {field_s}, "s" unless the value is 1,
+// for English plurals: {deadline_days} day{deadline_days_s}. Every template also has {today} and the words of the
 // currency its amounts are in (the case's, or the request's field
 // "currency"): {currency_sign} (¥, or "USD "), {currency_cn} (人民币, 美元)
 // and {currency_en} (RMB, USD), so write ¥{total}（人民币{total_cn}） as
@@ -230,6 +231,9 @@ func ParseTemplate(file, id, lang string, r io.Reader) (*Template, error) {
 						continue
 					}
 					if f := fields[base]; f != nil && f.Type == "money" && base != name {
+						continue
+					}
+					if f := fields[strings.TrimSuffix(name, pluralSuffix)]; f != nil && f.Type == "int" && strings.HasSuffix(name, pluralSuffix) {
 						continue
 					}
 					return nil, fail("placeholder {%s} is not a declared field", name)
