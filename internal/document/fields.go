@@ -229,6 +229,14 @@ func resolve(t *Template, in Input, has func(rune) bool) (map[string]string, err
 			bad.Add("first_due_date", "must not be before the agreement's date %s", today)
 		}
 	}
+	// What is owed is acknowledged, and interest counted, as of a day that
+	// has come: a later one states a debt or interest not yet accrued,
+	// which a court refuses and a debtor would not sign.
+	for _, name := range asOfFields {
+		if d, err := dossier.ParseDate(out[name]); err == nil && d.After(today.Time) {
+			bad.Add(name, "must not be in the future")
+		}
+	}
 	guarantor(t, given, out, &bad)
 	if t.uses("evidence") {
 		known[evidenceList] = true
@@ -249,6 +257,10 @@ func resolve(t *Template, in Input, has func(rune) bool) (map[string]string, err
 	}
 	return out, nil
 }
+
+// asOfFields are the dates amounts are stated as of: the debt acknowledged
+// (as_of), interest calculated to (interest_to).
+var asOfFields = []string{"as_of", "interest_to"}
 
 // guarantorName is the field that names a template's optional guarantor
 // (丙方); its particulars and the guarantee's terms are the fields whose
