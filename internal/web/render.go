@@ -99,8 +99,8 @@ func (f *Front) render(c echo.Context, status int, page string, v *view) error {
 // renderError shows a friendly page for err with the status the one error
 // table gives it; 401 sends the browser to the sign-in form instead.
 func (f *Front) renderError(c echo.Context, err error) error {
+	status := pageStatus(err)
 	err = httpapi.FromEcho(err)
-	status := httpapi.Status(err)
 	if status == http.StatusUnauthorized {
 		back := c.Request().URL.RequestURI()
 		if c.Request().Method != http.MethodGet {
@@ -117,6 +117,9 @@ func (f *Front) renderError(c echo.Context, err error) error {
 	msg, detail := v.M.T(key), v.M.Field(publicDetail(err, status))
 	if errors.Is(err, errStaleForm) {
 		msg, detail = v.M.T("error.stale_form"), v.M.T("error.stale_form_detail")
+	}
+	if detail == msg {
+		detail = "" // the policy's bare "not allowed" says no more than the title
 	}
 	v.Title = msg // in the page's language
 	if msg == key {
@@ -140,7 +143,7 @@ func (f *Front) renderError(c echo.Context, err error) error {
 // and for ENOTFOUND the same words whether absent or invisible.
 func publicDetail(err error, status int) string {
 	switch status {
-	case http.StatusInternalServerError, http.StatusNotFound:
+	case http.StatusInternalServerError, http.StatusNotFound, http.StatusMethodNotAllowed:
 		return ""
 	}
 	return dossier.ErrorMessage(err)

@@ -11,6 +11,7 @@ package web
 import (
 	"crypto/rand"
 	"embed"
+	"errors"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -175,15 +176,20 @@ func (f *Front) Register(e *echo.Echo) {
 	post("/admin/grants/revoke", "web.grant.delete", f.grantRevoke)
 }
 
-// notFoundPage shows the friendly page to a browser that asked for a path
-// no route serves; API clients and every matched route keep the problem
-// answers of the API's error handler.
+// notFoundPage shows the friendly page, in the user's language, to a
+// browser that asked for a path no route serves (404) or used a method the
+// path does not take (405: the address bar on a page a form post rendered,
+// such as /cases/ID/payments, or a form posted to a GET-only page); API
+// clients and every matched route keep the problem answers of the API's
+// error handler.
 func (f *Front) notFoundPage(next echo.HTTPErrorHandler) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		req := c.Request()
-		if c.Path() == "" && !c.Response().Committed && !strings.HasPrefix(req.URL.Path, "/api/") &&
-			req.Method == http.MethodGet && strings.Contains(req.Header.Get("Accept"), "text/html") &&
-			httpapi.Status(httpapi.FromEcho(err)) == http.StatusNotFound {
+		status := pageStatus(err)
+		unrouted := (c.Path() == "" && status == http.StatusNotFound) || status == http.StatusMethodNotAllowed
+		if unrouted && !c.Response().Committed && !strings.HasPrefix(req.URL.Path, "/api/") &&
+			(req.Method == http.MethodGet || req.Method == http.MethodPost) &&
+			strings.Contains(req.Header.Get("Accept"), "text/html") {
 			securityHeaders(c.Response().Header())
 			if rerr := f.renderError(c, err); rerr == nil {
 				return
@@ -191,6 +197,17 @@ func (f *Front) notFoundPage(next echo.HTTPErrorHandler) echo.HTTPErrorHandler {
 		}
 		next(err, c)
 	}
+}
+
+// pageStatus is the status of err as the error page states it: the
+// router's 405 (which httpapi.Status, knowing only the services' codes,
+// would call a 500), else the one status table's.
+func pageStatus(err error) int {
+	var he *echo.HTTPError
+	if errors.As(err, &he) && he.Code == http.StatusMethodNotAllowed {
+		return http.StatusMethodNotAllowed
+	}
+	return httpapi.Status(httpapi.FromEcho(err))
 }
 
 // cacheStatic lets browsers keep the embedded assets briefly; they change
