@@ -60,7 +60,7 @@ func (f *Front) searchPage(c echo.Context) error {
 			d.Ran, d.Result = true, res
 			d.Kinds, d.Cases = facets(res, d)
 		case code == dossier.EMALFORMED || code == dossier.EINVALID:
-			v.Problem = dossier.ErrorMessage(err)
+			v.Problem = v.M.Field(dossier.ErrorMessage(err))
 		default:
 			return err
 		}
