@@ -53,6 +53,10 @@ type Server struct {
 	// ClientIP learns each request's client address (see ClientIP); nil
 	// takes the connection's peer and never trusts X-Forwarded-For.
 	ClientIP echo.IPExtractor
+	// IdleIO is how long a client may pause while sending its request body
+	// or taking the reply before the request is ended (see idleIO); 0
+	// means DefaultIdleIO.
+	IdleIO time.Duration
 	// Location is the business time zone (DOSSIER_TZ): a date in a query
 	// (search and audit from/to) is that calendar day there. Nil takes the
 	// case service's zone.
@@ -82,7 +86,7 @@ func New(s *Server) *Server {
 	// The inner recoverer turns a handler's panic into an error that
 	// observe still writes to the audit trail, metrics and access log; the
 	// outer one covers the middleware itself.
-	e.Use(s.recoverer, s.requestID, s.observe, s.recoverer, s.authenticate, s.checkText)
+	e.Use(s.recoverer, s.idleIO, s.requestID, s.observe, s.recoverer, s.authenticate, s.checkText)
 	s.routes()
 	return s
 }
