@@ -80,7 +80,7 @@ func (s *Service) build(ctx context.Context, c *dossier.Case, b *dossier.Bundle,
 				return &dossier.Error{Code: dossier.ECONFLICT, Message: fmt.Sprintf(
 					"exhibit %d (%s) failed its integrity check; run `dossier verify`", ex.N, ex.Title), Err: err}
 			}
-			return fmt.Errorf("bundle: check exhibit %d: %w", ex.N, err)
+			return storeErr(fmt.Errorf("bundle: check exhibit %d: %w", ex.N, err))
 		}
 		ex.CRC32 = crc
 	}
@@ -279,7 +279,7 @@ func (s *Service) putFile(ctx context.Context, p string) (dossier.BundleFile, er
 	defer f.Close()
 	ref, err := s.cfg.Blobs.Put(ctx, f, "")
 	if err != nil {
-		return dossier.BundleFile{}, fmt.Errorf("bundle: store %s: %w", filepath.Base(p), err)
+		return dossier.BundleFile{}, storeErr(fmt.Errorf("bundle: store %s: %w", filepath.Base(p), err))
 	}
 	return dossier.BundleFile{SHA256: ref.SHA256, Size: ref.Size}, nil
 }
@@ -338,17 +338,24 @@ func renderKind(mediaType, filename string) string {
 func (s *Service) convert(ctx context.Context, p string, ex *exhibit, kind string) (int, error) {
 	rc, err := s.cfg.Blobs.Open(ctx, ex.SHA256, 0, -1)
 	if err != nil {
-		return 0, fmt.Errorf("bundle: open exhibit %d: %w", ex.N, err)
+		return 0, storeErr(fmt.Errorf("bundle: open exhibit %d: %w", ex.N, err))
 	}
 	defer rc.Close()
-	hr := blob.NewHashReader(rc)
+	src := &readErr{r: rc}
+	hr := blob.NewHashReader(src)
+	// Bytes the converter rejects are these bytes' fault; a read the store
+	// (or the request) broke off is not, and must not become a description
+	// page calling the exhibit unreadable.
 	unsupported := func(err error) error {
+		if src.err != nil {
+			return storeErr(fmt.Errorf("bundle: read exhibit %d: %w", ex.N, src.err))
+		}
 		return &dossier.Error{Code: dossier.EUNSUPPORTED, Message: "cannot convert", Err: err}
 	}
 	switch kind {
 	case "pdf":
 		if err := copyFile(p, hr); err != nil {
-			return 0, err
+			return 0, storeErr(err)
 		}
 		if err := blob.CheckDigest(hr.Ref(), ex.SHA256); err != nil {
 			return 0, fmt.Errorf("bundle: exhibit %d: %w", ex.N, err)
@@ -403,4 +410,28 @@ func copyFile(p string, r io.Reader) error {
 		return fmt.Errorf("bundle: copy exhibit: %w", err)
 	}
 	return f.Close()
+}
+
+// readErr remembers the first error reading an exhibit's bytes.
+type readErr struct {
+	r   io.Reader
+	err error
+}
+
+func (r *readErr) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err != nil && err != io.EOF && r.err == nil {
+		r.err = err
+	}
+	return n, err
+}
+
+// storeErr makes a blob store failure the dependency down (EUNAVAILABLE,
+// 503: try again later) rather than an internal error; other errors pass
+// unchanged.
+func storeErr(err error) error {
+	if blob.Unavailable(err) {
+		return &dossier.Error{Code: dossier.EUNAVAILABLE, Message: "the blob store is unavailable; try again later", Err: err}
+	}
+	return err
 }
