@@ -118,6 +118,13 @@ func (f *Front) auditWith(c echo.Context, d *auditData) error {
 	cq.Del("cursor")
 	cq.Del("anchors")
 	d.CSVQuery = template.URL(cq.Encode())
+	if d.Report != nil && d.Report.Reason != "" && v.M.Lang != "en" {
+		rep := *d.Report
+		if zh, ok := translateFormat(auditReasons, rep.Reason); ok {
+			rep.Reason = zh
+		}
+		d.Report = &rep
+	}
 	status := http.StatusOK
 	if d.AnchorsError != "" {
 		d.AnchorsError = v.M.Field(d.AnchorsError)
@@ -182,6 +189,26 @@ func (f *Front) auditVerify(c echo.Context) error {
 	}
 	return f.auditWith(c, &auditData{Report: &rep, Anchors: len(anchors)})
 }
+
+// auditReasons are the reasons audit.Verify gives for a broken chain (the
+// formats in internal/audit/verify.go), in Chinese.
+var auditReasons = func() []fieldFormat {
+	var out []fieldFormat
+	for _, p := range [][2]string{
+		{"checkpoint at seq %d: bad signature", "序号 %s 处的检查点签名无效"},
+		{"checkpoint at seq %d: signed by an untrusted key", "序号 %s 处的检查点由不受信任的密钥签名"},
+		{"checkpoint at seq %d: head differs from the anchor", "序号 %s 处的检查点链头与留存的链头不符"},
+		{"events %d to %d missing", "第 %s 至 %s 条事件缺失"},
+		{"event %d does not link to event %d (deleted or reordered)", "第 %s 条事件未链接到第 %s 条（有事件被删除或调换顺序）"},
+		{"event %d does not match its hash (altered)", "第 %s 条事件与其哈希不符（被修改）"},
+		{"chain at seq %d differs from its signed head (events up to it rewritten)",
+			"序号 %s 处的链与签名或留存的链头不符（此前的事件被改写）"},
+		{"events from %d missing: a checkpoint or anchor covers seq %d", "自第 %s 条起的事件缺失：检查点或留存链头已覆盖到序号 %s"},
+	} {
+		out = append(out, fieldFormat{re: formatRE(p[0]), zh: p[1]})
+	}
+	return out
+}()
 
 // cursorMessage is the message of err's first field error, or its message.
 func cursorMessage(err error) string {

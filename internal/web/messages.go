@@ -207,6 +207,7 @@ var catalogue = map[string][2]string{
 	"audit.detail":          {"详情", "Detail"},
 	"audit.csv":             {"导出 CSV", "Export CSV"},
 	"audit.none":            {"没有记录。", "No events."},
+	"audit.filter":          {"筛选审计事件", "Filter audit events"},
 	"audit.cursor_bad":      {"翻页链接无效（不是上一页给出的链接），请从第一页重新查看。", "The page link is not valid (it is not from a previous page); start again from the first page."},
 	"audit.hash":            {"哈希", "Hash"},
 	"audit.case_prefix":     {"案件", "case"},

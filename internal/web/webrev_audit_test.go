@@ -3,6 +3,7 @@ package web_test
 import (
 	"html"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -72,3 +73,36 @@ func TestWebrevAuditPageLinksKeepFilter(t *testing.T) {
 		t.Fatalf("next page %s lost the actor filter", n[1])
 	}
 }
+
+// A verification through a kept head that the chain does not pass says
+// why in the page's language, and the filter form is named for what it
+// filters.
+func TestWebrevAuditVerifyReasonInPageLanguage(t *testing.T) {
+	e := newEnv(t, false)
+	e.user("auditor1", dossier.RoleAuditor)
+	au := e.client()
+	au.login("auditor1")
+	au.get("/cases")
+	wrong := "/audit/verify?anchors=" + url.QueryEscape("1:"+strings.Repeat("0", 64))
+	p := au.get(wrong)
+	m := auditVerifyRE.FindStringSubmatch(p.Body)
+	if m == nil || !strings.Contains(m[1], "✘") {
+		t.Fatalf("verify through a wrong head: %d, no failure shown:\n%s", p.Status, p.Body)
+	}
+	if reason := m[1][strings.Index(m[1], "</span>"):]; !webrevHan.MatchString(reason) || strings.Contains(reason, "differs") {
+		t.Errorf("reason on a Chinese page: %q", reason)
+	}
+	if !strings.Contains(p.Body, `aria-label="筛选审计事件"`) {
+		t.Error("the audit filter is labelled as a case filter")
+	}
+
+	if r := au.post("/lang", url.Values{"csrf": {au.csrf("/audit")}, "lang": {"en"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("lang: %d", r.Status)
+	}
+	m = auditVerifyRE.FindStringSubmatch(au.get(wrong).Body)
+	if m == nil || !strings.Contains(m[1], "differs from") {
+		t.Errorf("reason on an English page: %v", m)
+	}
+}
+
+var auditVerifyRE = regexp.MustCompile(`id="audit-verify">(.*?)</dd>`)
