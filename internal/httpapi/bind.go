@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -34,11 +35,10 @@ func writeJSON(c echo.Context, status int, v any) error {
 	return jsonEncode(c.Response(), v)
 }
 
-// decode reads a JSON object body into v. Malformed JSON is EMALFORMED (400);
-// a value of the wrong type, an unknown field or a string holding a NUL
-// character (which PostgreSQL cannot store) is EINVALID (422) naming every
-// such field. encoding/json already turns bytes that are not UTF-8 into
-// U+FFFD.
+// decode reads a JSON object body into v. Malformed JSON (or null) is
+// EMALFORMED (400); a value of the wrong type, an unknown field, a string
+// holding a NUL character (which PostgreSQL cannot store) or text that is
+// not Unicode is EINVALID (422) naming every such field.
 func decode(c echo.Context, v any) error {
 	if ct := c.Request().Header.Get(echo.HeaderContentType); ct != "" {
 		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" {
@@ -57,7 +57,13 @@ func decode(c echo.Context, v any) error {
 	if err := json.Unmarshal(body, &raw); err != nil {
 		return &dossier.Error{Code: dossier.EMALFORMED, Message: "request body must be a JSON object: " + syntaxMessage(err)}
 	}
+	if raw == nil { // the body was "null", which would decode as {}
+		return dossier.Errorf(dossier.EMALFORMED, "request body must be a JSON object, not null")
+	}
 	if err := nulFields(body, raw); err != nil {
+		return err
+	}
+	if err := unicodeFields(body, raw); err != nil {
 		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -96,6 +102,64 @@ func nulFields(body []byte, raw map[string]json.RawMessage) error {
 		}
 	}
 	return f.Err()
+}
+
+// unicodeFields names every top-level field whose value (or name) holds
+// bytes that are not UTF-8 (a client sending GBK, say) or a \u escape of
+// half a surrogate pair (text cut inside an emoji). encoding/json would
+// store either as U+FFFD: the client's text silently changed.
+func unicodeFields(body []byte, raw map[string]json.RawMessage) error {
+	if utf8.Valid(body) && !loneSurrogate(body) {
+		return nil
+	}
+	var f dossier.Fields
+	for _, k := range sortedKeys(raw) {
+		if !utf8.ValidString(k) || !utf8.Valid(raw[k]) || loneSurrogate(raw[k]) {
+			f.Add(strings.ToValidUTF8(k, "\uFFFD"), "must be UTF-8 text (no bytes of another encoding, no half of a surrogate pair)")
+		}
+	}
+	if len(f) == 0 { // in a key's escape: name what can be named
+		f.Add("body", "must be UTF-8 text (no bytes of another encoding, no half of a surrogate pair)")
+	}
+	return f.Err()
+}
+
+// loneSurrogate reports a \uD800–\uDFFF escape in the JSON text b that is
+// not a high surrogate directly followed by a low one.
+func loneSurrogate(b []byte) bool {
+	if !bytes.Contains(b, []byte(`\u`)) {
+		return false
+	}
+	esc := func(i int) (rune, bool) { // the \uXXXX escape at b[i:]
+		if i+6 > len(b) || b[i] != '\\' || b[i+1] != 'u' {
+			return 0, false
+		}
+		n, err := strconv.ParseUint(string(b[i+2:i+6]), 16, 16)
+		return rune(n), err == nil
+	}
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		r, ok := esc(i)
+		if !ok {
+			i++ // another escape (\\, \", ...): skip its second byte
+			continue
+		}
+		switch {
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return true
+		case r >= 0xD800 && r <= 0xDBFF:
+			lo, ok := esc(i + 6)
+			if !ok || lo < 0xDC00 || lo > 0xDFFF {
+				return true
+			}
+			i += 11
+		default:
+			i += 5
+		}
+	}
+	return false
 }
 
 func hasNUL(v any) bool {
