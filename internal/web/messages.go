@@ -241,6 +241,9 @@ var catalogue = map[string][2]string{
 	"role.counsel":       {"法务", "In-house counsel"},
 	"role.external":      {"外部律所", "Outside firm"},
 	"role.auditor":       {"审计", "Auditor"},
+	// The role the audit trail records for the operator's CLI commands
+	// (dossier user add …); no account has it.
+	"role.operator": {"运维（命令行）", "Operator (command line)"},
 
 	"documents.title":                    {"文书", "Documents"},
 	"documents.generate":                 {"生成文书", "Generate a document"},

@@ -45,3 +45,17 @@ func TestWebrevAuditReasonsTranslated(t *testing.T) {
 		t.Fatalf("found only %d reasons in audit/verify.go; is the walk broken?", n)
 	}
 }
+
+// The audit page names the role of every event's actor in the page's
+// language, the operator's CLI commands ("(cli)", role operator) too.
+func TestWebrevAuditRolesTranslated(t *testing.T) {
+	zh, en := Msg{Lang: "zh-CN"}, Msg{Lang: "en"}
+	for _, r := range []string{"admin", "counsel", "external", "auditor", "operator"} {
+		if got := zh.Enum("role", r); !hanRE.MatchString(got) {
+			t.Errorf("role %s on a Chinese page: %q", r, got)
+		}
+		if got := en.Enum("role", r); hanRE.MatchString(got) || got == r {
+			t.Errorf("role %s on an English page: %q", r, got)
+		}
+	}
+}
