@@ -452,3 +452,17 @@ func Size(b *dossier.Bundle, lang string) int64 {
 	}
 	return n
 }
+
+// StoreReady reports whether the blob store answers, as EUNAVAILABLE when
+// it does not: called before a download's 200 goes out (and before a share
+// link's download is counted), so a store that is down is a 503 the client
+// may retry, not a 200 whose ZIP breaks off at its first byte.
+func (s *Service) StoreReady(ctx context.Context) error {
+	if err := s.cfg.Blobs.Ping(ctx); err != nil {
+		if blob.Unavailable(err) {
+			return storeErr(err)
+		}
+		return &dossier.Error{Code: dossier.EUNAVAILABLE, Message: "the blob store is unavailable; try again later", Err: err}
+	}
+	return nil
+}

@@ -51,6 +51,9 @@ func (s *Server) downloadBundle(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.Bundles.StoreReady(c.Request().Context()); err != nil {
+		return err
+	}
 	return s.streamBundle(c, sh)
 }
 
@@ -181,6 +184,10 @@ func (s *Server) shareRefused(c echo.Context, err error) error {
 // shareZip counts the download (refused once the limit is reached, even by
 // a concurrent request) before the first byte goes out.
 func (s *Server) shareZip(c echo.Context, sh *bundle.Shared) error {
+	// A store that is down answers 503 before the download is counted.
+	if err := s.Bundles.StoreReady(c.Request().Context()); err != nil {
+		return err
+	}
 	if err := s.Bundles.ClaimDownload(c.Request().Context(), sh, c.RealIP(), c.Request().UserAgent()); err != nil {
 		return err
 	}
