@@ -1,6 +1,7 @@
 package document
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"io"
@@ -88,7 +89,7 @@ func (s *Service) Generate(ctx context.Context, a *dossier.Actor, caseID string,
 	}
 	ref, err := s.Blobs.Put(ctx, bytes.NewReader(res.PDF), "")
 	if err != nil {
-		return nil, err
+		return nil, storeErr("could not store the document", err)
 	}
 	d := &dossier.Document{ID: dossier.NewID(), CaseID: caseID, Template: req.Template, Lang: req.Lang,
 		SHA256: ref.SHA256, Size: ref.Size, Pages: res.Pages, Fields: res.Fields, CreatedBy: a.UserID(), CreatedAt: now}
@@ -177,9 +178,29 @@ func (s *Service) Open(ctx context.Context, a *dossier.Actor, id string) (*dossi
 	}
 	rc, err := s.Blobs.Open(ctx, d.SHA256, 0, -1)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, storeErr("could not read the document", err)
 	}
-	return d, rc, nil
+	// A store may only fetch the bytes at the first read (S3 does): read
+	// ahead now, so that a store failing to deliver them is an error here,
+	// before the caller answers 200, not a PDF broken off.
+	br := bufio.NewReaderSize(rc, 32<<10)
+	if _, err := br.Peek(1); err != nil && err != io.EOF {
+		rc.Close()
+		return nil, nil, storeErr("could not read the document", err)
+	}
+	return d, struct {
+		io.Reader
+		io.Closer
+	}{br, rc}, nil
+}
+
+// storeErr is a failed blob store operation: the store down is
+// EUNAVAILABLE (503, try again later); anything else stays internal.
+func storeErr(msg string, err error) error {
+	if blob.Unavailable(err) {
+		return &dossier.Error{Code: dossier.EUNAVAILABLE, Message: msg + ": the blob store is unavailable; try again later", Err: err}
+	}
+	return err
 }
 
 // ReadinessReport answers GET /cases/{id}/readiness.
