@@ -267,6 +267,7 @@ var catalogue = map[string][2]string{
 	"bundles.title":                      {"证据包", "Bundles"},
 	"bundles.list":                       {"已创建的证据包", "Bundles of this case"},
 	"bundles.name":                       {"证据包名称", "Bundle title"},
+	"bundles.merkle":                     {"Merkle 根哈希", "Merkle root"},
 	"bundles.items":                      {"证据", "Exhibits"},
 	"bundles.none":                       {"尚无证据包。", "No bundles yet."},
 	"bundles.build":                      {"组建证据包", "Build a bundle"},

@@ -1,0 +1,62 @@
+package web_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dossier/dossier/internal/dossier"
+)
+
+// An outside firm with a read grant opens the bundle counsel built for it
+// and downloads the ZIP; the page is in the firm's language throughout
+// (the Merkle root's label was English on Chinese pages), and offers the
+// firm no form that it may not use.
+func TestWebrevFirmBundlePage(t *testing.T) {
+	e := newEnv(t, false)
+	c := e.newCase("2026-HZ-0711", "")
+	admin := e.client()
+	admin.login("admin")
+	bid := newBundle(t, admin, c.ID, "卷宗", map[string][]byte{"a.txt": []byte("contract 拖欠货款")})
+	firm := e.user("firm-r", dossier.RoleExternal)
+	if err := e.store.PutGrant(context.Background(), &dossier.Grant{CaseID: c.ID, UserID: firm.ID, Access: dossier.AccessRead,
+		CreatedBy: e.admin.User.ID, CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	b := e.client()
+	b.login("firm-r")
+	p := b.get("/bundles/" + bid)
+	m := mainOf(p.Body)
+	if p.Status != http.StatusOK || !strings.Contains(m, "Merkle 根哈希") || strings.Contains(m, "Merkle root") {
+		t.Fatalf("zh bundle page: %d\n%s", p.Status, m)
+	}
+	if strings.Contains(m, "<form") {
+		t.Errorf("a read-only firm is offered a form on the bundle page:\n%s", m)
+	}
+	res, err := b.http.Get(e.srv.URL + "/bundles/" + bid + "/download")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	_, _ = buf.ReadFrom(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("download: %d", res.StatusCode)
+	}
+	if _, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len())); err != nil {
+		t.Fatalf("download is not a ZIP: %v", err)
+	}
+
+	if r := b.post("/lang", url.Values{"csrf": {b.csrf("/cases")}, "lang": {"en"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("lang: %d", r.Status)
+	}
+	m = mainOf(b.get("/bundles/" + bid).Body)
+	if !strings.Contains(m, "Merkle root") || webrevHan.MatchString(strings.ReplaceAll(strings.ReplaceAll(m, "卷宗", ""), "证明a.txt", "")) {
+		t.Errorf("en bundle page:\n%s", m)
+	}
+}
