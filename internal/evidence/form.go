@@ -11,6 +11,9 @@ import (
 	"net/textproto"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // FormReader reads a multipart/form-data body (RFC 7578, framed as in
@@ -220,12 +223,23 @@ func (p *FormPart) FormName() string {
 
 // FileName is the base name of the part's filename parameter (RFC 7578
 // §4.2: directories are not to be used), as mime/multipart.Part.FileName.
+// A name that is not UTF-8 is taken for GB18030 (GBK), which Chinese
+// Windows clients send raw: its bytes were dropped, so "国家.pdf" became
+// "pdf" and lost both its name and its extension.
 func (p *FormPart) FileName() string {
 	_, params, err := mime.ParseMediaType(p.Header.Get("Content-Disposition"))
-	if err != nil || params["filename"] == "" {
+	name := params["filename"]
+	if err != nil || name == "" {
 		return ""
 	}
-	return filepath.Base(params["filename"])
+	if !utf8.ValidString(name) {
+		if s, err := simplifiedchinese.GB18030.NewDecoder().String(name); err == nil && utf8.ValidString(s) {
+			name = s
+		} else {
+			name = strings.ToValidUTF8(name, "_")
+		}
+	}
+	return filepath.Base(name)
 }
 
 // partBody reads a part's raw bytes up to the delimiter that ends it.
