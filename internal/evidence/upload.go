@@ -130,6 +130,10 @@ func (v *Vault) readForm(mr *FormReader, allowed map[string]int, onFile func(*Fo
 		if !ok {
 			return nil, fieldErr(name, "is not a known field")
 		}
+		// A field sent twice is ambiguous: the last one silently won.
+		if _, dup := fields[name]; dup {
+			return nil, fieldErr(name, "is given more than once")
+		}
 		b, err := io.ReadAll(io.LimitReader(p, int64(limit)+1))
 		if err != nil {
 			return nil, bodyError(err, v.maxUpload())

@@ -329,6 +329,7 @@ var fieldMessages = map[string]string{
 	"is empty":                  "文件为空",
 	"is not a known field":      "不是已知字段",
 	"only one file per request": "每次只能上传一个文件",
+	"is given more than once":   "重复提交了此字段",
 	"must be at most 4 MiB":     "最多 4 MiB",
 	"must be the file's SHA-256 as 64 hexadecimal digits": "应为文件的 SHA-256（64 位十六进制数字）",
 	"must be the 17-digit practising licence number":      "应为 17 位律师执业证号",
