@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"strconv"
@@ -253,7 +254,10 @@ var errRange = dossier.Errorf(dossier.ERANGE, "requested range not satisfiable")
 // byteRange parses a single-range "bytes=" header into [start, end).
 // Headers we do not serve (other units, several ranges, bad syntax) are
 // ignored as RFC 9110 allows, giving the whole content; a well-formed range
-// outside the content is ERANGE (416).
+// outside the content is ERANGE (416). Positions too large for int64 are
+// still positions (RFC 9110 §14.1.1 sets no limit): a last-pos or suffix
+// beyond the end means the end, a first-pos beyond it is 416. They were
+// ignored, so a download resumed with "bytes=N-<huge>" restarted at 0.
 func byteRange(h string, size int64) (start, end int64, partial bool, err error) {
 	spec, ok := strings.CutPrefix(h, "bytes=")
 	if h == "" || !ok || strings.Contains(spec, ",") {
@@ -264,8 +268,8 @@ func byteRange(h string, size int64) (start, end int64, partial bool, err error)
 		return 0, size, false, nil
 	}
 	if first == "" { // suffix: the last N bytes
-		n, perr := strconv.ParseInt(last, 10, 64)
-		if perr != nil || n < 0 {
+		n, ok := rangePos(last)
+		if !ok {
 			return 0, size, false, nil
 		}
 		if n == 0 {
@@ -273,13 +277,13 @@ func byteRange(h string, size int64) (start, end int64, partial bool, err error)
 		}
 		return max(size-n, 0), size, true, nil
 	}
-	a, perr := strconv.ParseInt(first, 10, 64)
-	if perr != nil || a < 0 {
+	a, ok := rangePos(first)
+	if !ok {
 		return 0, size, false, nil
 	}
 	b := size - 1
 	if last != "" {
-		if b, perr = strconv.ParseInt(last, 10, 64); perr != nil || b < a {
+		if b, ok = rangePos(last); !ok || b < a {
 			return 0, size, false, nil
 		}
 	}
@@ -287,6 +291,19 @@ func byteRange(h string, size int64) (start, end int64, partial bool, err error)
 		return 0, 0, false, errRange
 	}
 	return a, min(b, size-1) + 1, true, nil
+}
+
+// rangePos reads a byte position (1*DIGIT); one past int64 is
+// math.MaxInt64, beyond any content.
+func rangePos(s string) (int64, bool) {
+	if s == "" || strings.TrimLeft(s, "0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil { // only a range error is left
+		return math.MaxInt64, true
+	}
+	return n, true
 }
 
 // attachment builds a Content-Disposition that survives any filename: an
