@@ -254,6 +254,10 @@ var fieldFormats = func() []fieldFormat {
 
 var fieldMessages = map[string]string{
 	"is required": "必填",
+
+	// The API's refusal of a page request whose address is not text.
+	"a path or query parameter contains a NUL character or bytes that are not UTF-8": "链接的地址或参数含有无效字符（不是 UTF-8 文本或含 NUL 字符），链接可能不完整或编码有误",
+
 	// Request-level details an error page shows.
 	"invalid fields":                                "输入有误",
 	"invalid cursor":                                "分页位置无效，请从第一页重新开始",

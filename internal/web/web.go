@@ -66,6 +66,8 @@ type Front struct {
 	// gets are the paths of the GET routes, where the language switch of a
 	// page rendered from a POST may return.
 	gets []string
+	// routes are the paths (route patterns) of every page route.
+	routes map[string]bool
 }
 
 // New parses the embedded templates; a template error is a programming error
@@ -113,12 +115,15 @@ func (f *Front) Register(e *echo.Echo) {
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/",
 		cacheStatic(http.FileServer(http.FS(static)))))).Name = "web.static"
 
+	f.routes = map[string]bool{}
 	get := func(path, action string, h echo.HandlerFunc) {
 		e.GET(path, f.page(action, h)).Name = action
 		f.gets = append(f.gets, path)
+		f.routes[path] = true
 	}
 	post := func(path, action string, h echo.HandlerFunc) {
 		e.POST(path, f.page(action, f.checkCSRF(checkFormText(h)))).Name = action
+		f.routes[path] = true
 	}
 	get("/", "web.home", f.home)
 	get("/login", "web.login.form", f.loginForm)
@@ -179,23 +184,45 @@ func (f *Front) Register(e *echo.Echo) {
 // notFoundPage shows the friendly page, in the user's language, to a
 // browser that asked for a path no route serves (404) or used a method the
 // path does not take (405: the address bar on a page a form post rendered,
-// such as /cases/ID/payments, or a form posted to a GET-only page); API
-// clients and every matched route keep the problem answers of the API's
-// error handler.
+// such as /cases/ID/payments, or a form posted to a GET-only page), or whose
+// page request the API's middleware refused before the page ran (400 for a
+// query that is not UTF-8 text, such as a link cut in the middle of a
+// character or written in GBK). API clients and every other route keep the
+// problem answers of the API's error handler.
 func (f *Front) notFoundPage(next echo.HTTPErrorHandler) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		req := c.Request()
 		status := pageStatus(err)
 		unrouted := (c.Path() == "" && status == http.StatusNotFound) || status == http.StatusMethodNotAllowed
-		if unrouted && !c.Response().Committed && !strings.HasPrefix(req.URL.Path, "/api/") &&
+		// A page's own errors are rendered by page(); one that reaches
+		// here on a page route came from a middleware before it.
+		refused := f.routes[c.Path()] && status != http.StatusInternalServerError
+		if (unrouted || refused) && !c.Response().Committed && !strings.HasPrefix(req.URL.Path, "/api/") &&
 			(req.Method == http.MethodGet || req.Method == http.MethodPost) &&
 			strings.Contains(req.Header.Get("Accept"), "text/html") {
 			securityHeaders(c.Response().Header())
+			f.sessionActor(c)
 			if rerr := f.renderError(c, err); rerr == nil {
 				return
 			}
 		}
 		next(err, c)
+	}
+}
+
+// sessionActor resolves the session cookie of a request refused before the
+// session middleware ran, so that its error page is in the user's language.
+func (f *Front) sessionActor(c echo.Context) {
+	req := c.Request()
+	if actorOf(c) != nil || req.Header.Get(echo.HeaderAuthorization) != "" {
+		return
+	}
+	ck, err := req.Cookie(SessionCookie)
+	if err != nil || ck.Value == "" {
+		return
+	}
+	if a, err := f.cfg.Accounts.Authenticate(req.Context(), ck.Value); err == nil {
+		c.SetRequest(req.WithContext(httpapi.WithActor(req.Context(), a)))
 	}
 }
 

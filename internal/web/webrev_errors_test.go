@@ -124,3 +124,35 @@ func TestWebrevForbiddenPageHasNoEnglishDetail(t *testing.T) {
 		}
 	}
 }
+
+// A page address whose query is not UTF-8 text (a link cut in the middle of
+// a character, or written in GBK by an older system) is refused by the API's
+// middleware before the page runs; a browser gets the error page in the
+// user's language, not the problem JSON. The API keeps its problem.
+func TestWebrevBadTextAddressIsAPage(t *testing.T) {
+	e := newEnv(t, false)
+	e.user("auditor-en", dossier.RoleAuditor)
+	zh := e.client()
+	zh.login("admin")
+	for _, p := range []string{"/cases?q=%E6%8B%96%E6", "/audit?q=%D5%C5", "/cases?q=%00"} {
+		r := zh.browse(http.MethodGet, p, nil)
+		m := mainOf(r.Body)
+		if r.Status != http.StatusBadRequest || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") ||
+			!strings.Contains(r.Body, `<html lang="zh-CN"`) || !strings.Contains(m, "链接的地址或参数含有无效字符") {
+			t.Errorf("GET %s: %d %s\n%.400s", p, r.Status, r.Header.Get("Content-Type"), m)
+		}
+	}
+	en := e.client()
+	en.login("auditor-en")
+	if r := en.post("/lang", url.Values{"csrf": {en.csrf("/cases")}, "lang": {"en"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("lang: %d", r.Status)
+	}
+	r := en.browse(http.MethodGet, "/audit?actor=%FF", nil)
+	if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, `<html lang="en"`) || webrevHan.MatchString(mainOf(r.Body)) {
+		t.Errorf("en: %d\n%.400s", r.Status, mainOf(r.Body))
+	}
+	if r := en.browse(http.MethodGet, "/api/v1/cases?q=%FF", nil); r.Status != http.StatusBadRequest ||
+		!strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json") {
+		t.Errorf("API: %d %s", r.Status, r.Header.Get("Content-Type"))
+	}
+}
