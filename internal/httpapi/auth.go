@@ -75,7 +75,7 @@ func (s *Server) listUsers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, List[*dossier.User]{Items: users, Total: len(users)})
+	return writePage(c, users)
 }
 
 func (s *Server) createUser(c echo.Context) error {

@@ -35,7 +35,7 @@ func (s *Server) listBundles(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, List[*dossier.Bundle]{Items: items, Total: len(items)})
+	return writePage(c, items)
 }
 
 func (s *Server) getBundle(c echo.Context) error {
@@ -110,7 +110,7 @@ func (s *Server) listShares(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, List[*bundle.ShareView]{Items: items, Total: len(items)})
+	return writePage(c, items)
 }
 
 func (s *Server) revokeShare(c echo.Context) error {

@@ -92,5 +92,5 @@ func (s *Server) listCommunications(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, List[*dossier.Communication]{Items: items, Total: len(items)})
+	return writePage(c, items)
 }

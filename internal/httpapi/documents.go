@@ -7,7 +7,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/dossier/dossier/internal/document"
-	"github.com/dossier/dossier/internal/dossier"
 )
 
 func (s *Server) listTemplates(c echo.Context) error {
@@ -37,7 +36,7 @@ func (s *Server) listDocuments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, List[*dossier.Document]{Items: items, Total: len(items)})
+	return writePage(c, items)
 }
 
 func (s *Server) getDocument(c echo.Context) error {

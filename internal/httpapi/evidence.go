@@ -115,7 +115,7 @@ func (s *Server) listEvidenceVersions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, List[*dossier.EvidenceVersion]{Items: items, Total: len(items)})
+	return writePage(c, items)
 }
 
 // holdRequest is the body of PUT .../hold.

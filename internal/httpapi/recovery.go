@@ -39,7 +39,7 @@ func (s *Server) listPayments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, List[*dossier.Payment]{Items: items, Total: len(items)})
+	return writePage(c, items)
 }
 
 func (s *Server) addPlan(c echo.Context) error {
@@ -62,7 +62,7 @@ func (s *Server) listPlans(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, List[*recovery.PlanView]{Items: items, Total: len(items)})
+	return writePage(c, items)
 }
 
 func (s *Server) addFiling(c echo.Context) error {
@@ -85,7 +85,7 @@ func (s *Server) listFilings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, List[*dossier.Filing]{Items: items, Total: len(items)})
+	return writePage(c, items)
 }
 
 // dashboard answers JSON, or the CSV layout of recovery.CSVHeader when the
