@@ -243,7 +243,7 @@ var catalogue = map[string][2]string{
 	"role.auditor":       {"审计", "Auditor"},
 	// The role the audit trail records for the operator's CLI commands
 	// (dossier user add …); no account has it.
-	"role.operator": {"运维（命令行）", "Operator (command line)"},
+	"role.operator": {"命令行运维", "CLI operator"},
 
 	"documents.title":                    {"文书", "Documents"},
 	"documents.generate":                 {"生成文书", "Generate a document"},
