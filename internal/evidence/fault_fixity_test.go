@@ -1,7 +1,9 @@
 package evidence_test
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 
@@ -69,5 +71,48 @@ func TestFixityStoreRefuses(t *testing.T) {
 	}
 	if c, err := f.vault.Verify(ctx, f.admin, ids[0]); err != nil || !c.OK {
 		t.Errorf("after the outage: %+v, %v", c, err)
+	}
+}
+
+// A download whose bytes the store refuses to send (S3 answering the HEAD
+// and refusing the GET, as an overloaded MinIO does) fails in Open, before
+// the API answers 200, as a 503. Before, Open succeeded and the 200 went
+// out with a body that broke off at its first byte.
+func TestDownloadStoreRefusesRead(t *testing.T) {
+	ctx := context.Background()
+	f, proxy := faultVault(t, false)
+	data := random(5000)
+	e, _, err := f.vault.Ingest(ctx, f.admin, f.caseID, form(t, "contract", "合同.pdf", data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, err := f.vault.Content(ctx, f.admin, e.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range [][2]int64{{0, -1}, {100, 200}} {
+		proxy.Fail("GET", 503, "SlowDown")
+		rc, err := ct.Open(ctx, r[0], r[1])
+		if err == nil {
+			_, rerr := io.Copy(io.Discard, rc)
+			rc.Close()
+			t.Errorf("range %v: opened with the store refusing reads (read: %v), want %s", r, rerr, dossier.EUNAVAILABLE)
+		} else if dossier.ErrorCode(err) != dossier.EUNAVAILABLE {
+			t.Errorf("range %v: %v (code %q), want %s", r, err, dossier.ErrorCode(err), dossier.EUNAVAILABLE)
+		}
+		proxy.Heal()
+		rc, err = ct.Open(ctx, r[0], r[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(rc)
+		rc.Close()
+		want := data
+		if r[1] >= 0 {
+			want = data[r[0] : r[0]+r[1]]
+		}
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("range %v once the store works: %d bytes, %v", r, len(got), err)
+		}
 	}
 }

@@ -12,6 +12,7 @@
 package evidence
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -342,6 +343,9 @@ func (c *Content) Open(ctx context.Context, off, n int64) (io.ReadCloser, error)
 		return nil, storageError("could not read the stored bytes", err)
 	}
 	rc, err := c.blobs.Open(ctx, ver.SHA256, off, n)
+	if err == nil && n != 0 && off < ver.Size {
+		rc, err = readAhead(rc)
+	}
 	if errors.Is(err, blob.ErrNotExist) {
 		return nil, c.damaged(ctx, err)
 	}
@@ -354,6 +358,29 @@ func (c *Content) Open(ctx context.Context, off, n int64) (io.ReadCloser, error)
 		return rc, err
 	}
 	return newCheckedReader(ctx, c, rc), nil
+}
+
+// readAhead reads the first byte of rc now: a store may fetch the bytes
+// only at the first read (S3 does), and a store failing to deliver them
+// must be an error before the caller answers 200, not a body broken off.
+func readAhead(rc io.ReadCloser) (io.ReadCloser, error) {
+	var b [1]byte
+	for {
+		n, err := rc.Read(b[:])
+		if n > 0 {
+			return struct {
+				io.Reader
+				io.Closer
+			}{io.MultiReader(bytes.NewReader(b[:n]), rc), rc}, nil
+		}
+		if err == io.EOF {
+			return rc, nil
+		}
+		if err != nil {
+			rc.Close()
+			return nil, err
+		}
+	}
 }
 
 // damaged notes a mismatch between stored bytes and their record (or
