@@ -101,6 +101,12 @@ func (fr *FormReader) NextPart() (*FormPart, error) {
 		if fr.isBoundary(line) {
 			break
 		}
+		if err == io.EOF && fr.parts == 0 {
+			// The whole body came without one: not an interrupted upload
+			// but a boundary parameter that does not split this body.
+			return nil, fmt.Errorf("%w: no line %q in the body; the Content-Type's boundary parameter must separate its parts",
+				errForm, truncate(fr.dash))
+		}
 		if err != nil {
 			return nil, fr.readErr(err)
 		}

@@ -300,5 +300,10 @@ func bodyError(err error, max int64) error {
 		errors.Is(err, syscall.ECONNRESET) {
 		return &dossier.Error{Code: dossier.EMALFORMED, Message: "upload interrupted before the end of the body", Err: err}
 	}
+	// Say what is wrong with the form: the client cannot see Err.
+	if errors.Is(err, errForm) {
+		return &dossier.Error{Code: dossier.EMALFORMED,
+			Message: "malformed multipart body: " + strings.TrimPrefix(err.Error(), errForm.Error()+": "), Err: err}
+	}
 	return &dossier.Error{Code: dossier.EMALFORMED, Message: "malformed multipart body", Err: err}
 }

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -70,5 +71,34 @@ func TestInputUploadRepeatedField(t *testing.T) {
 	e.do("GET", "/api/v1/cases/"+c.ID+"/evidence", admin, nil).json(t, &list)
 	if list.Total != 0 {
 		t.Fatalf("%d items stored from refused uploads", list.Total)
+	}
+}
+
+// A complete body that the Content-Type's boundary does not split (or an
+// empty one) is a malformed form that says so; it was "upload interrupted
+// before the end of the body", in the answer and the audit trail, as if
+// the client's connection had failed. Other malformed forms say what is
+// wrong too, not only "malformed multipart body".
+func TestInputUploadWrongBoundary(t *testing.T) {
+	e, _, admin := vaultEnv(t, "sqlite", "disk", 0, 1<<30)
+	c := e.createCase(admin, "2026-HZ-0001")
+	_, body := rawForm([2]string{`name="kind"`, "contract"}, [2]string{`name="file"; filename="a.bin"`, "abc"})
+	big := []byte("--XyZ\r\nContent-Disposition: form-data; name=\"kind\"\r\nX-Pad: " + strings.Repeat("p", 20<<10) + "\r\n\r\nx\r\n--XyZ--\r\n")
+	for _, tc := range []struct {
+		name, ct string
+		body     []byte
+		want     string
+	}{
+		{"other boundary", "multipart/form-data; boundary=other", body, `no line "--other" in the body`},
+		{"empty body", "multipart/form-data; boundary=XyZ", nil, `no line "--XyZ" in the body`},
+		{"huge part header", "multipart/form-data; boundary=XyZ", big, "part header larger than"},
+	} {
+		r := e.send("POST", "/api/v1/cases/"+c.ID+"/evidence", admin, tc.ct, tc.body, nil)
+		if r.Status != 400 {
+			t.Fatalf("%s: %d %s", tc.name, r.Status, r.Body)
+		}
+		if p := r.problem(t); !strings.Contains(p.Detail, tc.want) || strings.Contains(p.Detail, "interrupted") {
+			t.Fatalf("%s: detail %q, want it to say %q", tc.name, p.Detail, tc.want)
+		}
 	}
 }
