@@ -45,6 +45,9 @@ func decode(c echo.Context, v any) error {
 			return dossier.Errorf(dossier.EUNSUPPORTED, "request body must be application/json")
 		}
 	}
+	if err := identityBody(c); err != nil {
+		return err
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, maxJSONBody))
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -86,6 +89,16 @@ func decode(c echo.Context, v any) error {
 		return dossier.Errorf(dossier.EMALFORMED, "request body could not be decoded")
 	}
 	return f.Err()
+}
+
+// identityBody refuses a body sent with a Content-Encoding (gzip, say),
+// which is never decoded: it was read as the JSON or form itself and
+// answered with a syntax error about a byte such as '\x1f'.
+func identityBody(c echo.Context) error {
+	if ce := strings.TrimSpace(c.Request().Header.Get("Content-Encoding")); ce != "" && !strings.EqualFold(ce, "identity") {
+		return dossier.Errorf(dossier.EUNSUPPORTED, "Content-Encoding %q is not accepted: send the request body uncompressed", ce)
+	}
+	return nil
 }
 
 // nulFields names every top-level field whose value holds a string (or an

@@ -36,6 +36,9 @@ func (s *Server) multipartBody(c echo.Context, v *evidence.Vault) (*evidence.For
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
 		return nil, dossier.Errorf(dossier.EUNSUPPORTED, "request body must be multipart/form-data with a part named file")
 	}
+	if err := identityBody(c); err != nil {
+		return nil, err
+	}
 	req.Body = http.MaxBytesReader(c.Response(), req.Body, v.MaxBody())
 	return evidence.NewFormReader(req.Body, params["boundary"]), nil
 }

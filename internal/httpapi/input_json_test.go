@@ -1,6 +1,8 @@
 package httpapi_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"strings"
 	"testing"
 )
@@ -60,5 +62,31 @@ func TestInputJSONNull(t *testing.T) {
 			t.Fatalf("%q: %d %s", body, r.Status, r.Body)
 		}
 		r.problem(t)
+	}
+}
+
+// A compressed body is 415 saying so; it was read as JSON (or a form) and
+// answered 400 with a syntax error about byte '\x1f'.
+func TestInputContentEncoding(t *testing.T) {
+	e, _, admin := vaultEnv(t, "sqlite", "disk", 0, 1<<30)
+	c := e.createCase(admin, "2026-HZ-0001")
+	var gz bytes.Buffer
+	w := gzip.NewWriter(&gz)
+	w.Write([]byte(`{"title":"x"}`))
+	w.Close()
+	gzHdr := map[string]string{"Content-Encoding": "gzip"}
+	r := e.send("PATCH", "/api/v1/cases/"+c.ID, admin, "application/json", gz.Bytes(), gzHdr)
+	if r.Status != 415 || !strings.Contains(r.problem(t).Detail, "Content-Encoding") {
+		t.Fatalf("gzip JSON: %d %s", r.Status, r.Body)
+	}
+	ct, form := rawForm([2]string{`name="kind"`, "contract"}, [2]string{`name="file"; filename="a.bin"`, "abc"})
+	r = e.send("POST", "/api/v1/cases/"+c.ID+"/evidence", admin, ct, form, gzHdr)
+	if r.Status != 415 || !strings.Contains(r.problem(t).Detail, "Content-Encoding") {
+		t.Fatalf("gzip form: %d %s", r.Status, r.Body)
+	}
+	// identity is no encoding at all.
+	r = e.send("PATCH", "/api/v1/cases/"+c.ID, admin, "application/json", []byte(`{"title":"y"}`), map[string]string{"Content-Encoding": "identity"})
+	if r.Status != 200 {
+		t.Fatalf("identity: %d %s", r.Status, r.Body)
 	}
 }
