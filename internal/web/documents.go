@@ -96,6 +96,7 @@ func (f *Front) documentsWith(c echo.Context, status int, formErr error, sent ur
 		}
 		if d.Template == "payment_order_application" {
 			d.Readiness, _ = f.cfg.Documents.Readiness(ctx, a, id, d.Template)
+			d.Readiness = v.M.readinessIn(d.Readiness)
 		}
 	} else if dossier.ErrorCode(err) != dossier.ENOTFOUND && dossier.ErrorCode(err) != dossier.EINVALID {
 		return err

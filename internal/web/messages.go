@@ -245,6 +245,13 @@ var catalogue = map[string][2]string{
 	// (dossier user add …); no account has it.
 	"role.operator": {"命令行运维", "CLI operator"},
 
+	// What a filing rests on (document.Readiness kinds and Conditions).
+	"readiness.contract": {"合同", "Contract"}, "readiness.delivery": {"送货/验收单", "Delivery note"},
+	"readiness.invoice": {"发票或对账单", "Invoice or statement"}, "readiness.letter": {"催款函", "Demand letter"},
+	"readiness.acknowledgment": {"债务人确认", "Debtor's acknowledgment"}, "readiness.due": {"债务到期", "Debt due"},
+	"readiness.amount": {"金额确定", "Fixed amount"}, "readiness.debtor_address": {"债务人住所", "Debtor's domicile"},
+	"readiness.contract_interest": {"利息约定", "Interest clause"},
+
 	"documents.title":                    {"文书", "Documents"},
 	"documents.generate":                 {"生成文书", "Generate a document"},
 	"documents.template":                 {"文书模板", "Template"},

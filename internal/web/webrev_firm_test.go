@@ -60,3 +60,32 @@ func TestWebrevFirmBundlePage(t *testing.T) {
 		t.Errorf("en bundle page:\n%s", m)
 	}
 }
+
+// What a payment-order application still lacks is listed in the page's
+// language for everyone who may open the documents page, the auditor too.
+func TestWebrevReadinessInPageLanguage(t *testing.T) {
+	e := newEnv(t, false)
+	c, err := e.cases.Create(context.Background(), e.admin, &dossier.Case{Number: "2026-HZ-0712",
+		Creditor: dossier.Party{Name: "杭州甲公司"}, Debtor: dossier.Party{Name: "宁波乙公司"},
+		Principal: 100000, Interest: 500, DueDate: dossier.DateOf(time.Now().AddDate(0, 0, -40))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.user("auditor-r", dossier.RoleAuditor)
+	b := e.client()
+	b.login("auditor-r")
+	p := b.get("/cases/" + c.ID + "/documents?template=payment_order_application")
+	i, j := strings.Index(p.Body, `id="readiness"`), strings.Index(p.Body, `</ul></div>`)
+	if p.Status != http.StatusOK || i < 0 || j < i {
+		t.Fatalf("no readiness on the page: %d", p.Status)
+	}
+	r := p.Body[i:j]
+	for _, en := range []string{"debtor_address", "contract_interest", "acknowledgment", "proof the creditor performed", "record the debtor"} {
+		if strings.Contains(r, en) {
+			t.Errorf("Chinese readiness shows %q:\n%s", en, r)
+		}
+	}
+	if !strings.Contains(r, "债务人住所") || !strings.Contains(r, "请录入债务人住所") {
+		t.Errorf("Chinese readiness lacks the debtor's domicile:\n%s", r)
+	}
+}
