@@ -78,12 +78,30 @@ func (f *Front) bundlesWith(c echo.Context, status int, formErr error, form url.
 	if formErr != nil {
 		fieldErrors(v, formErr)
 		refs := pickedRefs(form)
+		shown := map[int]bool{}
 		for i := range d.Rows {
 			r := &d.Rows[i]
 			for j, ref := range refs {
 				if ref == r.Ref {
 					r.Err = firstNonEmpty(v.Errors[fmt.Sprintf("items[%d].purpose", j)], v.Errors[fmt.Sprintf("items[%d]", j)])
+					shown[j] = true
 				}
+			}
+		}
+		// An exhibit the table no longer lists (deleted since the page
+		// was loaded, or never of this case) has no row to mark: say
+		// what was wrong with it above the form instead of "fix the
+		// marked fields" with nothing marked.
+		var lost []string
+		for j := range refs {
+			if msg := v.Errors[fmt.Sprintf("items[%d]", j)]; msg != "" && !shown[j] {
+				lost = append(lost, msg)
+			}
+		}
+		if len(lost) > 0 {
+			v.Problem = strings.Join(lost, "；")
+			if v.M.Lang == "en" {
+				v.Problem = strings.Join(lost, "; ")
 			}
 		}
 		sort.SliceStable(d.Rows, func(i, j int) bool { return d.Rows[i].Order < d.Rows[j].Order })

@@ -89,3 +89,43 @@ func TestWebrevReadinessInPageLanguage(t *testing.T) {
 		t.Errorf("Chinese readiness lacks the debtor's domicile:\n%s", r)
 	}
 }
+
+// A bundle asked for with an exhibit the pick table does not list (not of
+// this case, or gone since the page was loaded) says what is wrong with it;
+// it used to say only "fix the marked fields" with no field marked. The
+// answer is the same for another case's evidence as for none at all.
+func TestWebrevBundleLostExhibitIsSaid(t *testing.T) {
+	e := newEnv(t, false)
+	mine := e.newCase("2026-HZ-0713", "")
+	other := e.newCase("2026-HZ-0714", "")
+	admin := e.client()
+	admin.login("admin")
+	foreign := uploaded(t, admin, other.ID, "secret.txt", "contract", []byte("secret contract"))
+	firm := e.user("firm-w", dossier.RoleExternal)
+	if err := e.store.PutGrant(context.Background(), &dossier.Grant{CaseID: mine.ID, UserID: firm.ID, Access: dossier.AccessWrite,
+		CreatedBy: e.admin.User.ID, CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	b := e.client()
+	b.login("firm-w")
+	tok := b.csrf("/cases/" + mine.ID + "/bundles")
+	say := func(id string) string {
+		r := b.post("/cases/"+mine.ID+"/bundles", url.Values{"csrf": {tok}, "title": {"卷宗"}, "pick": {"e:" + id}, "purpose.e:" + id: {"证明"}})
+		if r.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("bundle with %s: %d", id, r.Status)
+		}
+		i := strings.Index(r.Body, `role="alert">`)
+		if i < 0 {
+			t.Fatalf("bundle with %s: no problem on the page", id)
+		}
+		msg := r.Body[i+len(`role="alert">`):]
+		return strings.ReplaceAll(msg[:strings.Index(msg, "<")], id, "ID")
+	}
+	got, absent := say(foreign), say("0000000000000000000000000000dead")
+	if !strings.Contains(got, "证据") || strings.Contains(got, "标出") || strings.Contains(got, "not found") {
+		t.Errorf("another case's evidence: the page says %q", got)
+	}
+	if got != absent {
+		t.Errorf("another case's evidence (%q) is told apart from none (%q)", got, absent)
+	}
+}
