@@ -29,3 +29,28 @@ func TestInputLongQueryText(t *testing.T) {
 		}
 	}
 }
+
+// An API query parameter given twice is a 422 naming it; handlers read the
+// first and dropped the rest, so stage=closed&stage=litigation silently
+// listed closed cases only. audit/verify's anchor is meant to repeat.
+func TestInputRepeatedQueryParam(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	admin := e.login("admin", adminPassword)
+	e.createCase(admin, "2026-HZ-0001")
+	for path, field := range map[string]string{
+		"/api/v1/cases?stage=closed&stage=litigation": "stage",
+		"/api/v1/cases?limit=1&limit=500":             "limit",
+		"/api/v1/audit?q=a&action=x&q=b":              "q",
+	} {
+		r := e.do("GET", path, admin, nil)
+		if r.Status != 422 {
+			t.Fatalf("%s: %d %s", path, r.Status, r.Body)
+		}
+		if p := r.problem(t); len(p.Errors) != 1 || p.Errors[0].Field != field {
+			t.Fatalf("%s: want %s named, got %s", path, field, r.Body)
+		}
+	}
+	if r := e.do("GET", "/api/v1/audit/verify?anchor=1:"+strings.Repeat("a", 64)+"&anchor=2:"+strings.Repeat("b", 64), admin, nil); r.Status == 422 && strings.Contains(string(r.Body), "more than once") {
+		t.Fatalf("repeated anchors refused: %s", r.Body)
+	}
+}

@@ -20,6 +20,9 @@ func (s *Server) checkText(next echo.HandlerFunc) echo.HandlerFunc {
 		if err := badText(c); err != nil {
 			return err
 		}
+		if err := repeatedParams(c); err != nil {
+			return err
+		}
 		return next(c)
 	}
 }
@@ -50,6 +53,34 @@ func badText(c echo.Context) error {
 		return nil
 	}
 	return &dossier.Error{Code: dossier.EMALFORMED, Message: "a path or query parameter contains a NUL character or bytes that are not UTF-8", Fields: f}
+}
+
+// repeatable are the API's query parameters that may be given more than
+// once (audit/verify's anchors).
+var repeatable = map[string]bool{"anchor": true}
+
+// repeatedParams names every other API query parameter given more than
+// once (422). Handlers read the first and ignored the rest, so
+// ?stage=closed&stage=litigation silently listed only closed cases and
+// ?limit=1&limit=500 one case. Web pages are left alone: forms repeat
+// names on purpose.
+func repeatedParams(c echo.Context) error {
+	if !strings.HasPrefix(c.Request().URL.Path, "/api/") {
+		return nil
+	}
+	var f dossier.Fields
+	q := c.QueryParams()
+	keys := make([]string, 0, len(q))
+	for k, vs := range q {
+		if len(vs) > 1 && !repeatable[k] {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		f.Add(printable(k), "is given more than once")
+	}
+	return f.Err()
 }
 
 func goodText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
