@@ -236,14 +236,23 @@ func (s *Server) event(c echo.Context, note *dossier.AuditNote, a *dossier.Actor
 	if err != nil {
 		// What was refused and why, field by field: an auditor reads here
 		// that an upload did not match the digest declared for it.
-		msg := dossier.ErrorMessage(err)
-		for _, f := range dossier.ErrorFields(err) {
-			msg += "; " + f.Field + ": " + f.Message
-		}
+		// Built once and only as far as the detail is kept: appending
+		// each of tens of thousands of field errors (a 1 MiB body of
+		// unknown keys, even to the unauthenticated login) to a growing
+		// string took seconds of CPU and hundreds of MB per request.
+		var b strings.Builder
+		b.WriteString(detail)
 		if detail != "" {
-			detail += "; "
+			b.WriteString("; ")
 		}
-		detail += msg
+		b.WriteString(dossier.ErrorMessage(err))
+		for _, f := range dossier.ErrorFields(err) {
+			if b.Len() > maxDetail {
+				break
+			}
+			b.WriteString("; " + f.Field + ": " + f.Message)
+		}
+		detail = b.String()
 	}
 	if detail == "" && c.Path() == "" {
 		detail = req.Method + " " + truncate(req.URL.Path, 200)
@@ -251,8 +260,11 @@ func (s *Server) event(c echo.Context, note *dossier.AuditNote, a *dossier.Actor
 	return dossier.Event{At: at, Actor: a.Username(), Role: string(a.RoleOf()), Action: action,
 		ObjectType: objType, ObjectID: objID, CaseID: caseID, IP: c.RealIP(),
 		UserAgent: truncate(req.UserAgent(), 300), RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
-		Status: status, Outcome: dossier.OutcomeFor(status), Detail: truncate(detail, 2000)}
+		Status: status, Outcome: dossier.OutcomeFor(status), Detail: truncate(detail, maxDetail)}
 }
+
+// maxDetail is the longest audit event detail kept.
+const maxDetail = 2000
 
 func truncate(s string, n int) string {
 	if len(s) <= n {
