@@ -54,3 +54,26 @@ func TestInputRepeatedQueryParam(t *testing.T) {
 		t.Fatalf("repeated anchors refused: %s", r.Body)
 	}
 }
+
+// A search date the index cannot hold (its times are int64 nanoseconds,
+// 1677 to 2262) is a 422 naming it; 0000-01-01 or 9999-12-31 was a 500.
+func TestInputSearchDateRange(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	blobs := newBlobs(t, "disk")
+	v := withVault(t, e, blobs, 0, 1<<20)
+	withSearch(t, e, v, blobs)
+	admin := e.login("admin", adminPassword)
+	for q, field := range map[string]string{"from=0000-01-01": "from", "to=9999-12-31": "to",
+		"from=1677-01-01": "from", "to=2262-04-11": "to", "from=1899-12-31": "from"} {
+		r := e.do("GET", "/api/v1/search?q=a&"+q, admin, nil)
+		if r.Status != 422 {
+			t.Fatalf("%s: %d %s", q, r.Status, r.Body)
+		}
+		if p := r.problem(t); len(p.Errors) != 1 || p.Errors[0].Field != field {
+			t.Fatalf("%s: want %s named, got %s", q, field, r.Body)
+		}
+	}
+	if r := e.do("GET", "/api/v1/search?q=a&from=1900-01-01&to=2199-12-31", admin, nil); r.Status != 200 {
+		t.Fatalf("widest range: %d %s", r.Status, r.Body)
+	}
+}

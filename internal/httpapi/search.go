@@ -52,6 +52,12 @@ func searchQuery(c echo.Context, loc *time.Location) (search.Query, error) {
 			f.Add(p.name, "must be a date YYYY-MM-DD")
 			continue
 		}
+		// The index keeps times as int64 nanoseconds (1677 to 2262): a
+		// date beyond them, such as 0000-01-01 or 9999-12-31, was a 500.
+		if d.Year() < 1900 || d.Year() > 2199 {
+			f.Add(p.name, "must be a date from 1900-01-01 to 2199-12-31")
+			continue
+		}
 		if p.next {
 			d = d.AddDate(0, 0, 1)
 		}
