@@ -118,6 +118,24 @@ func (f *Front) renderError(c echo.Context, err error) error {
 	if errors.Is(err, errStaleForm) {
 		msg, detail = v.M.T("error.stale_form"), v.M.T("error.stale_form_detail")
 	}
+	if fs := dossier.ErrorFields(err); len(fs) > 0 && status != http.StatusNotFound && status != http.StatusInternalServerError {
+		// A refused address (a filter of a bookmarked list, a page link)
+		// has no form to mark: name each parameter and what is wrong.
+		parts := make([]string, len(fs))
+		for i, fe := range fs {
+			parts[i] = fe.Field + ": " + v.M.Field(fe.Message)
+		}
+		sep := "；"
+		if v.M.Lang == "en" {
+			sep = "; "
+		}
+		if detail == msg || detail == v.M.Field("invalid fields") {
+			detail = ""
+		} else {
+			detail += sep
+		}
+		detail += strings.Join(parts, sep)
+	}
 	if detail == msg {
 		detail = "" // the policy's bare "not allowed" says no more than the title
 	}

@@ -88,7 +88,7 @@ func TestErrorPageLanguage(t *testing.T) {
 	for _, tt := range []struct{ lang, path, title, detail, not string }{
 		{"zh-CN", "/cases?bucket=bogus", "<title>输入有误", "输入有误", "Unprocessable Entity"},
 		{"zh-CN", "/cases?cursor=zzz", "<title>", "分页位置无效", "invalid cursor"},
-		{"en", "/cases?bucket=bogus", "<title>Invalid input", "invalid fields", "输入有误"},
+		{"en", "/cases?bucket=bogus", "<title>Invalid input", "bucket: must be one of", "输入有误"},
 	} {
 		setLang(t, b, tt.lang)
 		p := b.get(tt.path)

@@ -156,3 +156,29 @@ func TestWebrevBadTextAddressIsAPage(t *testing.T) {
 		t.Errorf("API: %d %s", r.Status, r.Header.Get("Content-Type"))
 	}
 }
+
+// A refused list address (a bookmarked filter that is no longer valid)
+// names the parameter and what is wrong with it, in the page's language;
+// the page used to say only 输入有误 / "invalid fields".
+func TestWebrevRefusedFilterNamesTheField(t *testing.T) {
+	e := newEnv(t, false)
+	e.user("firm-f", dossier.RoleExternal)
+	b := e.client()
+	b.login("firm-f")
+	r := b.browse(http.MethodGet, "/cases?bucket=overdue", nil)
+	m := mainOf(r.Body)
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(m, "bucket: 应为") {
+		t.Errorf("zh: %d\n%s", r.Status, m)
+	}
+	r = b.browse(http.MethodGet, "/cases?q=%FF", nil)
+	if m := mainOf(r.Body); r.Status != http.StatusBadRequest || !strings.Contains(m, "链接的地址或参数含有无效字符") || !strings.Contains(m, "q: ") {
+		t.Errorf("bad text: %d\n%s", r.Status, m)
+	}
+	if p := b.post("/lang", url.Values{"csrf": {b.csrf("/cases")}, "lang": {"en"}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("lang: %d", p.Status)
+	}
+	r = b.browse(http.MethodGet, "/cases?bucket=overdue", nil)
+	if m := mainOf(r.Body); !strings.Contains(m, "bucket: must be") || strings.Contains(m, "invalid fields") {
+		t.Errorf("en: %d\n%s", r.Status, m)
+	}
+}
