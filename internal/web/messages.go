@@ -252,6 +252,9 @@ var catalogue = map[string][2]string{
 	"readiness.amount": {"金额确定", "Fixed amount"}, "readiness.debtor_address": {"债务人住所", "Debtor's domicile"},
 	"readiness.contract_interest": {"利息约定", "Interest clause"},
 
+	// The language a document was written in.
+	"doclang.zh-CN": {"中文", "Chinese"}, "doclang.en": {"英文", "English"},
+
 	"documents.title":                    {"文书", "Documents"},
 	"documents.generate":                 {"生成文书", "Generate a document"},
 	"documents.template":                 {"文书模板", "Template"},

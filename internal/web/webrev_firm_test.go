@@ -129,3 +129,39 @@ func TestWebrevBundleLostExhibitIsSaid(t *testing.T) {
 		t.Errorf("another case's evidence (%q) is told apart from none (%q)", got, absent)
 	}
 }
+
+// The firm reading a case's documents sees each one's language as a word
+// in its own language, not the code zh-CN.
+func TestWebrevDocumentLanguageNamed(t *testing.T) {
+	e := newEnv(t, false)
+	c := e.newCase("2026-HZ-0715", "")
+	admin := e.client()
+	admin.login("admin")
+	form := url.Values{"csrf": {admin.csrf("/cases/" + c.ID + "/documents")}, "template": {"lawyer_letter"}, "lang": {"zh-CN"}}
+	for k, v := range map[string]string{"firm_name": "浙江明理律师事务所", "ref_no": "（2026）明律函字第 2 号",
+		"contract_date": "2026-01-10", "contract_no": "HT-2", "bank": "工商银行", "account_no": "1001",
+		"lawyer_name": "王明", "licence_no": "13301201510123456"} {
+		form.Set("field."+k, v)
+	}
+	if r := admin.post("/cases/"+c.ID+"/documents", form); r.Status != http.StatusSeeOther {
+		t.Fatalf("generate: %d\n%s", r.Status, r.Body)
+	}
+	firm := e.user("firm-d", dossier.RoleExternal)
+	if err := e.store.PutGrant(context.Background(), &dossier.Grant{CaseID: c.ID, UserID: firm.ID, Access: dossier.AccessRead,
+		CreatedBy: e.admin.User.ID, CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	b := e.client()
+	b.login("firm-d")
+	p := b.get("/cases/" + c.ID + "/documents")
+	if p.Status != http.StatusOK || strings.Contains(p.Body, "<td>zh-CN</td>") || !strings.Contains(p.Body, "<td>中文</td>") {
+		i := strings.Index(p.Body, "<tbody>")
+		t.Errorf("documents list: %d\n%.600s", p.Status, p.Body[max(i, 0):])
+	}
+	if r := b.post("/lang", url.Values{"csrf": {b.csrf("/cases")}, "lang": {"en"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("lang: %d", r.Status)
+	}
+	if p := b.get("/cases/" + c.ID + "/documents"); !strings.Contains(p.Body, "<td>Chinese</td>") {
+		t.Error("English documents list does not name the language Chinese")
+	}
+}
