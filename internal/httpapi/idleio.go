@@ -34,27 +34,49 @@ func (s *Server) idleIO(next echo.HandlerFunc) echo.HandlerFunc {
 		if rc.SetWriteDeadline(time.Time{}) != nil {
 			return next(c)
 		}
+		var body *idleBody
 		if req.Body != nil && req.Body != http.NoBody {
-			req.Body = &idleBody{ReadCloser: req.Body, rc: rc, d: d}
+			body = &idleBody{ReadCloser: req.Body, rc: rc, d: d}
+			req.Body = body
 		}
 		res.Writer = &idleWriter{ResponseWriter: res.Writer, rc: rc, d: d}
-		// The server flushes what is buffered of the reply after the
-		// handler returns: give that its own window too.
-		defer func() { _ = rc.SetWriteDeadline(time.Now().Add(d)) }()
+		defer func() {
+			// The server flushes what is buffered of the reply after the
+			// handler returns: give that its own window too.
+			_ = rc.SetWriteDeadline(time.Now().Add(d))
+			// Before it writes the reply's header it also reads and
+			// discards what the handler left of the body (up to 256 KiB;
+			// a refusal such as 401 reads none): that read must not wait
+			// forever on a client that stopped, nor use up the window the
+			// reply's writes then get (so only half of it).
+			if body != nil && body.err == nil {
+				_ = rc.SetReadDeadline(time.Now().Add(d / 2))
+			}
+		}()
 		return next(c)
 	}
 }
 
 // idleBody is a request body whose every Read must make progress within d.
+// Once the body has ended (or failed) the deadline is left alone: net/http
+// then reads the connection in the background to notice the client
+// leaving, with no deadline, and one set now would cancel the request's
+// context when it passed while the handler still worked.
 type idleBody struct {
 	io.ReadCloser
-	rc *http.ResponseController
-	d  time.Duration
+	rc  *http.ResponseController
+	d   time.Duration
+	err error // the first error (io.EOF at the end)
 }
 
 func (b *idleBody) Read(p []byte) (int, error) {
+	if b.err != nil {
+		return 0, b.err
+	}
 	_ = b.rc.SetReadDeadline(time.Now().Add(b.d))
-	return b.ReadCloser.Read(p)
+	n, err := b.ReadCloser.Read(p)
+	b.err = err
+	return n, err
 }
 
 // idleWriter is a reply whose every Write must be taken within d.

@@ -3,11 +3,14 @@ package httpapi_test
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/labstack/echo/v4"
 )
 
 // stalled sends a request whose body stops short of its end and never
@@ -115,5 +118,54 @@ func TestInputStalledDownload(t *testing.T) {
 		if time.Since(start) > 30*time.Second {
 			t.Fatal("the download to a client that reads nothing never ended")
 		}
+	}
+}
+
+// A request refused before its body is read (401 here) is answered, and
+// then net/http reads what is left of the body to reuse the connection: a
+// client that stopped sending held that read, its goroutine and the
+// connection forever. Now the server gives up and closes the connection.
+func TestInputStalledUnreadBody(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	e.api.IdleIO = 300 * time.Millisecond
+	conn, err := net.Dial("tcp", strings.TrimPrefix(e.srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /api/v1/cases HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"title\":")
+	_ = conn.SetReadDeadline(time.Now().Add(30 * time.Second)) // guards a hang only
+	br := bufio.NewReader(conn)
+	res, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode != 401 {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	if _, err := br.ReadByte(); err != io.EOF {
+		t.Fatalf("connection not closed by the server: %v", err)
+	}
+}
+
+// A handler still working after it has read the whole body keeps its
+// request context: a deadline set after the body's end would have
+// reached net/http's background read and cancelled it.
+func TestInputSlowHandlerAfterBody(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	e.api.IdleIO = 200 * time.Millisecond
+	var ctxErr error
+	e.api.Echo.POST("/api/v1/test-slow", func(c echo.Context) error {
+		b, _ := io.ReadAll(c.Request().Body)
+		c.Request().Body.Read(make([]byte, 10)) // once more after the end, as some decoders do
+		time.Sleep(time.Second)
+		ctxErr = c.Request().Context().Err()
+		return c.String(200, string(b))
+	})
+	r := e.send("POST", "/api/v1/test-slow", "", "text/plain", []byte("hello"), nil)
+	if r.Status != 200 || ctxErr != nil {
+		t.Fatalf("%d %s, context: %v", r.Status, r.Body, ctxErr)
 	}
 }
