@@ -130,8 +130,13 @@ func (v *Vault) Ingest(ctx context.Context, a *dossier.Actor, caseID string, mr 
 	}
 	if s := strings.TrimSpace(fields["occurred_at"]); s != "" {
 		t, err := parseTime(s)
-		if err != nil {
+		switch {
+		case err != nil:
 			fe.Add("occurred_at", "must be a date (2026-03-01) or an RFC 3339 time")
+		case t.Before(minOccurred):
+			fe.Add("occurred_at", "must not be before 1900-01-01")
+		case t.After(v.now().Add(latestOccurred(s))):
+			fe.Add("occurred_at", "must not be in the future")
 		}
 		e.OccurredAt = t
 	}
@@ -203,6 +208,21 @@ func kindList() string {
 		s[i] = string(k)
 	}
 	return strings.Join(s, ", ")
+}
+
+// minOccurred is the earliest evidence date accepted: an earlier one is a
+// typing error (0000-01-01), and it would date a limitation period.
+var minOccurred = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// latestOccurred is how far after now an evidence occurred_at s may lie:
+// a few minutes of clock skew for a time; for a bare date (read as UTC
+// midnight) the 14 hours by which the earliest zone (UTC+14) is ahead, so
+// today's date is accepted wherever the user is and tomorrow's nowhere.
+func latestOccurred(s string) time.Duration {
+	if len(s) == len("2006-01-02") {
+		return 14 * time.Hour
+	}
+	return 5 * time.Minute
 }
 
 func parseTime(s string) (*time.Time, error) {

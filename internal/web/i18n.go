@@ -345,6 +345,7 @@ var fieldMessages = map[string]string{
 	"must be an RFC 3339 time or a date YYYY-MM-DD":                                  "应为 RFC 3339 时间或日期 YYYY-MM-DD",
 	"must be a date from 1900-01-01 to 2199-12-31":                                   "应为 1900-01-01 至 2199-12-31 之间的日期",
 	"must be a date (2026-03-01) or an RFC 3339 time":                                "应为日期（2026-03-01）或 RFC 3339 时间",
+	"must not be before 1900-01-01":                                                  "不能早于 1900-01-01",
 	"must not contain a NUL character":                                               "不能包含 NUL 字符",
 	"must be UTF-8 text without a NUL character":                                     "应为不含 NUL 字符的 UTF-8 文本",
 	"must not contain control characters":                                            "不能包含控制字符",
