@@ -230,8 +230,10 @@ func WriteEnded(w io.Writer, retryAfter int) error {
 }
 
 // WriteLanding renders the small page a browser sees for a live link: case,
-// bundle title, size, expiry and a download button (no scripts).
-func WriteLanding(w io.Writer, sh *Shared, downloadURL string) error {
+// bundle title, size, expiry and a download button (no scripts). The expiry
+// is written in loc, the business time zone (DOSSIER_TZ) every other page
+// uses, labelled with its name and offset; nil is UTC+8.
+func WriteLanding(w io.Writer, sh *Shared, downloadURL string, loc *time.Location) error {
 	size := Size(sh.Bundle, "zh")
 	left := ""
 	if sh.Share.MaxDownloads > 0 {
@@ -240,7 +242,25 @@ func WriteLanding(w io.Writer, sh *Shared, downloadURL string) error {
 	return landing.Execute(w, map[string]any{
 		"CaseNumber": sh.Case.Number, "CaseTitle": sh.Case.Title, "Title": sh.Bundle.Title,
 		"Items": len(sh.Bundle.Items), "Size": render.Bytes(size),
-		"Expires": sh.Share.ExpiresAt.In(china).Format("2006-01-02 15:04") + " (UTC+8)",
+		"Expires": expiresIn(sh.Share.ExpiresAt, loc),
 		"Left":    left, "Download": downloadURL, "Note": sh.Share.Note,
 	})
+}
+
+// expiresIn writes an expiry as a wall-clock time in loc with the zone named,
+// such as "2026-03-10 17:00 (Asia/Shanghai, UTC+08:00)": a recipient abroad
+// must be able to tell when the link stops working.
+func expiresIn(t time.Time, loc *time.Location) string {
+	name := ""
+	if loc == nil {
+		loc = china
+	} else if n := loc.String(); n != "" && n != "Local" && n != "UTC" {
+		name = n + ", "
+	}
+	at := t.In(loc)
+	off := "UTC" + at.Format("-07:00")
+	if off == "UTC+00:00" {
+		off = "UTC"
+	}
+	return at.Format("2006-01-02 15:04") + " (" + name + off + ")"
 }

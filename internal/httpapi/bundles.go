@@ -133,7 +133,7 @@ func (s *Server) openShare(c echo.Context) error {
 	}
 	sharePageHeaders(c.Response().Header())
 	c.Response().WriteHeader(http.StatusOK)
-	return bundle.WriteLanding(c.Response(), sh, "/s/"+url.PathEscape(c.Param("token"))+"/download")
+	return bundle.WriteLanding(c.Response(), sh, "/s/"+url.PathEscape(c.Param("token"))+"/download", s.zone())
 }
 
 func (s *Server) shareDownload(c echo.Context) error {
