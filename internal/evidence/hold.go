@@ -75,6 +75,12 @@ func (v *Vault) Hold(ctx context.Context, a *dossier.Actor, id string, holdp *bo
 			if rerr := v.Store.HoldEvidence(context.WithoutCancel(ctx), id, wasHold, wasReason); rerr != nil {
 				return nil, fmt.Errorf("%w; restoring the hold on the record also failed: %v", err, rerr)
 			}
+			// Versions released before the failure are locked again, as
+			// the restored record says, where the store lets us.
+			if rerr := v.lockVersions(context.WithoutCancel(ctx), vs, nil); rerr != nil && v.Log != nil {
+				v.Log.Warn("evidence: release failed and some stored versions stay unlocked until the next hold",
+					"evidence", id, "err", rerr)
+			}
 			return nil, err
 		}
 	}
