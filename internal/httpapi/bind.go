@@ -72,7 +72,7 @@ func decode(c echo.Context, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err == nil {
-		return nil
+		return zeroTimes(reflect.TypeOf(v).Elem(), raw)
 	}
 	// Find every field that fails on its own, so the answer names them all.
 	typ := reflect.TypeOf(v).Elem()
@@ -89,6 +89,83 @@ func decode(c echo.Context, v any) error {
 		return dossier.Errorf(dossier.EMALFORMED, "request body could not be decoded")
 	}
 	return f.Err()
+}
+
+var (
+	timeType = reflect.TypeOf(time.Time{})
+	dateType = reflect.TypeOf(dossier.Date{})
+)
+
+// zeroTimes names every top-level field of the struct typ holding a time or
+// a date whose value in raw is a string that decoded to Go's zero time
+// (0001-01-01): once decoded it reads as absent, and a client that typed it
+// was told the field "is required".
+func zeroTimes(typ reflect.Type, raw map[string]json.RawMessage) error {
+	if typ.Kind() != reflect.Struct {
+		return nil
+	}
+	var f dossier.Fields
+	for _, k := range sortedKeys(raw) {
+		var s string
+		if json.Unmarshal(raw[k], &s) != nil || s == "" {
+			continue
+		}
+		ft, ok := jsonField(typ, k)
+		if !ok {
+			continue
+		}
+		for ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		var zero bool
+		switch ft {
+		case timeType:
+			var t time.Time
+			zero = json.Unmarshal(raw[k], &t) == nil && t.IsZero()
+		case dateType:
+			var d dossier.Date
+			zero = json.Unmarshal(raw[k], &d) == nil && d.IsZero()
+		}
+		if zero {
+			f.Add(k, "is out of range")
+		}
+	}
+	return f.Err()
+}
+
+// jsonField finds the type of the field of struct typ that encoding/json
+// decodes key into (embedded structs included).
+func jsonField(typ reflect.Type, key string) (reflect.Type, bool) {
+	var fold reflect.Type
+	for i := 0; i < typ.NumField(); i++ {
+		sf := typ.Field(i)
+		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if name == "-" || !sf.IsExported() && !sf.Anonymous {
+			continue
+		}
+		if sf.Anonymous && name == "" {
+			et := sf.Type
+			if et.Kind() == reflect.Pointer {
+				et = et.Elem()
+			}
+			if et.Kind() == reflect.Struct {
+				if t, ok := jsonField(et, key); ok {
+					return t, true
+				}
+				continue
+			}
+		}
+		if name == "" {
+			name = sf.Name
+		}
+		if name == key {
+			return sf.Type, true
+		}
+		if fold == nil && strings.EqualFold(name, key) {
+			fold = sf.Type
+		}
+	}
+	return fold, fold != nil
 }
 
 // identityBody refuses a body sent with a Content-Encoding (gzip, say),
