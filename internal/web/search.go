@@ -39,15 +39,15 @@ func (f *Front) searchPage(c echo.Context) error {
 	q := search.Query{Q: d.Q, Kind: d.Kind, CaseID: d.CaseID, Limit: 50, Cursor: c.QueryParam("cursor")}
 	if d.From != "" {
 		t, err := time.ParseInLocation("2006-01-02", d.From, f.location())
-		if err != nil {
-			v.Errors["from"] = v.M.T("form.date")
+		if msg := searchDate(v, t, err); msg != "" {
+			v.Errors["from"] = msg
 		}
 		q.From = t
 	}
 	if d.To != "" {
 		t, err := time.ParseInLocation("2006-01-02", d.To, f.location())
-		if err != nil {
-			v.Errors["to"] = v.M.T("form.date")
+		if msg := searchDate(v, t, err); msg != "" {
+			v.Errors["to"] = msg
 		}
 		// A calendar "to" includes its whole day.
 		q.To = t.AddDate(0, 0, 1)
@@ -66,6 +66,19 @@ func (f *Front) searchPage(c echo.Context) error {
 		}
 	}
 	return f.render(c, http.StatusOK, "search", v)
+}
+
+// searchDate says what is wrong with a from/to date, or "". The index keeps
+// times as int64 nanoseconds (1677 to 2262): a date beyond them, such as
+// 0000-01-01 or 9999-12-31, was a 500; the range is the API's.
+func searchDate(v *view, t time.Time, err error) string {
+	switch {
+	case err != nil:
+		return v.M.T("form.date")
+	case t.Year() < 1900 || t.Year() > 2199:
+		return v.M.Field("must be a date from 1900-01-01 to 2199-12-31")
+	}
+	return ""
 }
 
 // facets orders the facet counts for display; case facets are labelled with
