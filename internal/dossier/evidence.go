@@ -124,12 +124,28 @@ func SanitizeFilename(name string) string {
 	if s == "" {
 		return "file"
 	}
-	for utf8.RuneCountInString(s) > 200 {
-		_, n := utf8.DecodeLastRuneInString(s)
-		s = s[:len(s)-n]
+	if utf8.RuneCountInString(s) <= maxFilename {
+		return s
 	}
-	return s
+	// Cut the stem, not the extension: a download without its .pdf opens
+	// in nothing.
+	stem, ext := s, ""
+	if i := strings.LastIndexByte(s, '.'); i > 0 && utf8.RuneCountInString(s[i+1:]) <= 16 {
+		stem, ext = s[:i], s[i:]
+	}
+	keep := maxFilename - utf8.RuneCountInString(ext)
+	for i := range stem {
+		if keep == 0 {
+			stem = stem[:i]
+			break
+		}
+		keep--
+	}
+	return strings.TrimRight(stem, " .") + ext
 }
+
+// maxFilename is the most characters SanitizeFilename keeps.
+const maxFilename = 200
 
 // EvidenceFilter selects evidence for a list.
 type EvidenceFilter struct {
