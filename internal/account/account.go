@@ -297,9 +297,9 @@ func (s *Service) SetPassword(ctx context.Context, username, password string) er
 		return err
 	}
 	dossier.Note(ctx, "", "user", u.ID)
-	if len([]rune(password)) < dossier.MinPasswordLength {
+	if msg := dossier.PasswordError(password); msg != "" {
 		return &dossier.Error{Code: dossier.EINVALID, Message: "invalid fields",
-			Fields: []dossier.FieldError{{Field: "password", Message: "must be at least 12 characters"}}}
+			Fields: []dossier.FieldError{{Field: "password", Message: msg}}}
 	}
 	hash, err := s.hashPassword(ctx, password)
 	if err != nil {

@@ -2,6 +2,7 @@ package dossier
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -32,6 +33,22 @@ func (r Role) Valid() bool {
 
 // MinPasswordLength is the shortest password Dossier accepts.
 const MinPasswordLength = 12
+
+// MaxPasswordBytes is the longest password Dossier accepts: longer adds no
+// strength, and each login would hash it all.
+const MaxPasswordBytes = 1024
+
+// PasswordError is the field message for a password that cannot be set, or
+// "" when it can.
+func PasswordError(password string) string {
+	switch {
+	case len([]rune(password)) < MinPasswordLength:
+		return "must be at least 12 characters"
+	case len(password) > MaxPasswordBytes:
+		return fmt.Sprintf("must be at most %d bytes", MaxPasswordBytes)
+	}
+	return ""
+}
 
 // User is an account.
 type User struct {
@@ -64,8 +81,8 @@ func (u *User) Validate(password string, setting bool) error {
 	if u.DisplayName == "" {
 		u.DisplayName = u.Username
 	}
-	if setting && len([]rune(password)) < MinPasswordLength {
-		f.Add("password", "must be at least 12 characters")
+	if msg := PasswordError(password); setting && msg != "" {
+		f.Add("password", "%s", msg)
 	}
 	return f.Err()
 }
