@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -32,34 +33,50 @@ type auditData struct {
 
 const auditPageSize = 200
 
-// auditFilter reads the page's filter fields; a bad date or cursor is a
-// field error.
-func (f *Front) auditFilter(c echo.Context, v *view) dossier.AuditFilter {
+// auditFilter reads the page's filter fields; a bad date, cursor or an
+// over-long q is a field error, both on the page (v.Errors, in its
+// language) and in the returned fields (the service's words, for the CSV
+// export's error page).
+func (f *Front) auditFilter(c echo.Context, v *view) (dossier.AuditFilter, dossier.Fields) {
 	q := c.QueryParams()
 	af := dossier.AuditFilter{Actor: q.Get("actor"), CaseID: q.Get("case_id"), Action: q.Get("action"),
 		Object: q.Get("object"), Q: q.Get("q"), Limit: auditPageSize}
+	var fe dossier.Fields
+	bad := func(name, msg string) {
+		fe.Add(name, "%s", msg)
+		if msg == "must be a date YYYY-MM-DD" {
+			v.Errors[name] = v.M.T("form.date") // as on every other form
+		} else {
+			v.Errors[name] = v.M.Field(msg)
+		}
+	}
+	// q is a LIKE pattern in the store; SQLite refuses one over 50,000
+	// bytes (a 500 before this check). The limit is the API's.
+	if utf8.RuneCountInString(af.Q) > 1000 {
+		bad("q", "must be at most 1000 characters")
+	}
 	if s := q.Get("from"); s != "" {
 		t, err := time.ParseInLocation("2006-01-02", s, f.location())
 		if err != nil {
-			v.Errors["from"] = v.M.T("form.date")
+			bad("from", "must be a date YYYY-MM-DD")
 		}
 		af.From = t
 	}
 	if s := q.Get("to"); s != "" {
 		t, err := time.ParseInLocation("2006-01-02", s, f.location())
 		if err != nil {
-			v.Errors["to"] = v.M.T("form.date")
+			bad("to", "must be a date YYYY-MM-DD")
 		}
 		af.To = t.AddDate(0, 0, 1)
 	}
 	if s := q.Get("cursor"); s != "" {
 		seq, err := audit.ParseCursor(s)
 		if err != nil {
-			v.Errors["cursor"] = v.M.Field(cursorMessage(err))
+			bad("cursor", cursorMessage(err))
 		}
 		af.AfterSeq = seq
 	}
-	return af
+	return af, fe
 }
 
 // head flushes pending events, so the page covers every request before this
@@ -90,7 +107,7 @@ func (f *Front) auditWith(c echo.Context, d *auditData) error {
 	}
 	d.Filter = c.QueryParams()
 	v := f.newView(c, "audit.title", d)
-	af := f.auditFilter(c, v)
+	af, _ := f.auditFilter(c, v)
 	if len(v.Errors) == 0 {
 		p, err := f.cfg.Audit.List(c.Request().Context(), a, af)
 		if err != nil {
@@ -140,9 +157,9 @@ func (f *Front) auditExport(c echo.Context) error {
 		return err
 	}
 	v := f.newView(c, "audit.title", nil)
-	af := f.auditFilter(c, v)
-	if len(v.Errors) > 0 {
-		return dossier.Errorf(dossier.EMALFORMED, "dates must be YYYY-MM-DD")
+	af, fe := f.auditFilter(c, v)
+	if err := fe.Err(); err != nil {
+		return err
 	}
 	af.AfterSeq = 0
 	if err := f.head(c, &auditData{}); err != nil {
