@@ -391,13 +391,15 @@ func check(f Field, v string) (string, error) {
 	return v, nil
 }
 
+// sortFields orders field errors by name, in O(n log n) comparisons: it was
+// an insertion sort, and a request naming 20,000 unknown fields cost
+// seconds of CPU before its 422.
 func sortFields(fs []dossier.FieldError) {
-	for i := 1; i < len(fs); i++ {
-		for j := i; j > 0 && fs[j].Field < fs[j-1].Field; j-- {
-			fs[j], fs[j-1] = fs[j-1], fs[j]
-		}
-	}
+	slices.SortStableFunc(fs, compareFields)
 }
+
+// compareFields is sortFields' order, a variable so a test can count calls.
+var compareFields = func(a, b dossier.FieldError) int { return strings.Compare(a.Field, b.Field) }
 
 // display turns canonical values into what the text shows, in lang: money
 // grouped ("386,500.00") plus {name_cn} in capital numerals, dates as
