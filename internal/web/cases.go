@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -55,9 +56,33 @@ func (f *Front) caseList(c echo.Context) error {
 		}
 	}
 	if err != nil {
-		return err
+		if !typedOnly(err, "q") {
+			return err
+		}
+		// The search box is the one field a user types: an over-long
+		// text is its error on the list's own form, the other filters
+		// kept (a refused bookmark's bucket or cursor has no field to
+		// mark and gets the error page).
+		v := f.newView(c, "cases.title", d)
+		fieldErrors(v, err)
+		return f.render(c, statusOf(err), "cases", v)
 	}
 	return f.render(c, http.StatusOK, "cases", f.newView(c, "cases.title", d))
+}
+
+// typedOnly reports whether err is a field error naming only the given
+// fields.
+func typedOnly(err error, names ...string) bool {
+	fs := dossier.ErrorFields(err)
+	if dossier.ErrorCode(err) != dossier.EINVALID || len(fs) == 0 {
+		return false
+	}
+	for _, fe := range fs {
+		if !slices.Contains(names, fe.Field) {
+			return false
+		}
+	}
+	return true
 }
 
 type caseFormData struct {
