@@ -3,6 +3,7 @@ package indexer_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -78,5 +79,45 @@ func TestIndexerStoreOutage(t *testing.T) {
 	res, err := f.ix.Search(ctx, counsel, search.Query{Q: "拖欠货款"})
 	if err != nil || res.Total != 1 {
 		t.Fatalf("search after the outage: %+v (%v), want the item", res, err)
+	}
+}
+
+// An extraction that outlives the item's time limit fails the item with a
+// reason, as before the outage rule: its last read of the bytes then fails
+// with the deadline, which is no outage of the store. Taken for one, the
+// job was retried without end, each attempt spending the whole limit.
+func TestIndexerTimeoutIsNoOutage(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, testenv.StoreURL(t, "sqlite"))
+	srv := testenv.MinIO(t)
+	blobs, err := s3.New(ctx, s3.Config{Endpoint: srv.Endpoint,
+		Bucket: "ixt-" + strings.ToLower(dossier.NewID()), AccessKey: srv.AccessKey, SecretKey: srv.SecretKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ix.Blobs = blobs
+	f.ix.Timeout = 200 * time.Millisecond
+	f.ix.Extract = func(ctx context.Context, _, _ string, r io.Reader) (string, error) {
+		<-ctx.Done() // a slow OCR
+		b, err := io.ReadAll(r)
+		return string(b), err
+	}
+	ref, err := blobs.Put(ctx, bytes.NewReader([]byte("扫描件")), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &dossier.Evidence{CaseID: f.c.ID, Kind: "contract", Title: "扫描合同", Filename: "scan.txt",
+		MediaType: "text/plain; charset=utf-8", Size: ref.Size, SHA256: ref.SHA256,
+		TextStatus: dossier.TextPending, CreatedAt: time.Now()}
+	if err := f.store.CreateEvidence(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.ix.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer f.ix.Close(ctx)
+	got := f.settle(t, e.ID)[e.ID]
+	if got.TextStatus != dossier.TextFailed || got.TextError == "" {
+		t.Fatalf("an extraction past its time limit: text_status %q (%q), want failed with the reason", got.TextStatus, got.TextError)
 	}
 }

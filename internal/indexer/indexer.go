@@ -376,9 +376,12 @@ func (ix *Indexer) text(ctx context.Context, e *dossier.Evidence) (text, status,
 		return "", dossier.TextNone, "", nil
 	case err != nil && ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return "", "", "", err // shutting down: retry later
-	case err != nil && blob.Unavailable(src.err):
+	case err != nil && blob.Unavailable(src.err) && ctx.Err() == nil:
 		// The store failed while the bytes were read (an extractor may
 		// report that as a parse error): retry, the file is not at fault.
+		// A read cut by the item's own time limit is not an outage: the
+		// extraction took too long, and retrying without end would spend
+		// that time again at every attempt.
 		return "", "", "", fmt.Errorf("read blob: %w", src.err)
 	case err != nil:
 		return "", dossier.TextFailed, err.Error(), nil
