@@ -350,4 +350,7 @@ var fieldMessages = map[string]string{
 	"must be UTF-8 text without a NUL character":                                     "应为不含 NUL 字符的 UTF-8 文本",
 	"must not contain control characters":                                            "不能包含控制字符",
 	"must be UTF-8 text (no bytes of another encoding, no half of a surrogate pair)": "应为 UTF-8 文本（不能含其他编码的字节或半个代理对）",
+
+	// The new payment form's amount typed negative (web/recovery.go).
+	"must be greater than zero; to undo a payment use Reverse in its row": "必须大于零；撤销一笔回款请在该笔记录中点击“冲正”",
 }

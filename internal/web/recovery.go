@@ -105,8 +105,14 @@ func (f *Front) paymentCreate(c echo.Context) error {
 		fe.Add("amount", "is required")
 	default:
 		m, perr := dossier.ParseMoney(s)
-		if perr != nil {
+		switch {
+		case perr != nil:
 			fe.Add("amount", "must be an amount such as 5000.00")
+		case m < 0:
+			// The service wants a negative entry to name the payment it
+			// reverses and a reason, fields this form has not: its
+			// errors marked nothing on the page.
+			fe.Add("amount", "must be greater than zero; to undo a payment use Reverse in its row")
 		}
 		p.Amount = m
 	}
