@@ -302,6 +302,11 @@ type Communication struct {
 	CreatedAt    time.Time `json:"created_at"`
 }
 
+// MinDate is the earliest date a record of the debt may carry: an earlier
+// one is a typing error (0000-01-01), and a contact or a piece of evidence
+// dated so would date a limitation period.
+var MinDate = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // Validate checks a new communication.
 func (m *Communication) Validate(now time.Time) error {
 	var f Fields
@@ -309,6 +314,8 @@ func (m *Communication) Validate(now time.Time) error {
 		f.Add("occurred_at", "is required (RFC 3339)")
 	} else if m.OccurredAt.After(now.Add(24 * time.Hour)) {
 		f.Add("occurred_at", "must not be in the future")
+	} else if m.OccurredAt.Before(MinDate) {
+		f.Add("occurred_at", "must not be before 1900-01-01")
 	}
 	ok := false
 	for _, c := range Channels {

@@ -133,7 +133,7 @@ func (v *Vault) Ingest(ctx context.Context, a *dossier.Actor, caseID string, mr 
 		switch {
 		case err != nil:
 			fe.Add("occurred_at", "must be a date (2026-03-01) or an RFC 3339 time")
-		case t.Before(minOccurred):
+		case t.Before(dossier.MinDate):
 			fe.Add("occurred_at", "must not be before 1900-01-01")
 		case t.After(v.now().Add(latestOccurred(s))):
 			fe.Add("occurred_at", "must not be in the future")
@@ -209,10 +209,6 @@ func kindList() string {
 	}
 	return strings.Join(s, ", ")
 }
-
-// minOccurred is the earliest evidence date accepted: an earlier one is a
-// typing error (0000-01-01), and it would date a limitation period.
-var minOccurred = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // latestOccurred is how far after now an evidence occurred_at s may lie:
 // a few minutes of clock skew for a time; for a bare date (read as UTC
