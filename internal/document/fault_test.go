@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dossier/dossier/internal/blob/s3"
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/testenv"
 )
@@ -22,13 +21,7 @@ import (
 func TestDocumentStoreFails(t *testing.T) {
 	ctx := context.Background()
 	s, db := mustService(t)
-	srv := testenv.MinIO(t)
-	proxy := testenv.NewFaultProxy(t, srv.Endpoint)
-	blobs, err := s3.New(ctx, s3.Config{Endpoint: proxy.Addr(), MaxRetries: 1,
-		Bucket: "doc-" + strings.ToLower(dossier.NewID()), AccessKey: srv.AccessKey, SecretKey: srv.SecretKey})
-	if err != nil {
-		t.Fatal(err)
-	}
+	blobs, proxy := testenv.FaultyS3(t, false)
 	s.Blobs = blobs
 	c := mustCase(t, db, nil)
 	req := Request{Template: "lawyer_letter", Fields: requestFields["lawyer_letter"]}

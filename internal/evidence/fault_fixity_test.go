@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dossier/dossier/internal/blob/s3"
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/testenv"
 )
@@ -17,13 +16,7 @@ import (
 func faultVault(t *testing.T, locking bool) (*fixture, *testenv.FaultProxy) {
 	t.Helper()
 	f := newFixture(t, "sqlite")
-	srv := testenv.MinIO(t)
-	proxy := testenv.NewFaultProxy(t, srv.Endpoint)
-	blobs, err := s3.New(context.Background(), s3.Config{Endpoint: proxy.Addr(), MaxRetries: 1, ObjectLocking: locking,
-		Bucket: "fault-" + strings.ToLower(dossier.NewID()), AccessKey: srv.AccessKey, SecretKey: srv.SecretKey})
-	if err != nil {
-		t.Fatal(err)
-	}
+	blobs, proxy := testenv.FaultyS3(t, locking)
 	f.vault.Blobs = blobs
 	return f, proxy
 }

@@ -64,20 +64,14 @@ func TestBlobStoreDown(t *testing.T) {
 func TestBlobStoreRefuses(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, "sqlite")
-	srv := testenv.MinIO(t)
-	proxy := testenv.NewFaultProxy(t, srv.Endpoint)
-	blobs, err := s3.New(ctx, s3.Config{Endpoint: proxy.Addr(), MaxRetries: 1,
-		Bucket: "full-" + strings.ToLower(dossier.NewID()), AccessKey: srv.AccessKey, SecretKey: srv.SecretKey})
-	if err != nil {
-		t.Fatal(err)
-	}
+	blobs, proxy := testenv.FaultyS3(t, false)
 	f.vault.Blobs = blobs
 	for _, fault := range []struct {
 		status int
 		code   string
 	}{{507, "XMinioStorageFull"}, {503, "SlowDown"}} {
 		proxy.Fail("PUT", fault.status, fault.code)
-		_, _, err = f.vault.Ingest(ctx, f.admin, f.caseID, form(t, "contract", "合同.pdf", random(5000)))
+		_, _, err := f.vault.Ingest(ctx, f.admin, f.caseID, form(t, "contract", "合同.pdf", random(5000)))
 		if dossier.ErrorCode(err) != dossier.EUNAVAILABLE {
 			t.Errorf("upload with the store answering %d %s: %v (code %s), want %s",
 				fault.status, fault.code, err, dossier.ErrorCode(err), dossier.EUNAVAILABLE)

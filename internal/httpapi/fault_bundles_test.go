@@ -3,11 +3,9 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/dossier/dossier/internal/blob/s3"
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/testenv"
 )
@@ -22,13 +20,7 @@ import (
 func TestBundleDownloadStoreDown(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, "sqlite")
-	srv := testenv.MinIO(t)
-	proxy := testenv.NewFaultProxy(t, srv.Endpoint)
-	blobs, err := s3.New(ctx, s3.Config{Endpoint: proxy.Addr(), MaxRetries: 1,
-		Bucket: "dl-" + strings.ToLower(dossier.NewID()), AccessKey: srv.AccessKey, SecretKey: srv.SecretKey})
-	if err != nil {
-		t.Fatal(err)
-	}
+	blobs, proxy := testenv.FaultyS3(t, false)
 	withBundles(t, e, blobs)
 	admin := e.login("admin", adminPassword)
 	c := e.createCase(admin, "2026-DL-0001")

@@ -24,13 +24,7 @@ import (
 func TestIndexerStoreOutage(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, testenv.StoreURL(t, "postgres"))
-	srv := testenv.MinIO(t)
-	proxy := testenv.NewFaultProxy(t, srv.Endpoint)
-	blobs, err := s3.New(ctx, s3.Config{Endpoint: proxy.Addr(), MaxRetries: 1,
-		Bucket: "ix-" + strings.ToLower(dossier.NewID()), AccessKey: srv.AccessKey, SecretKey: srv.SecretKey})
-	if err != nil {
-		t.Fatal(err)
-	}
+	blobs, proxy := testenv.FaultyS3(t, false)
 	f.ix.Blobs = blobs
 	data := []byte("乙方承诺于三月底前付清拖欠货款。")
 	ref, err := blobs.Put(ctx, bytes.NewReader(data), "")

@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -9,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/dossier/dossier/internal/blob/s3"
 )
 
 // FaultProxy passes HTTP requests to the test's MinIO until Fail arms it;
@@ -78,3 +81,18 @@ func (p *FaultProxy) Heal() { p.Fail("", 0, "") }
 
 // Refused is how many requests the proxy has answered with an error.
 func (p *FaultProxy) Refused() int64 { return p.refused.Load() }
+
+// FaultyS3 is an S3 blob store on a fresh bucket of the test's MinIO, seen
+// through a FaultProxy: each request is tried once (no retries to wait
+// out), and the proxy's Fail makes the service refuse what the test picks.
+func FaultyS3(tb testing.TB, locking bool) (*s3.Store, *FaultProxy) {
+	tb.Helper()
+	srv := MinIO(tb)
+	proxy := NewFaultProxy(tb, srv.Endpoint)
+	store, err := s3.New(context.Background(), s3.Config{Endpoint: proxy.Addr(), MaxRetries: 1,
+		ObjectLocking: locking, Bucket: "fault-" + randomHex(6), AccessKey: srv.AccessKey, SecretKey: srv.SecretKey})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return store, proxy
+}

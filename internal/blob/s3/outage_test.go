@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"io"
 	"net/http"
 	"testing"
@@ -22,15 +21,7 @@ import (
 // itself (403) is not an outage.
 func TestServiceRefusals(t *testing.T) {
 	ctx := context.Background()
-	srv := testenv.MinIO(t)
-	proxy := testenv.NewFaultProxy(t, srv.Endpoint)
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	s, err := s3.New(ctx, s3.Config{Endpoint: proxy.Addr(), Bucket: "outage-" + hex.EncodeToString(b),
-		AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, MaxRetries: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, proxy := testenv.FaultyS3(t, false)
 	stored, err := s.Put(ctx, bytes.NewReader(randomBytes(t, 1000)), "")
 	if err != nil {
 		t.Fatal(err)
