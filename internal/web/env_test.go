@@ -19,6 +19,7 @@ import (
 
 	"github.com/dossier/dossier/internal/account"
 	"github.com/dossier/dossier/internal/audit"
+	"github.com/dossier/dossier/internal/blob"
 	"github.com/dossier/dossier/internal/blob/disk"
 	"github.com/dossier/dossier/internal/bundle"
 	"github.com/dossier/dossier/internal/casefile"
@@ -68,6 +69,17 @@ type env struct {
 
 func newEnv(t *testing.T, secure bool) *env {
 	t.Helper()
+	blobs, err := disk.New(filepath.Join(t.TempDir(), "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newEnvOn(t, secure, blobs)
+}
+
+// newEnvOn is newEnv with the blob store the test picks (an S3 store
+// behind a testenv.FaultProxy, say).
+func newEnvOn(t *testing.T, secure bool, blobs blob.Store) *env {
+	t.Helper()
 	ctx := context.Background()
 	store, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "meta.db"))
 	if err != nil {
@@ -86,10 +98,6 @@ func newEnv(t *testing.T, secure bool) *env {
 	}
 	cases := &casefile.Service{Store: store, Now: time.Now, Compliance: &casefile.Compliance{
 		Location: time.UTC, StartHour: 8, EndHour: 21, MaxPerDay: 6}}
-	blobs, err := disk.New(filepath.Join(t.TempDir(), "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	vault := &evidence.Vault{Store: store, Blobs: blobs, Now: time.Now, Log: log}
 	engine, err := document.Load("")
 	if err != nil {

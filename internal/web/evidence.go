@@ -142,6 +142,7 @@ func (f *Front) evidenceRaw(c echo.Context) error {
 	}
 	ver := ct.Version
 	h := c.Response().Header()
+	page := h.Clone() // the headers an error page goes out with
 	h.Set("Content-Type", ver.MediaType)
 	h.Set("ETag", `"`+ver.SHA256+`"`)
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -158,7 +159,19 @@ func (f *Front) evidenceRaw(c echo.Context) error {
 		h.Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; media-src 'self'")
 	}
 	cs := &contentSeeker{ctx: ctx, c: ct, size: ver.Size}
-	http.ServeContent(c.Response(), c.Request(), "", ver.CreatedAt, cs)
+	w := &openFirst{ResponseWriter: c.Response(), open: cs.open, head: c.Request().Method == http.MethodHead}
+	http.ServeContent(w, c.Request(), "", ver.CreatedAt, cs)
+	if w.err != nil {
+		// Nothing went out: the error page (503 for a store refusing to
+		// send the bytes) replaces the download, without its headers.
+		for k := range h {
+			delete(h, k)
+		}
+		for k, v := range page {
+			h[k] = v
+		}
+		return w.err
+	}
 	// ServeContent drops what stopped the bytes (damaged, missing, the
 	// store failing): returned after the 200, it is audited as a broken
 	// download and the connection is dropped, as the API does. A browser
@@ -169,15 +182,47 @@ func (f *Front) evidenceRaw(c echo.Context) error {
 	return nil
 }
 
+// openFirst opens the stored bytes when http.ServeContent is about to send
+// 200 or 206, before the status goes out: the blob store may refuse them
+// (S3 answering the HEAD but not the GET) and that must be an error page,
+// not a 200 whose body breaks off. A refusal keeps the status and body
+// from being written and is left in err for the handler.
+type openFirst struct {
+	http.ResponseWriter
+	open func() error
+	head bool // HEAD sends no bytes: nothing to open
+	err  error
+}
+
+func (w *openFirst) WriteHeader(code int) {
+	if (code == http.StatusOK || code == http.StatusPartialContent) && !w.head && w.err == nil {
+		w.err = w.open()
+	}
+	if w.err != nil {
+		return
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *openFirst) Write(p []byte) (int, error) {
+	if w.err != nil {
+		return 0, w.err
+	}
+	return w.ResponseWriter.Write(p)
+}
+
 // contentSeeker adapts evidence.Content to io.ReadSeeker for
-// http.ServeContent: a seek only moves the offset; the blob is opened at the
-// first read after it.
+// http.ServeContent: a seek only moves the offset; the blob is opened by
+// open (before the status goes out) or at the first read after it.
 type contentSeeker struct {
 	ctx  context.Context
 	c    *evidence.Content
 	size int64
-	off  int64
-	rc   io.ReadCloser
+	// rmu guards off and rc: open runs on the handler's goroutine, the
+	// reads of several ranges on one of ServeContent's.
+	rmu sync.Mutex
+	off int64
+	rc  io.ReadCloser
 	// mu guards err, the first failure reading the stored bytes: for
 	// several ranges ServeContent reads on a goroutine of its own.
 	mu  sync.Mutex
@@ -198,7 +243,30 @@ func (s *contentSeeker) failed() error {
 	return s.err
 }
 
+// open opens the stored bytes from the current offset, so that a store
+// refusing them is an error before anything is sent.
+func (s *contentSeeker) open() error {
+	s.rmu.Lock()
+	defer s.rmu.Unlock()
+	return s.openLocked()
+}
+
+func (s *contentSeeker) openLocked() error {
+	if s.rc != nil || s.off >= s.size {
+		return nil
+	}
+	rc, err := s.c.Open(s.ctx, s.off, -1)
+	if err != nil {
+		s.fail(err)
+		return err
+	}
+	s.rc = rc
+	return nil
+}
+
 func (s *contentSeeker) Seek(off int64, whence int) (int64, error) {
+	s.rmu.Lock()
+	defer s.rmu.Unlock()
 	switch whence {
 	case io.SeekStart:
 	case io.SeekCurrent:
@@ -218,16 +286,13 @@ func (s *contentSeeker) Seek(off int64, whence int) (int64, error) {
 }
 
 func (s *contentSeeker) Read(p []byte) (int, error) {
+	s.rmu.Lock()
+	defer s.rmu.Unlock()
 	if s.off >= s.size {
 		return 0, io.EOF
 	}
-	if s.rc == nil {
-		rc, err := s.c.Open(s.ctx, s.off, -1)
-		if err != nil {
-			s.fail(err)
-			return 0, err
-		}
-		s.rc = rc
+	if err := s.openLocked(); err != nil {
+		return 0, err
 	}
 	n, err := s.rc.Read(p)
 	s.off += int64(n)
