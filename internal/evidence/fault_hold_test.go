@@ -3,17 +3,10 @@ package evidence_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net"
 	"net/http"
-	"net/http/httputil"
-	"net/url"
-	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/dossier/dossier/internal/blob"
-	"github.com/dossier/dossier/internal/blob/s3"
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/testenv"
 )
@@ -79,30 +72,28 @@ func TestPlaceHoldStoreRefuses(t *testing.T) {
 	}
 }
 
-// failNth forwards to target and answers only the nth request match
-// selects with 503 SlowDown.
-func failNth(t *testing.T, target string, match func(*http.Request) bool, n int64) string {
+// twoVersions is an item with two versions on a locking S3 store behind
+// a FaultProxy, for a hold or release that fails between the versions.
+func twoVersions(t *testing.T) (f *fixture, proxy *testenv.FaultProxy, v1, v2 *dossier.Evidence) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ctx := context.Background()
+	f, proxy = faultVault(t, true)
+	v1, _, err := f.vault.Ingest(ctx, f.admin, f.caseID, form(t, "contract", "合同.pdf", random(5000)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rp := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: target})
-	var seen atomic.Int64
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if match(r) && seen.Add(1) == n {
-			w.Header().Set("Content-Type", "application/xml")
-			w.Header().Set("Connection", "close")
-			w.WriteHeader(http.StatusServiceUnavailable)
-			fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code>`+
-				`<Message>injected by the test</Message><Resource>%s</Resource><RequestId>fault</RequestId></Error>`, r.URL.Path)
-			return
-		}
-		rp.ServeHTTP(w, r)
-	})}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return ln.Addr().String()
+	v2, _, err = f.vault.AddVersion(ctx, f.admin, v1.ID, form(t, "", "合同v2.pdf", random(5000)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, proxy, v1, v2
+}
+
+// legalHoldPut selects the requests that set or clear an object's legal
+// hold.
+func legalHoldPut(r *http.Request) bool {
+	_, ok := r.URL.Query()["legal-hold"]
+	return r.Method == http.MethodPut && ok
 }
 
 // A hold that fails partway (the first version's bytes locked, the
@@ -111,37 +102,21 @@ func failNth(t *testing.T, target string, match func(*http.Request) bool, n int6
 // under a legal hold nobody could see or lift through the record.
 func TestPlaceHoldFailsPartway(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t, "sqlite")
-	srv := testenv.MinIO(t)
-	var armed atomic.Bool
-	legalHold := func(r *http.Request) bool {
-		_, ok := r.URL.Query()["legal-hold"]
-		return armed.Load() && r.Method == http.MethodPut && ok
-	}
-	blobs, err := s3.New(ctx, s3.Config{Endpoint: failNth(t, srv.Endpoint, legalHold, 2), MaxRetries: 1, ObjectLocking: true,
-		Bucket: "part-" + strings.ToLower(dossier.NewID()), AccessKey: srv.AccessKey, SecretKey: srv.SecretKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.vault.Blobs = blobs
-	e, _, err := f.vault.Ingest(ctx, f.admin, f.caseID, form(t, "contract", "合同.pdf", random(5000)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e2, _, err := f.vault.AddVersion(ctx, f.admin, e.ID, form(t, "", "合同v2.pdf", random(5000)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, proxy, e, e2 := twoVersions(t)
 	on := true
-	armed.Store(true)
+	proxy.FailNth(legalHoldPut, 2)
 	if _, err := f.vault.Hold(ctx, f.admin, e.ID, &on, "诉讼保全"); dossier.ErrorCode(err) != dossier.EUNAVAILABLE {
 		t.Fatalf("hold with the second lock refused: %v (code %s), want %s", err, dossier.ErrorCode(err), dossier.EUNAVAILABLE)
+	}
+	proxy.Heal()
+	if proxy.Refused() != 1 {
+		t.Fatalf("the proxy refused %d requests, want the second lock only", proxy.Refused())
 	}
 	if cur, err := f.store.Evidence(ctx, e.ID); err != nil || cur.Hold {
 		t.Fatalf("after a refused hold the record says hold=%v (%v)", cur.Hold, err)
 	}
 	for _, sha := range []string{e.SHA256, e2.SHA256} {
-		if err := blobs.Delete(ctx, sha); err != nil {
+		if err := f.vault.Blobs.Delete(ctx, sha); err != nil {
 			t.Errorf("blob %s is still locked after the hold was refused: %v", sha, err)
 		}
 	}

@@ -17,6 +17,8 @@ import (
 // FaultProxy passes HTTP requests to the test's MinIO until Fail arms it;
 // then it answers the requests it matches with an S3 error, as a service
 // that is overloaded (503 SlowDown) or full (507 XMinioStorageFull) does.
+// FailNth refuses one request only, the nth of those a test picks (the
+// second of two versions' locks, say), to fail an operation partway.
 // The real MinIO cannot be made to answer those on demand. The Host header
 // is passed unchanged, so request signatures made for the proxy's address
 // still verify.
@@ -28,6 +30,11 @@ type FaultProxy struct {
 	status  int    // 0: not armed
 	code    string
 	refused atomic.Int64
+	// nthMatch, when set, picks the requests FailNth counts; the one that
+	// makes nthSeen reach nth is refused.
+	nthMatch func(*http.Request) bool
+	nth      int64
+	nthSeen  int64
 }
 
 // NewFaultProxy listens on a free loopback port and forwards to target
@@ -45,6 +52,12 @@ func NewFaultProxy(tb testing.TB, target string) *FaultProxy {
 		p.mu.Lock()
 		status, code := p.status, p.code
 		match := status != 0 && (p.method == "" || p.method == r.Method)
+		if !match && p.nthMatch != nil && p.nthMatch(r) {
+			p.nthSeen++
+			if p.nthSeen == p.nth {
+				match, status, code = true, http.StatusServiceUnavailable, "SlowDown"
+			}
+		}
 		p.mu.Unlock()
 		if !match {
 			rp.ServeHTTP(w, r)
@@ -76,8 +89,21 @@ func (p *FaultProxy) Fail(method string, status int, code string) {
 	p.method, p.status, p.code = method, status, code
 }
 
+// FailNth answers the nth request (counted from this call, from 1) that
+// match selects with 503 SlowDown, and passes every other on; match is
+// called with the proxy's lock held, one request at a time. Fail's rule,
+// while armed, comes first. Heal or another FailNth replaces the rule.
+func (p *FaultProxy) FailNth(match func(*http.Request) bool, n int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.nthMatch, p.nth, p.nthSeen = match, n, 0
+}
+
 // Heal passes every request on again.
-func (p *FaultProxy) Heal() { p.Fail("", 0, "") }
+func (p *FaultProxy) Heal() {
+	p.Fail("", 0, "")
+	p.FailNth(nil, 0)
+}
 
 // Refused is how many requests the proxy has answered with an error.
 func (p *FaultProxy) Refused() int64 { return p.refused.Load() }
