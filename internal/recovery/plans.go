@@ -394,7 +394,9 @@ func (s *Service) fillPlan(p *dossier.InstallmentPlan, in *PlanInput, doc map[st
 	if (in.Installments != nil || doc["installments"] != "") && (p.Installments < 1 || p.Installments > MaxInstallments) {
 		f.Add("installments", "must be a whole number from 1 to %d", MaxInstallments)
 	}
-	if p.Total > 0 && p.Installments >= 1 && p.Total < dossier.Money(p.Installments) {
+	// Only a count in range can be too many for the total: one out of it
+	// is the count's error alone, not the total's.
+	if p.Total > 0 && p.Installments >= 1 && p.Installments <= MaxInstallments && p.Total < dossier.Money(p.Installments) {
 		f.Add("total", "cannot be split into %d installments of at least 0.01", p.Installments)
 	}
 	// The agreement's currency, else the case's: in one without a minor

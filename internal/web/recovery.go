@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -179,7 +180,9 @@ func (f *Front) planCreate(c echo.Context) error {
 		}
 	}
 	if s := strings.TrimSpace(form.Get("installments")); s != "" {
-		if n, perr := strconv.Atoi(s); perr != nil {
+		if n, perr := strconv.Atoi(s); errors.Is(perr, strconv.ErrRange) {
+			fe.Add("installments", "must be a whole number from %d to %d", 1, recovery.MaxInstallments)
+		} else if perr != nil {
 			fe.Add("installments", "must be a whole number")
 		} else {
 			in.Installments = &n
