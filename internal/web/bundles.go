@@ -262,6 +262,10 @@ func (f *Front) bundleDownload(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// A store that is down is the error page, before the 200 goes out.
+	if err := f.cfg.Bundles.StoreReady(c.Request().Context()); err != nil {
+		return err
+	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "application/zip")
 	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": bundle.DownloadName(sh)}))
