@@ -60,9 +60,19 @@ func (v *Vault) Hold(ctx context.Context, a *dossier.Actor, id string, holdp *bo
 	}
 	// Only the hold columns: the item may have been indexed since it was
 	// read, and a stale copy must not undo that.
-	if err := v.Store.HoldEvidence(ctx, id, hold, stored); dossier.ErrorCode(err) == dossier.ECONFLICT {
-		return nil, dossier.Errorf(dossier.ECONFLICT, "the item is deleted")
-	} else if err != nil {
+	if err := v.Store.HoldEvidence(ctx, id, hold, stored); err != nil {
+		if hold {
+			// The record did not take the hold (deleted meanwhile, the
+			// database gone): the storage must not keep one that no record
+			// shows and none could lift.
+			if rerr := v.lockVersions(context.WithoutCancel(ctx), vs, nil); rerr != nil && v.Log != nil {
+				v.Log.Warn("evidence: hold not recorded and some stored versions stay locked until the next hold or release",
+					"evidence", id, "err", rerr)
+			}
+		}
+		if dossier.ErrorCode(err) == dossier.ECONFLICT {
+			return nil, dossier.Errorf(dossier.ECONFLICT, "the item is deleted")
+		}
 		return nil, err
 	}
 	if !hold {
