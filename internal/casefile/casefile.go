@@ -7,7 +7,6 @@ import (
 	"context"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/indexer"
@@ -90,12 +89,6 @@ type Filter struct {
 	dossier.Page
 }
 
-// MaxQuery is the longest q a case list accepts, in characters, as search
-// does: longer text matches no case (no searched field is that long), and
-// SQLite refuses a LIKE pattern over 50,000 bytes with an error that was a
-// 500.
-const MaxQuery = 1000 // the message below says so
-
 // List returns the visible cases matching f.
 func (s *Service) List(ctx context.Context, a *dossier.Actor, f Filter) ([]*dossier.Case, int, string, error) {
 	if a == nil {
@@ -108,8 +101,8 @@ func (s *Service) List(ctx context.Context, a *dossier.Actor, f Filter) ([]*doss
 	if f.Stage != "" && !dossier.Stage(f.Stage).Valid() {
 		fe.Add("stage", "is not a known stage")
 	}
-	if utf8.RuneCountInString(f.Q) > MaxQuery {
-		fe.Add("q", "must be at most 1000 characters")
+	if msg := dossier.QueryProblem(f.Q); msg != "" {
+		fe.Add("q", "%s", msg)
 	}
 	if f.Limit < 0 || f.Limit > 500 {
 		fe.Add("limit", "must be between 1 and 500")

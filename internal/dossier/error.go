@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Error codes. Each maps to exactly one HTTP status in httpapi/problem.go.
@@ -115,4 +116,17 @@ func (f Fields) Err() error {
 		return nil
 	}
 	return &Error{Code: EINVALID, Message: "invalid fields", Fields: f}
+}
+
+// MaxQuery is the longest free-text q a list or search accepts, in
+// characters: longer text matches nothing anyone stored, and SQLite refuses
+// a LIKE pattern over 50,000 bytes with an error that was a 500.
+const MaxQuery = 1000
+
+// QueryProblem says what is wrong with a free-text q ("" if nothing).
+func QueryProblem(q string) string {
+	if utf8.RuneCountInString(q) > MaxQuery {
+		return "must be at most 1000 characters" // MaxQuery
+	}
+	return ""
 }

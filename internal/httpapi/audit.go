@@ -3,7 +3,6 @@ package httpapi
 import (
 	"net/http"
 	"time"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -33,10 +32,8 @@ func auditFilter(c echo.Context, loc *time.Location) (dossier.AuditFilter, error
 	f := dossier.AuditFilter{Actor: c.QueryParam("actor"), CaseID: c.QueryParam("case_id"),
 		Action: c.QueryParam("action"), Object: c.QueryParam("object"), Q: c.QueryParam("q")}
 	var fe dossier.Fields
-	// q is a LIKE pattern in the store; SQLite refuses one over 50,000
-	// bytes (a 500 before this check). The limit is search's.
-	if utf8.RuneCountInString(f.Q) > 1000 {
-		fe.Add("q", "must be at most 1000 characters")
+	if msg := dossier.QueryProblem(f.Q); msg != "" {
+		fe.Add("q", "%s", msg)
 	}
 	parse := func(name string, endOfDay bool) time.Time {
 		v := c.QueryParam(name)

@@ -29,8 +29,8 @@ func searchQuery(c echo.Context, loc *time.Location) (search.Query, error) {
 	q := search.Query{Q: c.QueryParam("q"), CaseID: c.QueryParam("case_id"), Kind: c.QueryParam("kind"),
 		Cursor: c.QueryParam("cursor"), Sort: c.QueryParam("sort")}
 	var f dossier.Fields
-	if len([]rune(q.Q)) > 1000 {
-		f.Add("q", "must be at most 1000 characters")
+	if msg := dossier.QueryProblem(q.Q); msg != "" {
+		f.Add("q", "%s", msg)
 	}
 	if q.Kind != "" && !dossier.EvidenceKind(q.Kind).Valid() {
 		f.Add("kind", "is not a known evidence kind")
@@ -52,10 +52,8 @@ func searchQuery(c echo.Context, loc *time.Location) (search.Query, error) {
 			f.Add(p.name, "must be a date YYYY-MM-DD")
 			continue
 		}
-		// The index keeps times as int64 nanoseconds (1677 to 2262): a
-		// date beyond them, such as 0000-01-01 or 9999-12-31, was a 500.
-		if d.Year() < 1900 || d.Year() > 2199 {
-			f.Add(p.name, "must be a date from 1900-01-01 to 2199-12-31")
+		if msg := search.DateProblem(d); msg != "" {
+			f.Add(p.name, "%s", msg)
 			continue
 		}
 		if p.next {

@@ -329,3 +329,13 @@ func decodeCursor(c string, fp uint32) (int, error) {
 	}
 	return off, nil
 }
+
+// DateProblem says what is wrong with a From or To date ("" if nothing).
+// The index keeps times as int64 nanoseconds (1677 to 2262): a date beyond
+// them, such as 0000-01-01 or 9999-12-31, was a 500.
+func DateProblem(t time.Time) string {
+	if t.Year() < 1900 || t.Year() > 2199 {
+		return "must be a date from 1900-01-01 to 2199-12-31"
+	}
+	return ""
+}

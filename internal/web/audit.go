@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -50,10 +49,8 @@ func (f *Front) auditFilter(c echo.Context, v *view) (dossier.AuditFilter, dossi
 			v.Errors[name] = v.M.Field(msg)
 		}
 	}
-	// q is a LIKE pattern in the store; SQLite refuses one over 50,000
-	// bytes (a 500 before this check). The limit is the API's.
-	if utf8.RuneCountInString(af.Q) > 1000 {
-		bad("q", "must be at most 1000 characters")
+	if msg := dossier.QueryProblem(af.Q); msg != "" {
+		bad("q", msg)
 	}
 	if s := q.Get("from"); s != "" {
 		t, err := time.ParseInLocation("2006-01-02", s, f.location())

@@ -68,15 +68,14 @@ func (f *Front) searchPage(c echo.Context) error {
 	return f.render(c, http.StatusOK, "search", v)
 }
 
-// searchDate says what is wrong with a from/to date, or "". The index keeps
-// times as int64 nanoseconds (1677 to 2262): a date beyond them, such as
-// 0000-01-01 or 9999-12-31, was a 500; the range is the API's.
+// searchDate says what is wrong with a from/to date, or "", in the page's
+// language.
 func searchDate(v *view, t time.Time, err error) string {
-	switch {
-	case err != nil:
+	if err != nil {
 		return v.M.T("form.date")
-	case t.Year() < 1900 || t.Year() > 2199:
-		return v.M.Field("must be a date from 1900-01-01 to 2199-12-31")
+	}
+	if msg := search.DateProblem(t); msg != "" {
+		return v.M.Field(msg)
 	}
 	return ""
 }
