@@ -13,7 +13,7 @@ import (
 // first and the archive broke off at its first file.
 func TestBundleDownloadStoreDownIsAPage(t *testing.T) {
 	store, proxy := testenv.FaultyS3(t, false)
-	e := newEnvOn(t, false, store)
+	e := newEnvOn(t, false, store, false)
 	b := e.client()
 	b.login("admin")
 	c := e.newCase("2026-HZ-0192", "")

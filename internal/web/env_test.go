@@ -27,7 +27,9 @@ import (
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/evidence"
 	"github.com/dossier/dossier/internal/httpapi"
+	"github.com/dossier/dossier/internal/indexer"
 	"github.com/dossier/dossier/internal/recovery"
+	"github.com/dossier/dossier/internal/search"
 	"github.com/dossier/dossier/internal/sqlstore"
 	"github.com/dossier/dossier/internal/testenv"
 	"github.com/dossier/dossier/internal/web"
@@ -73,12 +75,13 @@ func newEnv(t *testing.T, secure bool) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newEnvOn(t, secure, blobs)
+	return newEnvOn(t, secure, blobs, false)
 }
 
 // newEnvOn is newEnv with the blob store the test picks (an S3 store
-// behind a testenv.FaultProxy, say).
-func newEnvOn(t *testing.T, secure bool, blobs blob.Store) *env {
+// behind a testenv.FaultProxy, say) and, withSearch, the search page wired
+// to a real bleve index.
+func newEnvOn(t *testing.T, secure bool, blobs blob.Store, withSearch bool) *env {
 	t.Helper()
 	ctx := context.Background()
 	store, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "meta.db"))
@@ -112,10 +115,19 @@ func newEnvOn(t *testing.T, secure bool, blobs blob.Store) *env {
 	trail := &audit.Trail{Store: store, Log: al}
 	rec := &recovery.Service{Store: store, Documents: store, Cases: cases, Now: time.Now, Location: time.UTC, GraceDays: 5,
 		DemandDays: 7}
+	var ix *indexer.Indexer
+	if withSearch {
+		idx, err := search.Open(filepath.Join(t.TempDir(), "index"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { idx.Close() })
+		ix = &indexer.Indexer{Store: store, Blobs: blobs, Index: idx, Extract: indexer.ExtractText}
+	}
 	api := httpapi.New(&httpapi.Server{Log: log, Accounts: acc, Audit: al, Cases: cases, Evidence: vault,
-		Documents: docs, Bundles: bundles, Trail: trail, Recovery: rec})
+		Documents: docs, Bundles: bundles, Trail: trail, Recovery: rec, Search: ix})
 	front := web.New(web.Config{Accounts: acc, Cases: cases, Evidence: vault, Documents: docs, Bundles: bundles,
-		Recovery: rec, Audit: trail, Log: log, Secure: secure})
+		Recovery: rec, Audit: trail, Search: ix, Log: log, Secure: secure})
 	front.Register(api.Echo)
 	srv := httptest.NewServer(api.Handler())
 	t.Cleanup(srv.Close)

@@ -17,7 +17,7 @@ import (
 // off at its first byte.
 func TestEvidenceRawStoreRefusesRead(t *testing.T) {
 	store, proxy := testenv.FaultyS3(t, false)
-	e := newEnvOn(t, false, store)
+	e := newEnvOn(t, false, store, false)
 	c := e.newCase("2026-HZ-0191", "")
 	b := e.client()
 	b.login("admin")
