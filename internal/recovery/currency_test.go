@@ -13,10 +13,10 @@ import (
 	"github.com/dossier/dossier/internal/sqlstore"
 )
 
-// TestRev21bPlanWholeUnits: a plan of a yen case is scheduled in whole yen,
+// TestPlanWholeUnits: a plan of a yen case is scheduled in whole yen,
 // as its printed agreement is, and a total with a fraction of a yen is 422
 // naming total; a CNY plan still splits to the fen.
-func TestRev21bPlanWholeUnits(t *testing.T) {
+func TestPlanWholeUnits(t *testing.T) {
 	ctx := context.Background()
 	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "meta.db"))
 	if err != nil {

@@ -12,9 +12,9 @@ import (
 	"github.com/dossier/dossier/internal/testenv"
 )
 
-// rev21cChain stores n events, one an hour from 2026-03-01 01:30 UTC (hours
+// tamperChain stores n events, one an hour from 2026-03-01 01:30 UTC (hours
 // below 10, so a stored time can lose its leading zero), and closes the Log.
-func rev21cChain(t *testing.T, db *sqlstore.DB, n int) (keyPath string) {
+func tamperChain(t *testing.T, db *sqlstore.DB, n int) (keyPath string) {
 	t.Helper()
 	keyPath = filepath.Join(t.TempDir(), "audit.key")
 	l := MustLog(t, db, keyPath, audit.Options{CheckpointEvery: 100})
@@ -34,10 +34,10 @@ func rev21cChain(t *testing.T, db *sqlstore.DB, n int) (keyPath string) {
 // (NULL, text in an integer column) — is an altered event: Verify names its
 // seq instead of failing as if the database were down, and the Log still
 // opens after it (the service keeps running and auditing).
-func TestRev21cUnreadableEvent(t *testing.T) {
+func TestUnreadableEvent(t *testing.T) {
 	testenv.Stores(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
-		keyPath := rev21cChain(t, db, 8)
+		keyPath := tamperChain(t, db, 8)
 		tp := newTamper(t, db)
 		damage := func(seq int64) {
 			if db.Dialect() == "sqlite" {
@@ -75,10 +75,10 @@ func TestRev21cUnreadableEvent(t *testing.T) {
 // ("T1:30" for "T01:30") reads back as the same instant, so the hash still
 // matched; yet the text sorts elsewhere, and the event dropped out of the
 // from/to filters of the trail. Verify must call it altered.
-func TestRev21cNonCanonicalTime(t *testing.T) {
+func TestNonCanonicalTime(t *testing.T) {
 	testenv.Stores(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
-		rev21cChain(t, db, 4)
+		tamperChain(t, db, 4)
 		day := dossier.AuditFilter{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC),
 			To: time.Date(2026, 3, 1, 3, 0, 0, 0, time.UTC)}
 		if evs, err := db.Events(ctx, day); err != nil || len(evs) != 2 {
@@ -97,9 +97,9 @@ func TestRev21cNonCanonicalTime(t *testing.T) {
 // collided with "nothing broken" and left the report ok. One that claims no
 // event (seq 0 or below) is reported at the first event, as the seq answered
 // is an event's.
-func TestRev21cForgedCheckpointSeqZero(t *testing.T) {
+func TestForgedCheckpointSeqZero(t *testing.T) {
 	testenv.Stores(t, func(t *testing.T, db *sqlstore.DB) {
-		rev21cChain(t, db, 3)
+		tamperChain(t, db, 3)
 		for _, seq := range []int64{0, -1} {
 			t.Run("", func(t *testing.T) {
 				if err := db.AddCheckpoint(context.Background(), &dossier.Checkpoint{Seq: seq, Head: audit.Genesis,

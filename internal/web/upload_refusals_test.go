@@ -15,13 +15,13 @@ import (
 // latin finds English words in a problem's detail.
 var latin = regexp.MustCompile(`[A-Za-z]{3,}`)
 
-// TestRev21bUploadRefusalsInChinese: the refusals a Chinese page's upload
+// TestUploadRefusalsInChinese: the refusals a Chinese page's upload
 // widget meets most are in Chinese too: the session expired or signed out
 // elsewhere while the page stayed open (401), and the policy's refusal of
 // an outside firm whose grant became read-only (403 "not allowed").
 // Before, the first reached the page in the API's English (the caller is
 // anonymous by then) and the second as 无权执行此操作（not allowed）.
-func TestRev21bUploadRefusalsInChinese(t *testing.T) {
+func TestUploadRefusalsInChinese(t *testing.T) {
 	e := newEnv(t, false)
 	c := e.newCase("R21B-UP", "")
 	detail := func(r *response) string {

@@ -25,14 +25,14 @@ func (s rowsStore) Events(ctx context.Context, f dossier.AuditFilter) ([]*dossie
 	return evs, err
 }
 
-// TestRev21bMaskedQueryReadsOnce: an auditor's q with digits is matched
+// TestMaskedQueryReadsOnce: an auditor's q with digits is matched
 // against the masked details in Go, so every page of it reads the trail
 // (its total counts all matches). It reads it once: before, a page that
 // was not the only one read its own part and then the whole trail again
 // for the total, up to twice the trail per request (on 1M events about
 // 25 s instead of 12 s on SQLite for a q the store cannot narrow, such
 // as ****). Pages, cursors and totals stay those of the masked text.
-func TestRev21bMaskedQueryReadsOnce(t *testing.T) {
+func TestMaskedQueryReadsOnce(t *testing.T) {
 	testenv.Stores(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		l := MustLog(t, db, filepath.Join(t.TempDir(), "k"), audit.Options{})

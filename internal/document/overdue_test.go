@@ -7,13 +7,13 @@ import (
 	"github.com/dossier/dossier/internal/dossier"
 )
 
-// TestRev21bNotYetOverdue: a lawyer's letter demands a debt that is overdue
+// TestNotYetOverdue: a lawyer's letter demands a debt that is overdue
 // on the letter's date. A request that types in a count of days overdue
 // while the due date it prints has not passed yet (the case's, or one it
 // gives) would state a breach that has not happened ("you were to pay by
 // 31 August; 5 days overdue" on 20 July): it is 422 naming days_overdue,
 // whatever count is typed, as a count of 0 already was.
-func TestRev21bNotYetOverdue(t *testing.T) {
+func TestNotYetOverdue(t *testing.T) {
 	e := mustEngine(t)
 	fields := func(extra map[string]string) map[string]string {
 		f := map[string]string{}

@@ -6,11 +6,11 @@ import (
 	"testing"
 )
 
-// TestRev21bVersionConflictInChinese: the version widget's refusals when
+// TestVersionConflictInChinese: the version widget's refusals when
 // another version of the item was stored at the same moment (two people
 // adding a version at once) say so in Chinese, not 与现有数据冲突（another
 // version was added at the same time）.
-func TestRev21bVersionConflictInChinese(t *testing.T) {
+func TestVersionConflictInChinese(t *testing.T) {
 	latin := regexp.MustCompile(`[A-Za-z]{3,}`)
 	m := Msg{Lang: "zh-CN"}
 	for _, detail := range []string{"another version was added at the same time", "the item changed meanwhile"} {

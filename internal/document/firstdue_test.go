@@ -7,14 +7,14 @@ import (
 	"github.com/dossier/dossier/internal/dossier"
 )
 
-// TestRev21bFirstDueBeforeDocument: an installment agreement is signed on
+// TestFirstDueBeforeDocument: an installment agreement is signed on
 // or after the day it is drawn up, and a plan made from it is agreed on
 // that day (recovery.AddPlan) and refuses a first installment before it.
 // An agreement whose debt is acknowledged as of an earlier day (as_of)
 // but whose first installment falls before the document's own date would
 // print a schedule already in default when signed, which the plan then
 // refuses: it is 422 naming first_due_date, as one before as_of is.
-func TestRev21bFirstDueBeforeDocument(t *testing.T) {
+func TestFirstDueBeforeDocument(t *testing.T) {
 	e := mustEngine(t)
 	render := func(asOf, first string) error {
 		f := map[string]string{}

@@ -6,11 +6,11 @@ import (
 	"github.com/dossier/dossier/internal/dossier"
 )
 
-// TestRev21ChineseAmountTable checks the capital numerals of the amounts a
+// TestChineseAmountTable checks the capital numerals of the amounts a
 // debt-collection lawyer meets, against the rules of DOMAIN.md and the
 // People's Bank's writing rules: one 零 for a run of zeros inside the
 // number, a leading 壹拾, and 整 exactly when there are no fen.
-func TestRev21ChineseAmountTable(t *testing.T) {
+func TestChineseAmountTable(t *testing.T) {
 	tests := []struct {
 		amount string
 		want   string

@@ -8,10 +8,10 @@ import (
 	"github.com/dossier/dossier/internal/recovery"
 )
 
-// TestRev21LimitationLeapYear: a debt due on 29 February runs out on 28
+// TestLimitationLeapYear: a debt due on 29 February runs out on 28
 // February three years later (Civil Code arts. 188, 201–202), is still alive
 // on that day and expired the next; a restart on a month's last day keeps it.
-func TestRev21LimitationLeapYear(t *testing.T) {
+func TestLimitationLeapYear(t *testing.T) {
 	r := records("2024-02-29", dossier.StageNegotiation)
 	for _, tc := range []struct {
 		today   string
@@ -36,9 +36,9 @@ func TestRev21LimitationLeapYear(t *testing.T) {
 	}
 }
 
-// TestRev21BucketBoundaries: days overdue and aging buckets at the exact
+// TestBucketBoundaries: days overdue and aging buckets at the exact
 // boundaries, and the due-date windows of ?bucket= agree with them.
-func TestRev21BucketBoundaries(t *testing.T) {
+func TestBucketBoundaries(t *testing.T) {
 	today := d("2026-07-20")
 	for _, tc := range []struct {
 		days int
@@ -57,10 +57,10 @@ func TestRev21BucketBoundaries(t *testing.T) {
 	}
 }
 
-// TestRev21PlanGraceBoundaries: an installment due 31 January with five
+// TestPlanGraceBoundaries: an installment due 31 January with five
 // days' grace is late through 5 February and missed from the 6th; paid on
 // its day it is paid, within the grace late.
-func TestRev21PlanGraceBoundaries(t *testing.T) {
+func TestPlanGraceBoundaries(t *testing.T) {
 	rules := recovery.PlanRules{GraceDays: 5, DemandDays: 7}
 	for _, tc := range []struct {
 		today, paidOn, want string
@@ -82,10 +82,10 @@ func TestRev21PlanGraceBoundaries(t *testing.T) {
 	}
 }
 
-// TestRev21DashboardOverpaid: a debtor who paid more than its case's total
+// TestDashboardOverpaid: a debtor who paid more than its case's total
 // owes nothing, and the excess is not a payment on anybody else's debt: the
 // dashboard's outstanding amount of a bucket or stage must not shrink by it.
-func TestRev21DashboardOverpaid(t *testing.T) {
+func TestDashboardOverpaid(t *testing.T) {
 	owing := records("2026-01-01", dossier.StageNegotiation) // 10,000.00, nothing paid
 	owing.Case.ID, owing.Case.Number = "a", "A-1"
 	over := records("2026-01-01", dossier.StageNegotiation) // 10,000.00, 12,000.00 paid

@@ -19,7 +19,7 @@ import (
 // outside it shows the rewrite. docs/architecture.md tells operators to hand
 // such a head to an auditor; `dossier audit verify --anchor SEQ:HASH` is how
 // a verification is made against it.
-func TestRev21cAuditVerifyAnchor(t *testing.T) {
+func TestAuditVerifyCommandAnchor(t *testing.T) {
 	ctx := context.Background()
 	data := t.TempDir()
 	db, err := sqlstore.Open(ctx, filepath.Join(data, "dossier.db"))

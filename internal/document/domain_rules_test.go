@@ -17,11 +17,11 @@ func flatText(t *testing.T, pdf []byte) string {
 	return strings.Join(strings.Fields(pdfText(t, pdf)), "")
 }
 
-// TestRev21CaseCurrency: a case kept in another currency than CNY (the API
+// TestCaseCurrency: a case kept in another currency than CNY (the API
 // accepts any ISO 4217 code, the dashboard tallies per currency) must not
 // be demanded, acknowledged or claimed in 人民币: every amount of every
 // document is stated in the case's currency, in figures and in words.
-func TestRev21CaseCurrency(t *testing.T) {
+func TestCaseCurrency(t *testing.T) {
 	e := mustEngine(t)
 	for _, ti := range e.Templates() {
 		t.Run(ti.ID+"."+ti.Lang, func(t *testing.T) {
@@ -80,10 +80,10 @@ func TestRev21CaseCurrency(t *testing.T) {
 	})
 }
 
-// TestRev21DaysOverdueFollowsDueDate: a letter whose request gives another
+// TestDaysOverdueFollowsDueDate: a letter whose request gives another
 // due date than the case's must count the days overdue from the date it
 // prints, not from the case's, or the letter contradicts itself.
-func TestRev21DaysOverdueFollowsDueDate(t *testing.T) {
+func TestDaysOverdueFollowsDueDate(t *testing.T) {
 	e := mustEngine(t)
 	f := map[string]string{"due_date": "2026-01-31"}
 	for k, v := range requestFields["lawyer_letter"] {
@@ -116,11 +116,11 @@ func TestRev21DaysOverdueFollowsDueDate(t *testing.T) {
 	}
 }
 
-// TestRev21ScheduleBeforeAcknowledgment: an installment agreement whose
+// TestScheduleBeforeAcknowledgment: an installment agreement whose
 // first installment falls before the day the debt is acknowledged is
 // refused, as the plan made from it would be (recovery refuses a first due
 // date before the agreement date).
-func TestRev21ScheduleBeforeAcknowledgment(t *testing.T) {
+func TestScheduleBeforeAcknowledgment(t *testing.T) {
 	e := mustEngine(t)
 	f := map[string]string{"installments": "3", "first_due_date": "2026-07-19", "bank": "中国工商银行", "account_no": "1001"}
 	_, err := e.Render("installment_agreement", "zh-CN", Input{Case: testCase(), Fields: f, Now: now})
@@ -133,10 +133,10 @@ func TestRev21ScheduleBeforeAcknowledgment(t *testing.T) {
 	}
 }
 
-// TestRev21EvidenceListComplete: the evidence list of a payment-order
+// TestEvidenceListComplete: the evidence list of a payment-order
 // application lists every live item of the case, however many there are,
 // not the first page of them.
-func TestRev21EvidenceListComplete(t *testing.T) {
+func TestEvidenceListComplete(t *testing.T) {
 	s, db := mustService(t)
 	ctx := context.Background()
 	c := mustCase(t, db, nil)
@@ -162,9 +162,9 @@ func TestRev21EvidenceListComplete(t *testing.T) {
 	}
 }
 
-// TestRev21SectionNumbers: sections of a long (overriding) template are
+// TestSectionNumbers: sections of a long (overriding) template are
 // numbered in Chinese numerals all the way: 二十、, not 20、.
-func TestRev21SectionNumbers(t *testing.T) {
+func TestSectionNumbers(t *testing.T) {
 	for n, want := range map[int]string{1: "一、", 10: "十、", 11: "十一、", 19: "十九、", 20: "二十、", 21: "二十一、",
 		30: "三十、", 99: "九十九、"} {
 		if got := sectionNumber(n, true); got != want {

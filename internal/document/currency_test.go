@@ -7,11 +7,11 @@ import (
 	"github.com/dossier/dossier/internal/dossier"
 )
 
-// TestRev21bCurrencyWithoutFen: yen and won have no minor unit, so a
+// TestCurrencyWithoutFen: yen and won have no minor unit, so a
 // document in JPY or KRW cannot demand 伍角 of them: an amount with a
 // fraction is 422 naming the field (the case's principal here), not
 // printed as 日元…元零伍角. Whole amounts print as before.
-func TestRev21bCurrencyWithoutFen(t *testing.T) {
+func TestCurrencyWithoutFen(t *testing.T) {
 	e := mustEngine(t)
 	for _, cur := range []string{"JPY", "KRW"} {
 		t.Run("Err"+cur, func(t *testing.T) {
@@ -48,10 +48,10 @@ func TestRev21bCurrencyWithoutFen(t *testing.T) {
 	})
 }
 
-// TestRev21bScheduleWholeUnits: an installment agreement in yen splits the
+// TestScheduleWholeUnits: an installment agreement in yen splits the
 // debt into whole yen (100,000 in three: 33,333, 33,333, 33,334), as the
 // plan made from it does (recovery), not into 33,333.33.
-func TestRev21bScheduleWholeUnits(t *testing.T) {
+func TestScheduleWholeUnits(t *testing.T) {
 	rows, err := ScheduleIn(10000000, 3, dossier.NewDate(2026, 8, 31), "JPY")
 	if err != nil {
 		t.Fatal(err)
