@@ -2,6 +2,8 @@ package indexer
 
 import (
 	"context"
+	"html"
+	"strings"
 
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/policy"
@@ -62,13 +64,57 @@ func (ix *Indexer) Search(ctx context.Context, a *dossier.Actor, q search.Query)
 		}
 		if masked {
 			for i := range hl {
-				hl[i] = policy.MaskText(hl[i])
+				hl[i] = maskHighlight(hl[i])
 			}
 		}
 		out.Items = append(out.Items, Hit{EvidenceID: h.EvidenceID, CaseID: h.CaseID, CaseNumber: h.CaseNumber,
 			Title: h.Title, Kind: h.Kind, Score: h.Score, Highlights: hl})
 	}
 	return out, nil
+}
+
+// maskHighlight masks ID and phone numbers in a highlight (escaped HTML
+// with <mark> tags) as policy.MaskText does in plain text. Masking the HTML
+// itself missed a number with a tag inside it (138 <mark>1234</mark> 5678,
+// when the search was for 1234), shown whole. So the text is unescaped,
+// masked with the tags taken out, and escaped again with the tags put back
+// where they were.
+func maskHighlight(h string) string {
+	const open, closing = "<mark>", "</mark>"
+	var plain strings.Builder
+	var parts []string // text, tag, text, tag, …, text
+	for rest := h; ; {
+		i, tag := strings.Index(rest, open), open
+		if j := strings.Index(rest, closing); j >= 0 && (i < 0 || j < i) {
+			i, tag = j, closing
+		}
+		if i < 0 {
+			parts = append(parts, html.UnescapeString(rest))
+			break
+		}
+		parts = append(parts, html.UnescapeString(rest[:i]), tag)
+		rest = rest[i+len(tag):]
+	}
+	for i := 0; i < len(parts); i += 2 {
+		plain.WriteString(parts[i])
+	}
+	masked := policy.MaskText(plain.String())
+	if len(masked) != plain.Len() {
+		// MaskText only turns ASCII digits into '*'; should that change,
+		// the text stays masked and loses its marks.
+		return html.EscapeString(masked)
+	}
+	var out strings.Builder
+	off := 0
+	for i, p := range parts {
+		if i%2 == 1 {
+			out.WriteString(p)
+			continue
+		}
+		out.WriteString(html.EscapeString(masked[off : off+len(p)]))
+		off += len(p)
+	}
+	return out.String()
 }
 
 // Check reports whether the index is usable (for /readyz).
