@@ -154,6 +154,10 @@ func VerifyWith(ctx context.Context, store dossier.AuditStore, o VerifyOptions) 
 		for _, e := range page {
 			h, buf = hashBuf(buf, e)
 			switch {
+			case e.Seq < next:
+				// Only SQLite can hold it: a seq stored as a fraction or
+				// a BLOB sorts after its integer, and reads back as one.
+				broken(next, "a row after event %d repeats seq %d (inserted)", next-1, e.Seq)
 			case e.Seq != next:
 				broken(next, "events %d to %d missing", next, e.Seq-1)
 			case e.PrevHash != prev:

@@ -14,6 +14,36 @@ import (
 const eventColumns = `seq, at, actor, role, action, object_type, object_id, case_id, ip, user_agent,
 	request_id, status, outcome, detail, hash, prev_hash`
 
+// eventSelect is what reads an event: eventColumns and, last, the types
+// stored where the store never writes them (empty when none). SQLite keeps
+// whatever type a value is given, so an edited row can hold its text as a
+// BLOB — same bytes, same hash, yet never equal to a text filter, so the
+// event left the per-case, per-actor lists and exports unseen — or seq as a
+// fraction or a BLOB, which no int64 scans. seq is read cast to an integer
+// and the row is marked damaged instead (scanEvent). PostgreSQL's columns
+// are typed.
+func (db *DB) eventSelect() string {
+	if db.dialect.name == "postgres" {
+		return eventColumns + `, ''`
+	}
+	return sqliteEventSelect
+}
+
+var sqliteEventSelect = func() string {
+	var ok, types []string
+	for _, c := range strings.Fields(strings.ReplaceAll(eventColumns, ",", " ")) {
+		want := "text"
+		if c == "seq" || c == "status" {
+			want = "integer"
+		}
+		ok = append(ok, "typeof("+c+") = '"+want+"'")
+		types = append(types, "CASE WHEN typeof("+c+") = '"+want+"' THEN '' ELSE ' "+c+" is '||typeof("+c+") END")
+	}
+	// The common case costs the AND alone; a damaged row names its columns.
+	return "CAST(seq AS INTEGER)" + strings.TrimPrefix(eventColumns, "seq") +
+		", CASE WHEN " + strings.Join(ok, " AND ") + " THEN '' ELSE " + strings.Join(types, "||") + " END"
+}()
+
 // AppendEvents inserts already-chained events in one transaction: on
 // PostgreSQL one statement, on SQLite one prepared row INSERT per event.
 func (db *DB) AppendEvents(ctx context.Context, evs []*dossier.Event) error {
@@ -84,11 +114,15 @@ func scanEvent(s scanner) (*dossier.Event, error) {
 	var e dossier.Event
 	var at, status sql.NullString
 	var text [13]sql.NullString // actor … prev_hash, status and at apart
+	var types string            // eventSelect's last column
 	if err := s.Scan(&e.Seq, &at, &text[0], &text[1], &text[2], &text[3], &text[4], &text[5],
-		&text[6], &text[7], &text[8], &status, &text[9], &text[10], &text[11], &text[12]); err != nil {
+		&text[6], &text[7], &text[8], &status, &text[9], &text[10], &text[11], &text[12], &types); err != nil {
 		return nil, err
 	}
 	var damaged []string
+	if types != "" {
+		damaged = append(damaged, "stored as"+types)
+	}
 	str := func(i int, col string) string {
 		if !text[i].Valid {
 			damaged = append(damaged, col+" is NULL")
@@ -117,7 +151,7 @@ func scanEvent(s scanner) (*dossier.Event, error) {
 
 // LastEvent returns the newest event.
 func (db *DB) LastEvent(ctx context.Context) (*dossier.Event, error) {
-	e, err := scanEvent(db.q.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM audit_events ORDER BY seq DESC LIMIT 1`))
+	e, err := scanEvent(db.q.QueryRowContext(ctx, `SELECT `+db.eventSelect()+` FROM audit_events ORDER BY seq DESC LIMIT 1`))
 	if err == sql.ErrNoRows {
 		return nil, dossier.NotFound("event")
 	}
@@ -187,7 +221,7 @@ func (db *DB) Events(ctx context.Context, f dossier.AuditFilter) ([]*dossier.Eve
 	if limit <= 0 || limit > 100000 {
 		limit = 100000
 	}
-	rows, err := db.q.QueryContext(ctx, `SELECT `+eventColumns+` FROM audit_events`+where+
+	rows, err := db.q.QueryContext(ctx, `SELECT `+db.eventSelect()+` FROM audit_events`+where+
 		` ORDER BY seq LIMIT `+itoa(limit), args...)
 	if err != nil {
 		return nil, db.wrap("events", err)

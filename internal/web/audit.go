@@ -213,6 +213,7 @@ var auditReasons = func() []fieldFormat {
 		{"checkpoint at seq %d: signed by an untrusted key", "序号 %s 处的检查点由不受信任的密钥签名"},
 		{"checkpoint at seq %d: head differs from the anchor", "序号 %s 处的检查点链头与留存的链头不符"},
 		{"events %d to %d missing", "第 %s 至 %s 条事件缺失"},
+		{"a row after event %d repeats seq %d (inserted)", "第 %s 条事件之后有一行重复序号 %s（被插入）"},
 		{"event %d does not link to event %d (deleted or reordered)", "第 %s 条事件未链接到第 %s 条（有事件被删除或调换顺序）"},
 		{"event %d does not match its hash (altered)", "第 %s 条事件与其哈希不符（被修改）"},
 		{"chain at seq %d differs from its signed head (events up to it rewritten)",
