@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"testing"
 )
 
@@ -60,5 +61,47 @@ func TestSearchByCaseNumber(t *testing.T) {
 	}
 	if f := caseNumberForms("借款"); f != nil {
 		t.Errorf("a word without digits gave case-number forms %v", f)
+	}
+}
+
+// A court's case number is entered without its leading bracket (a case
+// number cannot start with one): 2026京0105民初1234号. Typed as the court
+// writes it, with ASCII, full-width or 〔〕 brackets, without 号, or in
+// full-width digits, it finds that case's evidence and no other case's.
+func TestSearchByCourtCaseNumberForms(t *testing.T) {
+	ix, err := Open(t.TempDir() + "/index")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	err = ix.Index(
+		Doc{EvidenceID: "a1", CaseID: "ca", CaseNumber: "2026京0105民初1234号", Kind: "contract", Title: "买卖合同", Text: "货款"},
+		Doc{EvidenceID: "a2", CaseID: "ca", CaseNumber: "2026京0105民初1234号", Kind: "invoice", Title: "发票", Text: "发票"},
+		Doc{EvidenceID: "b1", CaseID: "cb", CaseNumber: "2026京0105民初12345号", Kind: "contract", Title: "买卖合同", Text: "货款"},
+		Doc{EvidenceID: "c1", CaseID: "cc", CaseNumber: "2025京0105民初1234号", Kind: "contract", Title: "买卖合同", Text: "货款"},
+		Doc{EvidenceID: "d1", CaseID: "cd", CaseNumber: "(2026)沪0101民初7号", Kind: "contract", Title: "买卖合同", Text: "货款"},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		q    string
+		want []string
+	}{
+		{"2026京0105民初1234号", []string{"a1", "a2"}},
+		{"（2026）京0105民初1234号", []string{"a1", "a2"}},
+		{"(2026)京0105民初1234号", []string{"a1", "a2"}},
+		{"〔2026〕京0105民初1234号", []string{"a1", "a2"}},
+		{"2026京0105民初1234", []string{"a1", "a2"}},
+		{"（２０２６）京０１０５民初１２３４号", []string{"a1", "a2"}},
+		{"（2026）京0105民初1234号 发票", []string{"a2"}},
+		{"2026沪0101民初7号", []string{"d1"}},
+		{"（2026）沪0101民初7", []string{"d1"}},
+	} {
+		got := ids(mustSearch(t, ix, Query{Q: tc.q}, nil))
+		slices.Sort(got)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.q, got, tc.want)
+		}
 	}
 }
