@@ -33,7 +33,9 @@ func NewCSVWriter(w io.Writer) (*CSVWriter, error) {
 
 // Write adds one event. Text cells that a spreadsheet would take for a
 // formula (starting with = + - @, tab or carriage return) get a leading
-// apostrophe: actor names, user agents and details come from outside.
+// apostrophe: actor names, user agents and details come from outside. So
+// do cells starting with an apostrophe, so that the escape can be undone:
+// a cell starting with ' had one added, and without it is the value hashed.
 func (cw *CSVWriter) Write(e *dossier.Event) error {
 	r := cw.row
 	r[0] = strconv.FormatInt(e.Seq, 10)
@@ -80,13 +82,15 @@ func WriteCSV(w io.Writer, evs iter.Seq2[*dossier.Event, error]) error {
 }
 
 // cell defuses CSV formula injection (OWASP): the apostrophe makes
-// spreadsheets show the text instead of evaluating it.
+// spreadsheets show the text instead of evaluating it. A value that starts
+// with an apostrophe gets one more, or "'-1" and "-1" would export alike and
+// a row could not be rechecked against its hash.
 func cell(s string) string {
 	if s == "" {
 		return s
 	}
 	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	case '=', '+', '-', '@', '\t', '\r', '\'':
 		return "'" + s
 	}
 	return s

@@ -1,10 +1,16 @@
 package audit_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dossier/dossier/internal/audit"
 	"github.com/dossier/dossier/internal/dossier"
@@ -215,4 +221,105 @@ func TestTamperSQLiteSeqNotInteger(t *testing.T) {
 		wantBroken(t, mustVerify(t, db, audit.VerifyOptions{}), 9, "repeats seq 8")
 	})
 	wantOK(t, mustVerify(t, db, audit.VerifyOptions{}), 8)
+}
+
+// csvEvent reads an exported row back into the event it was hashed from: a
+// cell starting with an apostrophe had one added by the export.
+func csvEvent(t *testing.T, row []string) *dossier.Event {
+	t.Helper()
+	v := func(i int) string {
+		if strings.HasPrefix(row[i], "'") {
+			return row[i][1:]
+		}
+		return row[i]
+	}
+	seq, err1 := strconv.ParseInt(row[0], 10, 64)
+	at, err2 := time.Parse(audit.TimeLayout, row[1])
+	status, err3 := strconv.Atoi(row[9])
+	if err := errors.Join(err1, err2, err3); err != nil {
+		t.Fatalf("row %q: %v", row, err)
+	}
+	return &dossier.Event{Seq: seq, At: at, Actor: v(2), Role: v(3), Action: v(4), ObjectType: v(5),
+		ObjectID: v(6), CaseID: v(7), IP: v(8), Status: status, Outcome: v(10), Detail: v(11), Hash: v(12),
+		PrevHash: v(13), UserAgent: v(14), RequestID: v(15)}
+}
+
+// recheckCSV does what an auditor does with an export alone: every row
+// recomputes to its hash and links to the row before. It returns the head.
+func recheckCSV(t *testing.T, data []byte) (int64, string, error) {
+	t.Helper()
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev, seq := audit.Genesis, int64(0)
+	for _, row := range rows[1:] {
+		e := csvEvent(t, row)
+		if audit.Hash(e) != e.Hash {
+			return 0, "", fmt.Errorf("row %d does not match its hash", e.Seq)
+		}
+		if e.PrevHash != prev || e.Seq != seq+1 {
+			return 0, "", fmt.Errorf("row %d does not link", e.Seq)
+		}
+		prev, seq = e.Hash, e.Seq
+	}
+	return seq, prev, nil
+}
+
+// The CSV export holds every hashed field, so an auditor can recheck it
+// from the file alone, and a signed checkpoint (GET /audit/checkpoints)
+// tells whether the file was edited and re-hashed after the fact. Cells
+// are escaped against spreadsheet formulas; a detail that starts with an
+// apostrophe exported like one that starts with a formula character, so
+// rows holding either did not recompute to their hashes.
+func TestTamperCSVExport(t *testing.T) {
+	testenv.Stores(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		l := MustLog(t, db, filepath.Join(t.TempDir(), "audit.key"), audit.Options{})
+		for i, d := range []string{"-1 day", "'-1 day", "=SUM(A1)", "''x", "@home", "plain", "'"} {
+			e := event("alice", i)
+			e.Detail = d
+			l.Record(e)
+		}
+		cp, err := l.Checkpoint(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close(ctx)
+		admin := &dossier.Actor{User: &dossier.User{ID: "u1", Username: "admin", Role: dossier.RoleAdmin}}
+		var out bytes.Buffer
+		if err := (&audit.Trail{Store: db, Log: l}).Export(ctx, admin, dossier.AuditFilter{}, &out); err != nil {
+			t.Fatal(err)
+		}
+		seq, head, err := recheckCSV(t, out.Bytes())
+		if err != nil {
+			t.Fatalf("an untouched export does not recheck: %v\n%s", err, out.String())
+		}
+		if seq != cp.Seq || head != cp.Head || audit.VerifyCheckpoint(cp) != nil {
+			t.Fatalf("export ends at %d %s, checkpoint %+v", seq, head, cp)
+		}
+
+		// Edited after the fact: the row no longer matches its hash; edited
+		// and re-hashed from there on, the file is consistent again but its
+		// head is not the signed one.
+		edited := bytes.Replace(out.Bytes(), []byte("plain"), []byte("other"), 1)
+		if _, _, err := recheckCSV(t, edited); err == nil || !strings.Contains(err.Error(), "row 6 does not match") {
+			t.Fatalf("edited export: %v", err)
+		}
+		rows, _ := csv.NewReader(bytes.NewReader(edited)).ReadAll()
+		prev := audit.Genesis
+		for _, row := range rows[1:] {
+			e := csvEvent(t, row)
+			audit.Chain(e, e.Seq-1, prev)
+			row[12], row[13], prev = e.Hash, e.PrevHash, e.Hash
+		}
+		var rehashed bytes.Buffer
+		w := csv.NewWriter(&rehashed)
+		if err := w.WriteAll(rows); err != nil {
+			t.Fatal(err)
+		}
+		if _, h, err := recheckCSV(t, rehashed.Bytes()); err != nil || h == cp.Head {
+			t.Fatalf("re-hashed export: %v, head equals the signed one: %v", err, h == cp.Head)
+		}
+	})
 }
