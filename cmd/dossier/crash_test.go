@@ -231,15 +231,7 @@ func testCrash(t *testing.T, meta, blobs string) {
 	// The operator's check agrees, and sweeping the crash's orphans keeps
 	// every referenced blob.
 	verify := func(args ...string) (int, string) {
-		cmd := exec.Command(testenv.DossierBinary(t), append([]string{"verify"}, args...)...)
-		cmd.Env = append(os.Environ(), append(env, "DOSSIER_DATA="+data)...)
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
-		if cmd.ProcessState == nil {
-			t.Fatalf("dossier verify: %v", err)
-		}
-		return cmd.ProcessState.ExitCode(), out.String() + "\n" + errb.String()
+		return runCLI(t, env, data, append([]string{"verify"}, args...)...)
 	}
 	if code, out := verify("--sweep", "--sweep-age", "0s"); code != 0 || !strings.Contains(out, "ok: ") {
 		t.Fatalf("dossier verify --sweep after the crash: exit %d\n%s", code, out)
@@ -260,6 +252,21 @@ func testCrash(t *testing.T, meta, blobs string) {
 	if code, out := verify(); code != 0 {
 		t.Fatalf("dossier verify after the sweep: exit %d\n%s", code, out)
 	}
+}
+
+// runCLI runs the real binary's operator command args on the stores env and
+// data select, and returns its exit code and its stdout and stderr.
+func runCLI(t *testing.T, env []string, data string, args ...string) (int, string) {
+	t.Helper()
+	cmd := exec.Command(testenv.DossierBinary(t), args...)
+	cmd.Env = append(os.Environ(), append(env, "DOSSIER_DATA="+data)...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if cmd.ProcessState == nil {
+		t.Fatalf("dossier %s: %v", strings.Join(args, " "), err)
+	}
+	return cmd.ProcessState.ExitCode(), out.String() + "\n" + errb.String()
 }
 
 // incompleteUploads counts the multipart uploads in progress in the S3

@@ -24,7 +24,7 @@ type Options struct {
 	// BatchSize is the most events stored by one AppendEvents (default 500).
 	BatchSize int
 	// Linger is how long a partial batch waits for more events before it is
-	// written (default 10ms); Flush and Checkpoint do not wait for it. Each
+	// written (default 10ms); Flush, Checkpoint and RecordDurable do not wait for it. Each
 	// batch is a commit, and on PostgreSQL the commits were most of what
 	// auditing cost: with 2ms, 8 clients reading made batches of 12–13
 	// events and PostgreSQL spent 83–166 µs of CPU more per audited read;
@@ -69,11 +69,14 @@ type Stats struct {
 	Queued  int   // events waiting for the writer now
 }
 
-// item is one queue entry: an event, or a Flush/Checkpoint marker whose reply
-// channel receives the outcome once everything queued before it is stored.
+// item is one queue entry: an event, or a Flush/Checkpoint marker (marker
+// set). A reply channel, of a marker or of an event RecordDurable waits
+// for, receives the outcome once the event and everything queued before it
+// are stored.
 type item struct {
 	ev         dossier.Event
 	reply      chan result
+	marker     bool
 	checkpoint bool
 }
 
@@ -222,6 +225,31 @@ func (l *Log) Record(e dossier.Event) {
 	l.queue <- item{ev: e}
 }
 
+// RecordDurable records e as Record does and returns once it is stored, so
+// that a change is never answered before its audit event would survive a
+// crash. The writer stores it without waiting for more events to batch
+// with it. ctx ends the wait only (the event is queued all the same and
+// stored later); after Close the event is logged and an error returned.
+func (l *Log) RecordDurable(ctx context.Context, e dossier.Event) error {
+	Sanitize(&e)
+	reply := make(chan result, 1)
+	l.mu.RLock()
+	if l.closed {
+		l.mu.RUnlock()
+		l.logLost("audit: event recorded after Close", &e)
+		return errors.New("audit: log closed")
+	}
+	// Queued even when ctx ends meanwhile: an event is never dropped.
+	l.queue <- item{ev: e, reply: reply}
+	l.mu.RUnlock()
+	select {
+	case r := <-reply:
+		return r.err
+	case <-ctx.Done():
+		return l.waitErr("record", ctx.Err())
+	}
+}
+
 // Flush returns once every event recorded before the call is stored, or with
 // ctx's error (and the store's last error) if that takes too long.
 func (l *Log) Flush(ctx context.Context) error {
@@ -244,7 +272,7 @@ func (l *Log) sync(ctx context.Context, checkpoint bool) (*dossier.Checkpoint, e
 		return nil, errors.New("audit: log closed")
 	}
 	select {
-	case l.queue <- item{reply: reply, checkpoint: checkpoint}:
+	case l.queue <- item{reply: reply, marker: true, checkpoint: checkpoint}:
 		l.mu.RUnlock()
 	case <-ctx.Done():
 		l.mu.RUnlock()
@@ -317,11 +345,12 @@ func (l *Log) run() {
 		batch, replies = batch[:0], replies[:0]
 		open := true
 		add := func(it item) {
-			if it.reply != nil {
-				replies = append(replies, it)
-			} else {
+			if !it.marker {
 				e := it.ev
 				batch = append(batch, &e)
+			}
+			if it.reply != nil {
+				replies = append(replies, it)
 			}
 		}
 		add(it)

@@ -119,7 +119,25 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		c.SetRequest(c.Request().WithContext(dossier.WithAuditNote(c.Request().Context(), note)))
 		out := &sendWriter{ResponseWriter: c.Response().Writer}
 		c.Response().Writer = out
-		err := next(c)
+		// A change is answered only once its event is stored: queued after
+		// the answer, it was lost when the process died in the few
+		// milliseconds before the writer stored it, and the client had been
+		// told of a change the custody trail does not show. Reads stay
+		// queued (batched, stored within Options.Linger).
+		var err error
+		recorded := false
+		if d, ok := s.Audit.(DurableRecorder); ok && changes(c.Request().Method) {
+			c.Response().Before(func() {
+				recorded = true
+				req := c.Request()
+				ev := s.event(c, note, ActorFrom(req.Context()), c.Response().Status, err, start)
+				if rerr := d.RecordDurable(req.Context(), ev); rerr != nil {
+					s.Log.Error("audit event of a change not stored before its answer", "err", rerr,
+						"request_id", ev.RequestID, "action", ev.Action)
+				}
+			})
+		}
+		err = next(c)
 		// A handler that fails after its success status went out (a bundle
 		// or evidence stream stopped by damaged bytes, a store failing
 		// midway, the client gone) has sent a response that is not whole.
@@ -153,7 +171,7 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			attrs = append(attrs, "broken_off", true, "err", err)
 		}
 		lvl("request", attrs...)
-		if s.Audit != nil && route != "/healthz" && route != "/readyz" && route != "/metrics" {
+		if s.Audit != nil && !recorded && route != "/healthz" && route != "/readyz" && route != "/metrics" {
 			ev := s.event(c, note, a, status, err, start)
 			if broken {
 				why := ev.Detail
@@ -186,6 +204,11 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return nil
 	}
+}
+
+// changes reports whether a request of this method may change something.
+func changes(method string) bool {
+	return method != http.MethodGet && method != http.MethodHead && method != http.MethodOptions
 }
 
 // sendWriter remembers the first failed write of a response: the client

@@ -28,6 +28,15 @@ type Recorder interface {
 	Record(e dossier.Event)
 }
 
+// DurableRecorder is a Recorder that can also wait until an event is
+// stored; audit.Log implements it. With one, a change is answered only once
+// its audit event is stored, so a crash right after the answer cannot lose
+// it.
+type DurableRecorder interface {
+	Recorder
+	RecordDurable(ctx context.Context, e dossier.Event) error
+}
+
 // Checker is a dependency /readyz checks.
 type Checker struct {
 	Name  string
