@@ -160,7 +160,10 @@ func (c *Case) Compute(today Date) {
 // Total is principal plus interest.
 func (c *Case) Total() Money { return c.Principal + c.Interest }
 
-var caseNumberRE = regexp.MustCompile(`^[\p{Han}A-Za-z0-9][\p{Han}A-Za-z0-9\-_/()（）]{0,63}$`)
+// caseNumberRE: a firm's own reference (2026-HZ-0001) or, once the matter is
+// in court, the court's number as the court writes it, year in brackets first
+// ((2026)京0105民初1234号, （2026）…, 〔2026〕…).
+var caseNumberRE = regexp.MustCompile(`^[\p{Han}A-Za-z0-9(（〔][\p{Han}A-Za-z0-9\-_/()（）〔〕]{0,63}$`)
 
 var currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
 
@@ -172,7 +175,7 @@ func (c *Case) Validate() error {
 	if c.Number == "" {
 		f.Add("number", "is required")
 	} else if !caseNumberRE.MatchString(c.Number) {
-		f.Add("number", "must be 1–64 letters, digits, '-', '_' or '/'")
+		f.Add("number", "must be 1–64 letters, Chinese characters, digits, '-', '_', '/' or brackets around the year")
 	}
 	if utf8.RuneCountInString(c.Title) > 300 {
 		f.Add("title", "must be at most 300 characters")

@@ -276,7 +276,7 @@ var fieldMessages = map[string]string{
 	"must not be negative":                          "不能为负数",
 	"is required (RFC 3339)":                        "必填",
 	"must not be in the future":                     "不能晚于当前时间",
-	"must be 1–64 letters, digits, '-', '_' or '/'": "应为 1–64 个字母、数字、'-'、'_' 或 '/'",
+	"must be 1–64 letters, Chinese characters, digits, '-', '_', '/' or brackets around the year": "应为 1–64 个字母、汉字、数字、'-'、'_'、'/' 或年份两侧的括号",
 	"must be an ISO 4217 code such as CNY":          "应为 ISO 4217 币种代码，例如 CNY",
 	"must be a phone number":                        "应为电话号码",
 	"must be an 18-character unified social credit code or ID number": "应为 18 位统一社会信用代码或身份证号",
