@@ -64,9 +64,10 @@ func TestSearchByCaseNumber(t *testing.T) {
 	}
 }
 
-// A court's case number is entered without its leading bracket (a case
-// number cannot start with one): 2026京0105民初1234号. Typed as the court
-// writes it, with ASCII, full-width or 〔〕 brackets, without 号, or in
+// A court's case number is held as it was entered, with or without the
+// brackets around the year: 2026京0105民初1234号, (2026)沪0101民初7号,
+// （2026）粤0304民初55号, 〔2026〕京仲字第9号. Typed as the court writes it, with
+// ASCII, full-width or 〔〕 brackets, without them, without 号, or in
 // full-width digits, it finds that case's evidence and no other case's.
 func TestSearchByCourtCaseNumberForms(t *testing.T) {
 	ix, err := Open(t.TempDir() + "/index")
@@ -80,6 +81,8 @@ func TestSearchByCourtCaseNumberForms(t *testing.T) {
 		Doc{EvidenceID: "b1", CaseID: "cb", CaseNumber: "2026京0105民初12345号", Kind: "contract", Title: "买卖合同", Text: "货款"},
 		Doc{EvidenceID: "c1", CaseID: "cc", CaseNumber: "2025京0105民初1234号", Kind: "contract", Title: "买卖合同", Text: "货款"},
 		Doc{EvidenceID: "d1", CaseID: "cd", CaseNumber: "(2026)沪0101民初7号", Kind: "contract", Title: "买卖合同", Text: "货款"},
+		Doc{EvidenceID: "e1", CaseID: "ce", CaseNumber: "（2026）粤0304民初55号", Kind: "contract", Title: "买卖合同", Text: "货款"},
+		Doc{EvidenceID: "f1", CaseID: "cf", CaseNumber: "〔2026〕京仲字第9号", Kind: "contract", Title: "仲裁申请", Text: "货款"},
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -97,6 +100,11 @@ func TestSearchByCourtCaseNumberForms(t *testing.T) {
 		{"（2026）京0105民初1234号 发票", []string{"a2"}},
 		{"2026沪0101民初7号", []string{"d1"}},
 		{"（2026）沪0101民初7", []string{"d1"}},
+		{"2026粤0304民初55号", []string{"e1"}},
+		{"(2026)粤0304民初55", []string{"e1"}},
+		{"〔2026〕京仲字第9号", []string{"f1"}},
+		{"2026京仲字第9号", []string{"f1"}},
+		{"（2026）京仲字第9号", []string{"f1"}},
 	} {
 		got := ids(mustSearch(t, ix, Query{Q: tc.q}, nil))
 		slices.Sort(got)

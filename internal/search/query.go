@@ -167,15 +167,13 @@ func buildTextQuery(q string, an analysis.Analyzer, forHighlight bool) (query.Qu
 
 // caseNumberForms are the spellings of a typed case number the index may
 // hold it under (case numbers are kept exactly as entered, in a keyword
-// field). A court's number is written (2026)京0105民初1234号, with full-width
-// or ASCII brackets, with or without the brackets and the closing 号 — a
-// case number cannot start with a bracket, so 2026京0105民初1234号 is how
-// such a case is usually entered — and any of these typed must find the
-// others. So the typed term is reduced to its core (full-width letters,
-// digits and punctuation made ASCII, brackets and a final 号 dropped) and
-// the core is spelled every way back: as is, with the year in ASCII or
-// full-width brackets, each with and without 号, in the typed case, upper
-// and lower case. A term that cannot be a case number (no digit) gives none.
+// field). A court's number is written (2026)京0105民初1234号, with full-width,
+// ASCII or 〔〕 brackets, and a case may hold it with or without the brackets
+// and the closing 号; any of these typed must find the others. So the typed
+// term is reduced to its core (full-width letters, digits and punctuation
+// made ASCII, brackets and a final 号 dropped) and the core is spelled every
+// way back: as is, with the year in ASCII, full-width or 〔〕 brackets, each
+// with and without 号, in the typed case, upper and lower case. A term that cannot be a case number (no digit) gives none.
 func caseNumberForms(s string) []string {
 	if !strings.ContainsFunc(s, unicode.IsDigit) || utf8.RuneCountInString(s) > 64 {
 		return nil
@@ -190,7 +188,7 @@ func caseNumberForms(s string) []string {
 	shapes := []string{core}
 	if len(core) > 4 && allDigits(core[:4]) && core[4] >= utf8.RuneSelf {
 		// A year first, then the court's code: (2026)京…
-		shapes = append(shapes, "("+core[:4]+")"+core[4:], "（"+core[:4]+"）"+core[4:])
+		shapes = append(shapes, "("+core[:4]+")"+core[4:], "（"+core[:4]+"）"+core[4:], "〔"+core[:4]+"〕"+core[4:])
 	}
 	out := []string{s}
 	add := func(v string) {
