@@ -165,8 +165,16 @@ func wire(ctx context.Context, cfg *Config, logw io.Writer) (*App, error) {
 	}
 	a.Evidence = newVault(cfg, a.Store, a.Blobs, a.Log)
 	a.Evidence.OnIngest = a.Indexer.Notify
+	// Builds a crash cut left their temp files; no other serve builds here
+	// (the index lock above is held).
+	workDir := filepath.Join(cfg.DataDir, "bundle-work")
+	if n, err := bundle.RemoveLeftovers(workDir); err != nil {
+		a.Log.Warn("bundle: leftover build files not removed", "err", err)
+	} else if n > 0 {
+		a.Log.Info("bundle: removed the temp files of builds cut by a crash", "builds", n)
+	}
 	bundles, err := bundle.New(bundle.Config{Cases: a.Store, Evidence: a.Store, Documents: a.Store,
-		Bundles: a.Store, Blobs: a.Blobs, WorkDir: filepath.Join(cfg.DataDir, "bundle-work"), BaseURL: cfg.BaseURL})
+		Bundles: a.Store, Blobs: a.Blobs, WorkDir: workDir, BaseURL: cfg.BaseURL})
 	if err != nil {
 		a.Close(ctx)
 		return nil, err

@@ -64,6 +64,29 @@ func pdfConf() *model.Configuration {
 	return conf
 }
 
+// buildPrefix starts the name of each build's temp directory in WorkDir.
+const buildPrefix = "build-"
+
+// RemoveLeftovers removes the temp directories that builds in workDir left
+// when the process died midway (each can hold hundreds of MB of rendered
+// pages, and nothing else would ever remove them). Only for a workDir no
+// running process builds in: serve calls it at start, holding the data
+// directory's lock. It returns how many it removed.
+func RemoveLeftovers(workDir string) (int, error) {
+	dirs, err := filepath.Glob(filepath.Join(workDir, buildPrefix+"*"))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, d := range dirs {
+		if err := os.RemoveAll(d); err != nil {
+			return n, fmt.Errorf("bundle: remove leftover %s: %w", d, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
 // build renders every exhibit to PDF pages in temp files, merges them,
 // adds one bookmark per exhibit and a stamp on every page, stores the result
 // and the two evidence lists as blobs, and fills b.Items, b.Pages, b.Merged,
@@ -91,7 +114,7 @@ func (s *Service) build(ctx context.Context, c *dossier.Case, b *dossier.Bundle,
 	if err := s.setupPDFCPU(); err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp(s.cfg.WorkDir, "build-")
+	dir, err := os.MkdirTemp(s.cfg.WorkDir, buildPrefix+"*")
 	if err != nil {
 		return fmt.Errorf("bundle: temp dir: %w", err)
 	}
