@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"io"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/policy"
@@ -45,8 +47,40 @@ func cursor(seq int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(seq, 10)))
 }
 
+// note names, in the audit event of the request, the case and the filter
+// of a list or export of the trail, so the trail shows who read or took a
+// copy of which part of it.
+func note(ctx context.Context, what string, f dossier.AuditFilter) {
+	n := dossier.NoteFrom(ctx)
+	if f.CaseID != "" {
+		n.CaseID = f.CaseID
+	}
+	var parts []string
+	if what != "" {
+		parts = append(parts, what)
+	}
+	add := func(k, v string) {
+		if v != "" {
+			parts = append(parts, k+"="+v)
+		}
+	}
+	add("actor", f.Actor)
+	add("case_id", f.CaseID)
+	add("action", f.Action)
+	add("object", f.Object)
+	if !f.From.IsZero() {
+		add("from", f.From.UTC().Format(time.RFC3339))
+	}
+	if !f.To.IsZero() {
+		add("to", f.To.UTC().Format(time.RFC3339))
+	}
+	add("q", f.Q)
+	n.Detail = strings.Join(parts, " ")
+}
+
 // List returns one page of events matching f, oldest first.
 func (t *Trail) List(ctx context.Context, a *dossier.Actor, f dossier.AuditFilter) (*Page, error) {
+	note(ctx, "", f)
 	if err := policy.Can(a, policy.AuditRead, ""); err != nil {
 		return nil, err
 	}
@@ -129,6 +163,7 @@ func mask(a *dossier.Actor, evs []*dossier.Event) {
 // Export streams every event matching f as CSV, a page at a time, so the
 // export runs in bounded memory however long the trail is.
 func (t *Trail) Export(ctx context.Context, a *dossier.Actor, f dossier.AuditFilter, w io.Writer) error {
+	note(ctx, "csv export", f)
 	if err := policy.Can(a, policy.AuditRead, ""); err != nil {
 		return err
 	}
