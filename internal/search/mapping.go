@@ -10,10 +10,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
-
-	// The html highlighter escapes everything outside the <mark> tags; it
-	// must be registered wherever a search request names it.
-	_ "github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 )
 
 // schemaVersion is stored inside the index. Bump it whenever the mapping,

@@ -205,7 +205,7 @@ func (ix *Index) highlight(ctx context.Context, textQ query.Query, hits search.D
 	}
 	q := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), textQ})
 	req := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
-	req.Highlight = bleve.NewHighlightWithStyle("html")
+	req.Highlight = bleve.NewHighlightWithStyle(highlighterName)
 	req.Highlight.Fields = []string{fieldTitle, fieldText}
 	req.Fields = hitFields
 	hl, err := ix.idx.SearchInContext(ctx, req)
