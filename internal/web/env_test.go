@@ -67,6 +67,7 @@ type env struct {
 	api   *httpapi.Server
 	srv   *httptest.Server
 	admin *dossier.Actor
+	index *search.Index // withSearch: the search page's index
 }
 
 func newEnv(t *testing.T, secure bool) *env {
@@ -116,8 +117,9 @@ func newEnvOn(t *testing.T, secure bool, blobs blob.Store, withSearch bool) *env
 	rec := &recovery.Service{Store: store, Documents: store, Cases: cases, Now: time.Now, Location: time.UTC, GraceDays: 5,
 		DemandDays: 7}
 	var ix *indexer.Indexer
+	var idx *search.Index
 	if withSearch {
-		idx, err := search.Open(filepath.Join(t.TempDir(), "index"))
+		idx, err = search.Open(filepath.Join(t.TempDir(), "index"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -135,7 +137,8 @@ func newEnvOn(t *testing.T, secure bool, blobs blob.Store, withSearch bool) *env
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, store: store, audit: al, acc: acc, cases: cases, rec: rec, api: api, srv: srv, admin: &dossier.Actor{User: adminUser}}
+	return &env{t: t, store: store, audit: al, acc: acc, cases: cases, rec: rec, api: api, srv: srv, admin: &dossier.Actor{User: adminUser},
+		index: idx}
 }
 
 // user creates a user with the given role.
