@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"sort"
 	"time"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/indexer"
+	"github.com/dossier/dossier/internal/policy"
 	"github.com/dossier/dossier/internal/search"
 )
 
@@ -57,8 +59,12 @@ func (f *Front) searchPage(c echo.Context) error {
 		res, err := f.cfg.Search.Search(c.Request().Context(), a, q)
 		switch code := dossier.ErrorCode(err); {
 		case err == nil:
+			numbers, err := f.caseNumbers(c.Request().Context(), a, res)
+			if err != nil {
+				return err
+			}
 			d.Ran, d.Result = true, res
-			d.Kinds, d.Cases = facets(res, d)
+			d.Kinds, d.Cases = facets(res, d, numbers)
 		case code == dossier.EMALFORMED || code == dossier.EINVALID:
 			v.Problem = v.M.Field(dossier.ErrorMessage(err))
 		default:
@@ -80,12 +86,42 @@ func searchDate(v *view, t time.Time, err error) string {
 	return ""
 }
 
-// facets orders the facet counts for display; case facets are labelled with
-// the case numbers the hits carry.
-func facets(res *indexer.Result, d *searchData) (kinds, cases []facet) {
+// caseNumbers returns the numbers of the cases in the result's case facet,
+// by case ID, read from the store in one query: the facet counts every
+// visible hit, and the hits of this page name only some of its cases (the
+// others were labelled with their IDs). Only cases the actor may read are
+// looked up; the index query already keeps the others out of the facet.
+func (f *Front) caseNumbers(ctx context.Context, a *dossier.Actor, res *indexer.Result) (map[string]string, error) {
+	var ids []string
+	for id := range res.Facets["case"] {
+		if policy.Can(a, policy.CaseRead, id) == nil {
+			ids = append(ids, id)
+		}
+	}
 	numbers := map[string]string{}
+	if len(ids) == 0 {
+		return numbers, nil
+	}
+	sort.Strings(ids)
+	// The facet holds at most 100 cases, a store page up to 500.
+	cs, _, _, err := f.cfg.Cases.Store.ListCases(ctx, dossier.CaseFilter{Restricted: true, Visible: ids,
+		Page: dossier.Page{Limit: 500}})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		numbers[c.ID] = c.Number
+	}
+	return numbers, nil
+}
+
+// facets orders the facet counts for display; case facets are labelled with
+// the cases' numbers (numbers, by case ID), else the numbers the hits carry.
+func facets(res *indexer.Result, d *searchData, numbers map[string]string) (kinds, cases []facet) {
 	for _, h := range res.Items {
-		numbers[h.CaseID] = h.CaseNumber
+		if numbers[h.CaseID] == "" {
+			numbers[h.CaseID] = h.CaseNumber
+		}
 	}
 	for k, n := range res.Facets["kind"] {
 		kinds = append(kinds, facet{Value: k, Label: k, Count: n, Active: k == d.Kind})
