@@ -113,3 +113,41 @@ func TestSearchByCourtCaseNumberForms(t *testing.T) {
 		}
 	}
 }
+
+// A firm's reference typed without its hyphens (2026HZ0001, copied from a
+// system that drops punctuation), in lower case or with other separators
+// finds the case that holds it with hyphens, and a reference held without
+// them is found typed with them; a longer or another year's number is not.
+func TestSearchByFirmReferenceWithoutHyphens(t *testing.T) {
+	ix := mustOpen(t)
+	err := ix.Index(
+		Doc{EvidenceID: "a1", CaseID: "ca", CaseNumber: "2026-HZ-0001", Kind: "contract", Title: "买卖合同", Text: "货款"},
+		Doc{EvidenceID: "b1", CaseID: "cb", CaseNumber: "2026-HZ-00010", Kind: "contract", Title: "买卖合同", Text: "货款"},
+		Doc{EvidenceID: "c1", CaseID: "cc", CaseNumber: "2026HZ0002", Kind: "contract", Title: "买卖合同", Text: "货款"},
+		Doc{EvidenceID: "d1", CaseID: "cd", CaseNumber: "2025-HZ-0001", Kind: "contract", Title: "买卖合同", Text: "货款"},
+		Doc{EvidenceID: "e1", CaseID: "ce", CaseNumber: "2026-HZ-00001", Kind: "contract", Title: "买卖合同", Text: "货款"},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		q    string
+		want []string
+	}{
+		{"2026HZ0001", []string{"a1"}},
+		{"2026hz0001", []string{"a1"}},
+		{"２０２６ＨＺ０００１", []string{"a1"}},
+		{"2026/HZ/0001", []string{"a1"}},
+		{"2026-HZ-0001", []string{"a1"}},
+		{"2026HZ00010", []string{"b1"}},
+		{"2026-HZ-0002", []string{"c1"}},
+		{"2026HZ0002", []string{"c1"}},
+		{"2025HZ0001", []string{"d1"}},
+	} {
+		got := ids(mustSearch(t, ix, Query{Q: tc.q}, nil))
+		slices.Sort(got)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.q, got, tc.want)
+		}
+	}
+}

@@ -173,7 +173,11 @@ func buildTextQuery(q string, an analysis.Analyzer, forHighlight bool) (query.Qu
 // term is reduced to its core (full-width letters, digits and punctuation
 // made ASCII, brackets and a final 号 dropped) and the core is spelled every
 // way back: as is, with the year in ASCII, full-width or 〔〕 brackets, each
-// with and without 号, in the typed case, upper and lower case. A term that cannot be a case number (no digit) gives none.
+// with and without 号, in the typed case, upper and lower case. A firm's
+// reference (2026-HZ-0001) is also spelled without separators and with
+// hyphens between its letters and digits, so 2026HZ0001 finds it. Every
+// form is an exact keyword: none matches a longer number (2026-HZ-00010).
+// A term that cannot be a case number (no digit) gives none.
 func caseNumberForms(s string) []string {
 	if !strings.ContainsFunc(s, unicode.IsDigit) || utf8.RuneCountInString(s) > 64 {
 		return nil
@@ -189,6 +193,12 @@ func caseNumberForms(s string) []string {
 	if len(core) > 4 && allDigits(core[:4]) && core[4] >= utf8.RuneSelf {
 		// A year first, then the court's code: (2026)京…
 		shapes = append(shapes, "("+core[:4]+")"+core[4:], "（"+core[:4]+"）"+core[4:], "〔"+core[:4]+"〕"+core[4:])
+	}
+	if bare, ok := firmReference(core); ok {
+		// A firm's reference typed without its hyphens (2026HZ0001, as
+		// copied from a system that drops them) or with others: the bare
+		// run, and hyphens where letters and digits meet (2026-HZ-0001).
+		shapes = append(shapes, bare, hyphenate(bare))
 	}
 	out := []string{s}
 	add := func(v string) {
@@ -206,6 +216,44 @@ func caseNumberForms(s string) []string {
 	}
 	return out
 }
+
+// firmReference reports whether core reads as a firm's own reference
+// (2026-HZ-0001): ASCII letters and digits, both present, perhaps separated
+// by '-', '_' or '/'. It returns core without the separators.
+func firmReference(core string) (string, bool) {
+	var b strings.Builder
+	letter, digit := false, false
+	for i := 0; i < len(core); i++ {
+		c := core[i]
+		switch {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z':
+			letter = true
+		case c == '-' || c == '_' || c == '/':
+			continue
+		default:
+			return "", false
+		}
+		b.WriteByte(c)
+	}
+	return b.String(), letter && digit
+}
+
+// hyphenate puts a '-' wherever an ASCII letter and a digit meet:
+// 2026HZ0001 → 2026-HZ-0001.
+func hyphenate(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if i > 0 && isASCIIDigit(s[i]) != isASCIIDigit(s[i-1]) {
+			b.WriteByte('-')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func isASCIIDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // caseNumberBrackets drops the brackets court numbers put around the year.
 var caseNumberBrackets = strings.NewReplacer("(", "", ")", "", "（", "", "）", "", "〔", "", "〕", "", "[", "", "]", "", "【", "", "】", "")
