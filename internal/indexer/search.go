@@ -98,7 +98,7 @@ func maskHighlight(h string) string {
 	for i := 0; i < len(parts); i += 2 {
 		plain.WriteString(parts[i])
 	}
-	masked := policy.MaskText(plain.String())
+	masked := maskCutEdges(policy.MaskText(plain.String()))
 	if len(masked) != plain.Len() {
 		// MaskText only turns ASCII digits into '*'; should that change,
 		// the text stays masked and loses its marks.
@@ -115,6 +115,40 @@ func maskHighlight(h string) string {
 		off += len(p)
 	}
 	return out.String()
+}
+
+// cut is what the highlighter writes where a snippet cuts the text.
+const cut = "…"
+
+// maskCutEdges masks the digits of a number the snippet's cut runs
+// through, at its start or end: MaskText knows an ID or phone number only
+// whole, and the 13 digits of an ID number left of a cut (3301021990030…)
+// were shown as they are. The run of digits (with the X, spaces, dashes and
+// '+' numbers carry) next to a cut is masked whole, '*' for each digit so
+// that the marks keep their places.
+func maskCutEdges(s string) string {
+	b := []byte(s)
+	if strings.HasPrefix(s, cut) {
+		for i := len(cut); i < len(b) && isNumberByte(b[i]); i++ {
+			maskDigit(b, i)
+		}
+	}
+	if strings.HasSuffix(s, cut) {
+		for i := len(b) - len(cut) - 1; i >= 0 && isNumberByte(b[i]); i-- {
+			maskDigit(b, i)
+		}
+	}
+	return string(b)
+}
+
+func isNumberByte(c byte) bool {
+	return c >= '0' && c <= '9' || c == 'X' || c == 'x' || c == ' ' || c == '-' || c == '+' || c == '*'
+}
+
+func maskDigit(b []byte, i int) {
+	if b[i] >= '0' && b[i] <= '9' {
+		b[i] = '*'
+	}
 }
 
 // Check reports whether the index is usable (for /readyz).

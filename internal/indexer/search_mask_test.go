@@ -59,3 +59,46 @@ func TestSearchSnippetsMaskedForOutsideFirm(t *testing.T) {
 		t.Fatalf("counsel: %+v %v", res, err)
 	}
 }
+
+// A snippet cut through an ID or phone number (the highlighter's "…" in
+// the middle of it) shows an outside firm none of its digits next to the
+// cut: MaskText knows such numbers only whole, and the part the snippet
+// kept was shown as it is.
+func TestSearchSnippetCutThroughNumberMasked(t *testing.T) {
+	f := newFixture(t, t.TempDir()+"/meta.db")
+	ctx := context.Background()
+	filler := func(n int) string { return strings.Repeat("款", n) }
+	// The snippet is the 200 characters from the match at the start: it
+	// ends 10 digits into the ID number. Matched at the end, it starts
+	// 198 characters before the match: inside the phone number.
+	head := f.add(t, "chat", "微信记录", "head.txt", "text/plain; charset=utf-8",
+		[]byte("承诺"+filler(185)+"身份证330102199003071234"+filler(50)), "")
+	tail := f.add(t, "chat", "短信记录", "tail.txt", "text/plain; charset=utf-8",
+		[]byte(filler(50)+"电话13912345678"+filler(191)+"保证"), "")
+	if err := f.ix.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer f.ix.Close(ctx)
+	f.settle(t, head.ID)
+	f.settle(t, tail.ID)
+
+	firm := &dossier.Actor{User: &dossier.User{Role: dossier.RoleExternal},
+		Grants: map[string]dossier.Access{f.c.ID: dossier.AccessRead}}
+	for _, tc := range []struct{ q, leak string }{{"承诺", "1990"}, {"保证", "2345678"}} {
+		res, err := f.ix.Search(ctx, firm, search.Query{Q: tc.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != 1 || len(res.Items[0].Highlights) == 0 {
+			t.Fatalf("%s: %+v", tc.q, res)
+		}
+		h := res.Items[0].Highlights[0]
+		text := html.UnescapeString(strings.NewReplacer("<mark>", "", "</mark>", "").Replace(h))
+		if !strings.Contains(h, "<mark>") || !strings.Contains(text, "…") {
+			t.Fatalf("%s: the test needs a cut snippet: %s", tc.q, h)
+		}
+		if strings.Contains(text, tc.leak) || !strings.Contains(text, "**") {
+			t.Errorf("%s: snippet shows the digits of a cut number: %s", tc.q, text)
+		}
+	}
+}
