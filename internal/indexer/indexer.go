@@ -55,12 +55,19 @@ type Indexer struct {
 	// Unavailable says why Index is nil (missing or corrupt), for /readyz.
 	Unavailable string
 
-	wake chan struct{}
-	wg   sync.WaitGroup
-	stop context.CancelFunc
+	wake      chan struct{}
+	wg        sync.WaitGroup
+	stop      context.CancelFunc
+	defaulted sync.Once
 }
 
-func (ix *Indexer) defaults() {
+// defaults fills the unset fields, once: Notify runs on every upload's
+// goroutine, also on an Indexer never started (its index unusable), and
+// concurrent uploads each writing the fields (each its own wake channel)
+// raced.
+func (ix *Indexer) defaults() { ix.defaulted.Do(ix.setDefaults) }
+
+func (ix *Indexer) setDefaults() {
 	if ix.Workers <= 0 {
 		ix.Workers = 2
 	}
