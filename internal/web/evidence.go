@@ -159,6 +159,10 @@ func (f *Front) evidenceRaw(c echo.Context) error {
 		h.Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; media-src 'self'")
 	}
 	cs := &contentSeeker{ctx: ctx, c: ct, size: ver.Size}
+	// A range, or a client gone midway, leaves the stored bytes unread to
+	// their end: their reader (a file, an S3 connection, a hashing
+	// goroutine) is closed here, not only at the end of the bytes.
+	defer cs.Close()
 	w := &openFirst{ResponseWriter: c.Response(), open: cs.open, head: c.Request().Method == http.MethodHead}
 	http.ServeContent(w, c.Request(), "", ver.CreatedAt, cs)
 	if w.err != nil {
@@ -218,11 +222,13 @@ type contentSeeker struct {
 	ctx  context.Context
 	c    *evidence.Content
 	size int64
-	// rmu guards off and rc: open runs on the handler's goroutine, the
-	// reads of several ranges on one of ServeContent's.
-	rmu sync.Mutex
-	off int64
-	rc  io.ReadCloser
+	// rmu guards off, rc and closed: open runs on the handler's
+	// goroutine, the reads of several ranges on one of ServeContent's,
+	// which may still run when ServeContent has returned.
+	rmu    sync.Mutex
+	off    int64
+	rc     io.ReadCloser
+	closed bool // by Close: nothing is opened again
 	// mu guards err, the first failure reading the stored bytes: for
 	// several ranges ServeContent reads on a goroutine of its own.
 	mu  sync.Mutex
@@ -252,6 +258,9 @@ func (s *contentSeeker) open() error {
 }
 
 func (s *contentSeeker) openLocked() error {
+	if s.closed {
+		return errSeekerClosed
+	}
 	if s.rc != nil || s.off >= s.size {
 		return nil
 	}
@@ -262,6 +271,21 @@ func (s *contentSeeker) openLocked() error {
 	}
 	s.rc = rc
 	return nil
+}
+
+// errSeekerClosed ends a read of several ranges that outlived its handler.
+var errSeekerClosed = errors.New("web: content read after the request ended")
+
+// Close closes the stored bytes' reader, if one is open, and keeps any
+// later read (of a multi-range reply's goroutine) from opening another.
+func (s *contentSeeker) Close() {
+	s.rmu.Lock()
+	defer s.rmu.Unlock()
+	s.closed = true
+	if s.rc != nil {
+		s.rc.Close()
+		s.rc = nil
+	}
 }
 
 func (s *contentSeeker) Seek(off int64, whence int) (int64, error) {
