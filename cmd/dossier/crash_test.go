@@ -34,6 +34,17 @@ func TestMain(m *testing.M) {
 const crashPassword = "crash test admin password"
 
 // crashEnv returns the environment selecting the metadata and blob stores.
+// startCrash starts serve on a new data directory with the crash tests'
+// stores and signs in: the directory and settings (to restart it with), the
+// process and the admin's token.
+func startCrash(t *testing.T, meta, blobs string) (data string, env []string, p *proc, token string) {
+	t.Helper()
+	data = t.TempDir()
+	env = crashEnv(t, meta, blobs)
+	p = start(t, data, env...)
+	return data, env, p, loginAdmin(t, p.url)
+}
+
 func crashEnv(t *testing.T, meta, blobs string) []string {
 	env := []string{"DOSSIER_ADMIN_PASSWORD=" + crashPassword}
 	if meta == "postgres" {
@@ -130,10 +141,7 @@ func TestCrashDuringUploads(t *testing.T) {
 }
 
 func testCrash(t *testing.T, meta, blobs string) {
-	data := t.TempDir()
-	env := crashEnv(t, meta, blobs)
-	p := start(t, data, env...)
-	token := loginAdmin(t, p.url)
+	data, env, p, token := startCrash(t, meta, blobs)
 	status, c := post(t, p.url+"/api/v1/cases", token, map[string]any{"number": "CRASH-1", "principal": "100.00",
 		"due_date": "2026-01-01", "creditor": map[string]string{"name": "甲"}, "debtor": map[string]string{"name": "乙"}})
 	if status != 201 {

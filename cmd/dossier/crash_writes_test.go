@@ -117,10 +117,7 @@ func auditEvents(t *testing.T, url, token string) []map[string]any {
 func TestCrashAuditUnderLoad(t *testing.T) {
 	for _, tc := range crashStores {
 		t.Run(tc.meta+"/"+tc.blobs, func(t *testing.T) {
-			data := t.TempDir()
-			env := crashEnv(t, tc.meta, tc.blobs)
-			p := start(t, data, env...)
-			token := loginAdmin(t, p.url)
+			data, env, p, token := startCrash(t, tc.meta, tc.blobs)
 			caseID := newCase(t, p.url, token, "AUDIT-0")
 
 			k := &killer{p: p, at: 60}
@@ -237,10 +234,7 @@ func sha(b []byte) string {
 func TestCrashDuringNewVersions(t *testing.T) {
 	for _, tc := range crashStores {
 		t.Run(tc.meta+"/"+tc.blobs, func(t *testing.T) {
-			data := t.TempDir()
-			env := crashEnv(t, tc.meta, tc.blobs)
-			p := start(t, data, env...)
-			token := loginAdmin(t, p.url)
+			data, env, p, token := startCrash(t, tc.meta, tc.blobs)
 			caseID := newCase(t, p.url, token, "VERSIONS-1")
 			status, first, err := uploadFile(p.url, token, caseID, randomBody(1<<10), false)
 			if err != nil || status != 201 {
@@ -359,10 +353,7 @@ var crashLetter = map[string]string{
 func TestCrashDuringDocumentsAndBundles(t *testing.T) {
 	for _, tc := range crashStores {
 		t.Run(tc.meta+"/"+tc.blobs, func(t *testing.T) {
-			data := t.TempDir()
-			env := crashEnv(t, tc.meta, tc.blobs)
-			p := start(t, data, env...)
-			token := loginAdmin(t, p.url)
+			data, env, p, token := startCrash(t, tc.meta, tc.blobs)
 			caseID := newCase(t, p.url, token, "DOCS-1")
 			var items []map[string]string
 			for i := 0; i < 3; i++ {
