@@ -278,11 +278,44 @@ func (v *Vault) AddVersion(ctx context.Context, a *dossier.Actor, id string, mr 
 	}
 	// Duration and format describe the current version's bytes: they change
 	// with it, in the same statement.
-	ver := &dossier.EvidenceVersion{EvidenceID: e.ID, N: e.Version + 1, Filename: f.filename,
+	ver := &dossier.EvidenceVersion{EvidenceID: e.ID, Filename: f.filename,
 		MediaType: f.mediaType, Size: f.ref.Size, SHA256: f.ref.SHA256, Note: strings.TrimSpace(fields["note"]),
-		CreatedBy: a.UserID(), CreatedAt: v.now(), DurationSec: f.seconds, AudioFormat: f.format}
-	if err := v.Store.AddVersion(ctx, ver); err != nil {
-		return nil, false, err
+		CreatedBy: a.UserID(), DurationSec: f.seconds, AudioFormat: f.format}
+	// Another version may commit between the read above and this one's
+	// commit. The bytes are stored by then: the upload becomes the version
+	// after that one rather than a 409 that would make the client send
+	// the whole file again. Each retry means another version committed, so
+	// the loop only ends short when uploads keep racing.
+	for attempt := 1; ; attempt++ {
+		ver.N, ver.CreatedAt = e.Version+1, v.now()
+		err := v.Store.AddVersion(ctx, ver)
+		if err == nil {
+			break
+		}
+		if dossier.ErrorCode(err) != dossier.ECONFLICT {
+			return nil, false, err
+		}
+		prev := e
+		if e, err = v.Store.Evidence(ctx, e.ID); err != nil {
+			return nil, false, err
+		}
+		switch {
+		case e.DeletedAt != nil:
+			return nil, false, dossier.Errorf(dossier.ECONFLICT, "the item was deleted during the upload; upload the file as a new item")
+		case e.Version < ver.N:
+			return nil, false, dossier.Errorf(dossier.ECONFLICT, "the version could not be added; try again")
+		case e.SHA256 == f.ref.SHA256:
+			noteDetail(ctx, "identical to version "+fmt.Sprint(e.Version)+", added at the same time")
+			return e, false, nil
+		case attempt == maxVersionAttempts:
+			return nil, false, dossier.Errorf(dossier.ECONFLICT,
+				"other versions kept being added at the same time (%d tries); upload again", attempt)
+		}
+		if e.Hold != prev.Hold || !sameTime(e.RetainUntil, prev.RetainUntil) {
+			if err := v.syncLock(ctx, f.ref.SHA256, e); err != nil {
+				return nil, false, err
+			}
+		}
 	}
 	locked := e
 	if e, err = v.Store.Evidence(ctx, e.ID); err != nil {
@@ -298,8 +331,20 @@ func (v *Vault) AddVersion(ctx context.Context, a *dossier.Actor, id string, mr 
 	noteDetail(ctx, fmt.Sprintf("version %d %q sha256=%s size=%d", ver.N, ver.Filename, ver.SHA256, ver.Size)+
 		declaredNote(fields))
 	v.ingested(ctx, e)
+	if e.Version != ver.N {
+		// A later version committed right after this one: the answer
+		// still describes the version this upload made.
+		c := *e
+		c.Version, c.Filename, c.MediaType, c.Size, c.SHA256 = ver.N, ver.Filename, ver.MediaType, ver.Size, ver.SHA256
+		c.DurationSec, c.AudioFormat, c.TextStatus, c.TextError = ver.DurationSec, ver.AudioFormat, dossier.TextPending, ""
+		e = &c
+	}
 	return e, true, nil
 }
+
+// maxVersionAttempts bounds how often a finished upload tries to become
+// the next version while other versions of the same item keep committing.
+const maxVersionAttempts = 8
 
 func sameTime(a, b *time.Time) bool {
 	return (a == nil) == (b == nil) && (a == nil || a.Equal(*b))

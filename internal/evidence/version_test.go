@@ -17,8 +17,12 @@ import (
 type lockSpy struct {
 	blob.Store
 	afterPut func()
-	mu       sync.Mutex
-	hold     map[string]bool // sha256 → hold asked for by the last Lock
+	// beforeLock runs once when the vault locks the blob with this
+	// SHA-256: after its last read of the item, before its version commits.
+	beforeLock    func()
+	beforeLockSHA string
+	mu            sync.Mutex
+	hold          map[string]bool // sha256 → hold asked for by the last Lock
 }
 
 func (s *lockSpy) Put(ctx context.Context, r io.Reader, want string) (blob.Ref, error) {
@@ -33,7 +37,17 @@ func (s *lockSpy) Put(ctx context.Context, r io.Reader, want string) (blob.Ref, 
 func (s *lockSpy) Lock(ctx context.Context, sha string, until time.Time, hold bool) error {
 	s.mu.Lock()
 	s.hold[sha] = hold
+	fn := s.beforeLock
+	if sha != s.beforeLockSHA {
+		fn = nil
+	}
+	if fn != nil {
+		s.beforeLock = nil
+	}
 	s.mu.Unlock()
+	if fn != nil {
+		fn()
+	}
 	return s.Store.Lock(ctx, sha, until, hold)
 }
 
@@ -93,5 +107,116 @@ func TestAddVersionDuringChange(t *testing.T) {
 				t.Errorf("new version's bytes locked with hold=%v (asked: %v), want hold=%v", h, ok, tt.wantHold)
 			}
 		})
+	}
+}
+
+// Another version committed while an upload was on its last step (after
+// the vault's read of the item, before its own commit) no longer turns the
+// finished upload into a 409: the bytes are stored, and the upload becomes
+// the next version after the other one, on SQLite and PostgreSQL. When the
+// other version has the same bytes, the upload is that version (created
+// false), not a second copy of it.
+func TestAddVersionRacesAnother(t *testing.T) {
+	for _, meta := range []string{"sqlite", "postgres"} {
+		for _, same := range []bool{false, true} {
+			name := meta + "/different"
+			if same {
+				name = meta + "/same"
+			}
+			t.Run(name, func(t *testing.T) {
+				f := newFixture(t, meta)
+				ctx := context.Background()
+				spy := &lockSpy{Store: f.blobs, hold: map[string]bool{}}
+				f.vault.Blobs = spy
+				e, _, err := f.vault.Ingest(ctx, f.admin, f.caseID, form(t, "contract", "a.pdf", random(500)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				mine, theirs := random(700), random(900)
+				if same {
+					theirs = mine
+				}
+				spy.beforeLockSHA = hexSHA(mine)
+				spy.beforeLock = func() {
+					got, created, err := f.vault.AddVersion(ctx, f.admin, e.ID, form(t, "", "theirs.pdf", theirs))
+					if err != nil || !created || got.Version != 2 {
+						t.Errorf("the other version: %v created %v, %v", got, created, err)
+					}
+				}
+				got, created, err := f.vault.AddVersion(ctx, f.admin, e.ID, form(t, "", "mine.pdf", mine))
+				if err != nil {
+					t.Fatalf("AddVersion after another version came first: %v", err)
+				}
+				vs, err := f.store.Versions(ctx, e.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if same {
+					if created || got.Version != 2 || got.SHA256 != hexSHA(mine) || len(vs) != 2 {
+						t.Errorf("same bytes as the other version: created %v, version %d sha %s, %d versions",
+							created, got.Version, got.SHA256, len(vs))
+					}
+					return
+				}
+				if !created || got.Version != 3 || got.SHA256 != hexSHA(mine) || got.Filename != "mine.pdf" {
+					t.Errorf("answered created %v version %d %q sha %s, want version 3 mine.pdf %s",
+						created, got.Version, got.Filename, got.SHA256, hexSHA(mine))
+				}
+				if len(vs) != 3 || vs[1].SHA256 != hexSHA(theirs) || vs[2].SHA256 != hexSHA(mine) || vs[2].N != 3 {
+					t.Fatalf("versions after the race: %d", len(vs))
+				}
+				cur, err := f.store.Evidence(ctx, e.ID)
+				if err != nil || cur.Version != 3 || cur.SHA256 != hexSHA(mine) {
+					t.Errorf("current after the race: %+v %v", cur, err)
+				}
+			})
+		}
+	}
+}
+
+// afterVersion runs fn once, right after a version commits.
+type afterVersion struct {
+	dossier.Store
+	fn func()
+}
+
+func (s *afterVersion) AddVersion(ctx context.Context, v *dossier.EvidenceVersion) error {
+	err := s.Store.AddVersion(ctx, v)
+	if fn := s.fn; fn != nil && err == nil {
+		s.fn = nil
+		fn()
+	}
+	return err
+}
+
+// A version committed right after this upload's (before the vault read the
+// item back) does not change the answer: it still describes the version
+// this upload made, not the later one.
+func TestAddVersionAnswerIsItsOwn(t *testing.T) {
+	f := newFixture(t, "sqlite")
+	ctx := context.Background()
+	e, _, err := f.vault.Ingest(ctx, f.admin, f.caseID, form(t, "contract", "a.pdf", random(500)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spy := &afterVersion{Store: f.store}
+	f.vault.Store = spy
+	theirs := random(900)
+	spy.fn = func() {
+		if _, _, err := f.vault.AddVersion(ctx, f.admin, e.ID, form(t, "", "theirs.pdf", theirs)); err != nil {
+			t.Error(err)
+		}
+	}
+	mine := random(700)
+	got, created, err := f.vault.AddVersion(ctx, f.admin, e.ID, form(t, "", "mine.pdf", mine))
+	if err != nil || !created {
+		t.Fatalf("AddVersion: created %v, %v", created, err)
+	}
+	if got.Version != 2 || got.SHA256 != hexSHA(mine) || got.Filename != "mine.pdf" || got.Size != 700 {
+		t.Errorf("answered version %d %q size %d sha %s, want version 2 mine.pdf 700 %s",
+			got.Version, got.Filename, got.Size, got.SHA256, hexSHA(mine))
+	}
+	if cur, err := f.store.Evidence(ctx, e.ID); err != nil || cur.Version != 3 || cur.SHA256 != hexSHA(theirs) {
+		t.Errorf("current: %+v %v, want version 3 with the later bytes", cur, err)
 	}
 }

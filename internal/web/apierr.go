@@ -104,6 +104,7 @@ var apiDetails = map[string]string{
 	"the item changed meanwhile; try again":                                    "该证据刚被修改，请重试",
 	"the item changed meanwhile":                                               "该证据刚被修改，请刷新页面后重试",
 	"another version was added at the same time":                               "同时有人上传了该证据的另一新版本，本次未保存，请刷新页面后重试",
+	"the version could not be added; try again":                                "新版本未能保存，请重试",
 	"the evidence vault is not configured":                                     "证据库未配置",
 	"could not store the file: the blob store is unavailable; try again later": "存储暂不可用，文件未保存，请稍后重试",
 	"could not store the file":                                                 "文件保存失败，未保存",
@@ -118,6 +119,7 @@ var apiDetailFormats = func() []fieldFormat {
 		{"the item is on legal hold: %s", "该证据处于诉讼保全中：%s"},
 		{"the item is retained until %s", "该证据在保留期内，%s 前不得删除"},
 		{"file larger than the %d-byte limit", "文件超过上传上限（%s 字节），未保存"},
+		{"other versions kept being added at the same time (%d tries); upload again", "同时有人连续上传该证据的新版本（已尝试 %s 次），本次未保存，请重新上传"},
 	} {
 		out = append(out, fieldFormat{re: formatRE(p[0]), zh: p[1]})
 	}
