@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/dossier/dossier/internal/dossier"
 )
@@ -24,11 +27,12 @@ func (db *DB) CreateCase(ctx context.Context, c *dossier.Case) error {
 	cred, _ := json.Marshal(c.Creditor)
 	debt, _ := json.Marshal(c.Debtor)
 	_, err := db.q.ExecContext(ctx, `INSERT INTO cases (id, number, title, creditor, debtor, creditor_name,
-		debtor_name, principal, interest, currency, contract_no, due_date, stage, created_by, created_at, updated_at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)`,
+		debtor_name, principal, interest, currency, contract_no, due_date, stage, created_by, created_at, updated_at,
+		number_key, contract_no_key)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)`,
 		c.ID, c.Number, c.Title, string(cred), string(debt), c.Creditor.Name, c.Debtor.Name,
 		int64(c.Principal), int64(c.Interest), c.Currency, c.ContractNo, c.DueDate.String(), string(c.Stage),
-		c.CreatedBy, tm(c.CreatedAt), tm(c.UpdatedAt))
+		c.CreatedBy, tm(c.CreatedAt), tm(c.UpdatedAt), numberKey(c.Number), numberKey(c.ContractNo))
 	if dossier.ErrorCode(db.wrap("", err)) == dossier.ECONFLICT {
 		return &dossier.Error{Code: dossier.ECONFLICT, Message: "a case with this number already exists",
 			Fields: []dossier.FieldError{{Field: "number", Message: "is already used by another case"}}, Err: err}
@@ -42,10 +46,10 @@ func (db *DB) UpdateCase(ctx context.Context, c *dossier.Case) error {
 	debt, _ := json.Marshal(c.Debtor)
 	res, err := db.q.ExecContext(ctx, `UPDATE cases SET number=$2, title=$3, creditor=$4, debtor=$5,
 		creditor_name=$6, debtor_name=$7, principal=$8, interest=$9, currency=$10, contract_no=$11,
-		due_date=$12, stage=$13, updated_at=$14 WHERE id=$1`,
+		due_date=$12, stage=$13, updated_at=$14, number_key=$15, contract_no_key=$16 WHERE id=$1`,
 		c.ID, c.Number, c.Title, string(cred), string(debt), c.Creditor.Name, c.Debtor.Name,
 		int64(c.Principal), int64(c.Interest), c.Currency, c.ContractNo, c.DueDate.String(), string(c.Stage),
-		tm(c.UpdatedAt))
+		tm(c.UpdatedAt), numberKey(c.Number), numberKey(c.ContractNo))
 	if err != nil {
 		if dossier.ErrorCode(db.wrap("", err)) == dossier.ECONFLICT {
 			return &dossier.Error{Code: dossier.ECONFLICT, Message: "a case with this number already exists",
@@ -104,9 +108,16 @@ func (db *DB) ListCases(ctx context.Context, f dossier.CaseFilter) ([]*dossier.C
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		p := arg("%" + escapeLike(strings.ToLower(q)) + "%")
-		where = append(where, "(LOWER(number) LIKE "+p+" ESCAPE '\\' OR LOWER(title) LIKE "+p+
-			" ESCAPE '\\' OR LOWER(contract_no) LIKE "+p+" ESCAPE '\\' OR LOWER(creditor_name) LIKE "+p+
-			" ESCAPE '\\' OR LOWER(debtor_name) LIKE "+p+" ESCAPE '\\')")
+		match := "LOWER(number) LIKE " + p + " ESCAPE '\\' OR LOWER(title) LIKE " + p +
+			" ESCAPE '\\' OR LOWER(contract_no) LIKE " + p + " ESCAPE '\\' OR LOWER(creditor_name) LIKE " + p +
+			" ESCAPE '\\' OR LOWER(debtor_name) LIKE " + p + " ESCAPE '\\'"
+		// A number typed with other separators, brackets or widths than
+		// stored (2026HZ0001, (2026)…, full-width) matches by its key.
+		if k := numberKey(q); k != "" {
+			pk := arg("%" + escapeLike(k) + "%")
+			match += " OR number_key LIKE " + pk + " ESCAPE '\\' OR contract_no_key LIKE " + pk + " ESCAPE '\\'"
+		}
+		where = append(where, "("+match+")")
 	}
 	cond := ""
 	if len(where) > 0 {
@@ -221,6 +232,23 @@ func (db *DB) communications(ctx context.Context, where string, args ...any) ([]
 		out = append(out, &m)
 	}
 	return out, db.wrap("communications", rows.Err())
+}
+
+// numberKey is how the cases list matches a case or contract number however
+// it is typed: NFKC (full-width letters and digits made ASCII), lower case,
+// and only letters and digits, so brackets, separators, spaces and 号 drop
+// out: 2026-HZ-0001, 2026HZ0001 and ２０２６ｈｚ０００１ are all 2026hz0001;
+// （2026）京0105民初1234号 and 〔2026〕京0105民初1234 are 2026京0105民初1234.
+// Computed in Go, never in SQL, so SQLite and PostgreSQL agree; stored in
+// number_key and contract_no_key (migration 00013). A change to it needs a
+// migration that sets those to NULL, so that fillCaseKeys recomputes them.
+func numberKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '号' || !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return -1
+		}
+		return r
+	}, strings.ToLower(norm.NFKC.String(s)))
 }
 
 func escapeLike(s string) string {

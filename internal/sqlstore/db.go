@@ -85,7 +85,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("sqlstore: migrate: %w", err)
 	}
-	return nil
+	return db.fillCaseKeys(ctx)
 }
 
 // prepare prepares a statement on the transaction or pool behind db.
