@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/dossier/dossier/internal/blob"
@@ -72,18 +73,42 @@ func (v *Vault) Verify(ctx context.Context, a *dossier.Actor, id string) (*Check
 		c.Versions = append(c.Versions, vc)
 	}
 	c.CheckedAt = v.now()
-	if c.OK {
-		dossier.NoteFrom(ctx).Detail = fmt.Sprintf("fixity ok: %d version(s), current sha256=%s", len(vs), e.SHA256)
-	} else {
-		d := "FIXITY FAILED:"
-		for _, vc := range c.Versions {
-			if !vc.OK {
-				d += fmt.Sprintf(" v%d %s %s;", vc.N, vc.SHA256, vc.Problem)
-			}
-		}
-		dossier.NoteFrom(ctx).Detail = d
-	}
+	dossier.NoteFrom(ctx).Detail = checkDetail(c)
 	return c, nil
+}
+
+// checkDetail is the audit detail of a fixity check: the verdict, then
+// each version's sha256 and size as checked and what was found, failed
+// versions first so that a detail cut at its length limit keeps them.
+func checkDetail(c *Check) string {
+	d := "fixity ok:"
+	if !c.OK {
+		d = "FIXITY FAILED:"
+	}
+	var bad, good []string
+	for _, vc := range c.Versions {
+		s := fmt.Sprintf("v%d sha256=%s size=%d %s", vc.N, vc.SHA256, vc.Size, verdict(vc))
+		if vc.OK {
+			good = append(good, s)
+		} else {
+			bad = append(bad, s)
+		}
+	}
+	return d + " " + strings.Join(append(bad, good...), "; ")
+}
+
+// verdict is one version's result in a word: ok, mismatch (the bytes no
+// longer hash to their sha256), missing, or unreadable with the reason.
+func verdict(vc VersionCheck) string {
+	switch {
+	case vc.OK:
+		return "ok"
+	case strings.HasPrefix(vc.Problem, "corrupt"):
+		return "mismatch"
+	case vc.Problem == "missing":
+		return "missing"
+	}
+	return vc.Problem
 }
 
 // Mismatch is one version whose bytes are missing or changed.
