@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/dossier/dossier/internal/blob"
@@ -32,15 +33,19 @@ func newVault(cfg *Config, store dossier.Store, blobs blob.Store, log *slog.Logg
 // is missing or changed (each is listed on stdout), no store exists where
 // the settings point, or the check failed (the blob store failing midway
 // stops it: "INCOMPLETE" on stdout, never "ok").
-// With --sweep it then removes blobs no record refers to.
+// Where the blob store locks blobs (an S3 bucket with object locking), it
+// then compares each blob's lock with its records (verifyLocks): a lock
+// weaker than the records ask also exits 1. With --fix-locks it applies the
+// records' locks. With --sweep it then removes blobs no record refers to.
 func runVerify(ctx context.Context, cfg *Config, args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("dossier verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fixLocks := fs.Bool("fix-locks", false, "set the storage lock of every blob whose lock disagrees with its records to what they say")
 	sweep := fs.Bool("sweep", false, "after verifying, remove blobs that no record refers to")
 	age := fs.Duration("sweep-age", 24*time.Hour, "only sweep orphans older than this (uploads in progress are younger)")
 	dry := fs.Bool("dry-run", false, "with --sweep: list orphans without removing them")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "usage: dossier verify [--sweep [--sweep-age 24h] [--dry-run]]")
+		fmt.Fprintln(stderr, "usage: dossier verify [--fix-locks] [--sweep [--sweep-age 24h] [--dry-run]]")
 		return 2
 	}
 	if *age < 0 {
@@ -88,6 +93,9 @@ func runVerify(ctx context.Context, cfg *Config, args []string, _ io.Reader, std
 	} else {
 		fmt.Fprintf(stdout, "ok: %d blobs intact (%s checked, %s)\n", r.Blobs, checked, time.Since(start).Round(time.Millisecond))
 	}
+	if verifyLocks(ctx, v, *fixLocks, stdout, stderr) != 0 {
+		code = 1
+	}
 	if !*sweep {
 		return code
 	}
@@ -108,6 +116,79 @@ func runVerify(ctx context.Context, cfg *Config, args []string, _ io.Reader, std
 	fmt.Fprintf(stdout, "sweep: %s %d orphan blob(s); kept %d younger than %s, %d of unknown age, %d locked; %d temp file(s) removed\n",
 		verb, len(res.Removed), res.Young, *age, res.AgeUnknown, res.Locked, res.TempRemoved)
 	return code
+}
+
+// verifyLocks compares the storage lock of every evidence blob with what
+// its records ask and lists each disagreement on stdout: "LOCK MISMATCH"
+// where the storage would let bytes be deleted that a record keeps (exit
+// 1), "STALE LOCK" where it holds bytes no record holds (only listed: the
+// bytes are safer, but purging them will be refused). With fix, each is
+// set to the records' state and listed as "FIXED"; only a lock still short
+// afterwards exits 1. A store that does not lock is not checked.
+func verifyLocks(ctx context.Context, v *evidence.Vault, fix bool, stdout, stderr io.Writer) int {
+	progress := false
+	r, err := v.CheckLocks(ctx, evidence.LockOptions{Fix: fix, Progress: func(done, total int) {
+		progress = true
+		fmt.Fprintf(stderr, "\rchecked the locks of %d/%d blobs", done, total)
+	}})
+	if progress {
+		fmt.Fprintln(stderr)
+	}
+	if errors.Is(err, blob.ErrNoLocking) {
+		fmt.Fprintln(stdout, "locks: not checked: the blob store does not lock blobs (disk, or a bucket without object locking)")
+		return 0
+	}
+	short, fixed := 0, 0
+	for _, f := range r.Short {
+		switch {
+		case f.Fixed:
+			fixed++
+			fmt.Fprintf(stdout, "FIXED LOCK sha256 %s: %s (was: %s); used by %s\n", f.SHA256, f.Changed, f.Problem, f.UsedBy())
+		case f.FixErr != "":
+			short++
+			fmt.Fprintf(stdout, "LOCK MISMATCH %s (not fixed: %s)\n", f, f.FixErr)
+		default:
+			short++
+			fmt.Fprintln(stdout, "LOCK MISMATCH", f)
+		}
+	}
+	stale := 0
+	for _, f := range r.Stale {
+		switch {
+		case f.Fixed:
+			fixed++
+			fmt.Fprintf(stdout, "FIXED STALE LOCK sha256 %s: %s (was: %s); used by %s\n", f.SHA256, f.Changed, f.Problem, f.UsedBy())
+		case f.FixErr != "":
+			stale++
+			fmt.Fprintf(stdout, "STALE LOCK %s (not fixed: %s)\n", f, f.FixErr)
+		default:
+			stale++
+			fmt.Fprintln(stdout, "STALE LOCK", f)
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stdout, "INCOMPLETE: lock check stopped after %d blobs (%d lock(s) found short): %v\n", r.Blobs, short, err)
+		fmt.Fprintln(stderr, "dossier verify: locks:", err)
+		return 1
+	}
+	var notes []string
+	if fixed > 0 {
+		notes = append(notes, fmt.Sprintf("%d fixed", fixed))
+	}
+	if stale > 0 {
+		notes = append(notes, fmt.Sprintf("%d stale lock(s) that no record asks for, which will refuse a purge (--fix-locks lifts them)", stale))
+	}
+	tail := ""
+	if len(notes) > 0 {
+		tail = "; " + strings.Join(notes, "; ")
+	}
+	if short > 0 {
+		fmt.Fprintf(stdout, "locks: FAILED: %d of %d blobs less locked than their records ask, so the storage would let them be deleted "+
+			"(--fix-locks applies the records' locks)%s\n", short, r.Blobs, tail)
+		return 1
+	}
+	fmt.Fprintf(stdout, "locks: ok: %d blobs locked as their records ask%s\n", r.Blobs, tail)
+	return 0
 }
 
 // openExistingStore opens the metadata store for inspection: a location

@@ -35,6 +35,9 @@ var (
 	// for now. Test with Unavailable, which also recognises the network and
 	// full-filesystem errors implementations pass through.
 	ErrUnavailable = errors.New("blob: storage unavailable")
+	// ErrNoLocking: the storage does not enforce Lock (an S3 bucket made
+	// without object locking), so it has no lock state to read.
+	ErrNoLocking = errors.New("blob: storage does not lock blobs")
 )
 
 // Unavailable reports whether err means the storage itself failed for now
@@ -113,6 +116,20 @@ type Store interface {
 
 	// Ping reports whether the storage is reachable and usable.
 	Ping(ctx context.Context) error
+}
+
+// LockReader is implemented by stores whose storage can enforce Lock. It
+// reads the lock back, so that what the storage enforces can be compared
+// with what the records ask: the storage is changed in a separate step from
+// the records (a crash between the two leaves them disagreeing), and anyone
+// with rights on the storage can change it directly. Disk has no locks and
+// does not implement it.
+type LockReader interface {
+	// LockState returns the retention date (zero: none) and the legal hold
+	// the storage enforces on the blob as it is stored now. ErrNotExist if
+	// absent; ErrNoLocking when this storage does not lock (a bucket
+	// without object locking), where there is nothing to compare.
+	LockState(ctx context.Context, sha256 string) (until time.Time, hold bool, err error)
 }
 
 // Verify re-reads the whole blob and recomputes its digest. It returns nil

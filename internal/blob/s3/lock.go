@@ -129,3 +129,41 @@ func (s *Store) Lock(ctx context.Context, sha256 string, until time.Time, hold b
 	}
 	return nil
 }
+
+var _ blob.LockReader = (*Store)(nil)
+
+// LockState implements blob.LockReader on the blob's current version, the
+// one Lock sets. A bucket without object locking answers ErrNoLocking. An
+// object never given a retention date or a legal hold has none, which S3
+// reports as a missing lock configuration rather than an empty one.
+func (s *Store) LockState(ctx context.Context, sha256 string) (until time.Time, hold bool, err error) {
+	defer func() { err = outage(err) }()
+	if !blob.ValidSHA256(sha256) {
+		return time.Time{}, false, fmt.Errorf("s3: lock state %q: %w", sha256, blob.ErrNotExist)
+	}
+	if !s.locking {
+		return time.Time{}, false, fmt.Errorf("s3: lock state %s: bucket %s: %w", sha256, s.bucket, blob.ErrNoLocking)
+	}
+	k := key(sha256)
+	info, err := s.c.StatObject(ctx, s.bucket, k, minio.StatObjectOptions{})
+	if err != nil {
+		return time.Time{}, false, mapErr("lock state", sha256, err)
+	}
+	_, cur, err := s.c.GetObjectRetention(ctx, s.bucket, k, info.VersionID)
+	switch {
+	case code(err) == "NoSuchObjectLockConfiguration":
+	case err != nil:
+		return time.Time{}, false, mapErr("lock state", sha256, err)
+	case cur != nil:
+		until = cur.UTC()
+	}
+	st, err := s.c.GetObjectLegalHold(ctx, s.bucket, k, minio.GetObjectLegalHoldOptions{VersionID: info.VersionID})
+	switch {
+	case code(err) == "NoSuchObjectLockConfiguration":
+	case err != nil:
+		return time.Time{}, false, mapErr("lock state", sha256, err)
+	default:
+		hold = st != nil && *st == minio.LegalHoldEnabled
+	}
+	return until, hold, nil
+}
