@@ -74,7 +74,7 @@ func (db *DB) Case(ctx context.Context, id string) (*dossier.Case, error) {
 
 // ListCases returns a page of cases, newest first.
 func (db *DB) ListCases(ctx context.Context, f dossier.CaseFilter) ([]*dossier.Case, int, string, error) {
-	limit, offset, err := page(f.Page)
+	limit, cur, err := listPage(f.Page)
 	if err != nil {
 		return nil, 0, "", err
 	}
@@ -127,8 +127,18 @@ func (db *DB) ListCases(ctx context.Context, f dossier.CaseFilter) ([]*dossier.C
 	if err := db.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases`+cond, args...).Scan(&total); err != nil {
 		return nil, 0, "", db.wrap("count cases", err)
 	}
+	// Newest first: cases created while a client pages come before its
+	// cursor and do not push rows it has seen onto the next page.
+	if c, a := cur.after(len(args)+1, true); c != "" {
+		if cond == "" {
+			cond = " WHERE " + c
+		} else {
+			cond += " AND " + c
+		}
+		args = append(args, a...)
+	}
 	rows, err := db.q.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases`+cond+
-		` ORDER BY created_at DESC, id DESC LIMIT `+itoa(limit)+` OFFSET `+itoa(offset), args...)
+		` ORDER BY created_at DESC, id DESC`+cur.sql(limit), args...)
 	if err != nil {
 		return nil, 0, "", db.wrap("list cases", err)
 	}
@@ -144,7 +154,8 @@ func (db *DB) ListCases(ctx context.Context, f dossier.CaseFilter) ([]*dossier.C
 	if err := rows.Err(); err != nil {
 		return nil, 0, "", db.wrap("list cases", err)
 	}
-	return items, total, nextCursor(offset, len(items), total), nil
+	items, next := endPage(items, limit, func(c *dossier.Case) (time.Time, string) { return c.CreatedAt, c.ID })
+	return items, total, next, nil
 }
 
 type scanner interface{ Scan(dest ...any) error }

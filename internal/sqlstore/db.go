@@ -6,10 +6,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -197,34 +195,4 @@ func parseTmPtr(s sql.NullString) *time.Time {
 	}
 	t := parseTm(s.String)
 	return &t
-}
-
-// page normalises a list window and decodes its offset cursor.
-func page(p dossier.Page) (limit, offset int, err error) {
-	limit = p.Limit
-	if limit <= 0 {
-		limit = 50
-	}
-	if limit > 500 {
-		limit = 500
-	}
-	if p.Cursor != "" {
-		b, derr := base64.RawURLEncoding.DecodeString(p.Cursor)
-		if derr == nil {
-			offset, derr = strconv.Atoi(string(b))
-		}
-		if derr != nil || offset < 0 {
-			return 0, 0, &dossier.Error{Code: dossier.EINVALID, Message: "invalid cursor",
-				Fields: []dossier.FieldError{{Field: "cursor", Message: "is not a cursor from a previous page"}}}
-		}
-	}
-	return limit, offset, nil
-}
-
-// nextCursor returns the cursor for the page after [offset, offset+n) of total.
-func nextCursor(offset, n, total int) string {
-	if offset+n >= total || n == 0 {
-		return ""
-	}
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(offset + n)))
 }

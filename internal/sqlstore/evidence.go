@@ -80,7 +80,7 @@ func (db *DB) EvidenceBySHA(ctx context.Context, caseID, sha string) (*dossier.E
 
 // ListEvidence returns a page of a case's items, oldest first.
 func (db *DB) ListEvidence(ctx context.Context, f dossier.EvidenceFilter) ([]*dossier.Evidence, int, string, error) {
-	limit, offset, err := page(f.Page)
+	limit, cur, err := listPage(f.Page)
 	if err != nil {
 		return nil, 0, "", err
 	}
@@ -97,8 +97,12 @@ func (db *DB) ListEvidence(ctx context.Context, f dossier.EvidenceFilter) ([]*do
 	if err := db.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM evidence`+cond, args...).Scan(&total); err != nil {
 		return nil, 0, "", db.wrap("count evidence", err)
 	}
+	if c, a := cur.after(len(args)+1, false); c != "" {
+		cond += ` AND ` + c
+		args = append(args, a...)
+	}
 	rows, err := db.q.QueryContext(ctx, `SELECT `+listColumns+` FROM evidence`+cond+
-		` ORDER BY created_at, id LIMIT `+itoa(limit)+` OFFSET `+itoa(offset), args...)
+		` ORDER BY created_at, id`+cur.sql(limit), args...)
 	if err != nil {
 		return nil, 0, "", db.wrap("list evidence", err)
 	}
@@ -114,7 +118,8 @@ func (db *DB) ListEvidence(ctx context.Context, f dossier.EvidenceFilter) ([]*do
 	if err := rows.Err(); err != nil {
 		return nil, 0, "", db.wrap("list evidence", err)
 	}
-	return items, total, nextCursor(offset, len(items), total), nil
+	items, next := endPage(items, limit, func(e *dossier.Evidence) (time.Time, string) { return e.CreatedAt, e.ID })
+	return items, total, next, nil
 }
 
 // AddVersion appends a version and makes it current.
