@@ -89,7 +89,7 @@ func (s *Store) lockedErr(ctx context.Context, k, versionID string, err error) e
 
 // Lock implements blob.Store on the blob's current version. Retention is
 // only extended: a COMPLIANCE date cannot be shortened, and a caller passing
-// an older date means no change. Without object locking on the bucket it
+// an older date (or one already past) means no change. Without object locking on the bucket it
 // only checks that the blob exists.
 func (s *Store) Lock(ctx context.Context, sha256 string, until time.Time, hold bool) (err error) {
 	defer func() { err = outage(err) }()
@@ -104,7 +104,9 @@ func (s *Store) Lock(ctx context.Context, sha256 string, until time.Time, hold b
 	if !s.locking {
 		return nil
 	}
-	if !until.IsZero() {
+	// A date already past asks for nothing: S3 refuses to retain until
+	// then, and the hold must still be set.
+	if until.After(time.Now()) {
 		_, cur, err := s.c.GetObjectRetention(ctx, s.bucket, k, info.VersionID)
 		if err != nil && code(err) != "NoSuchObjectLockConfiguration" {
 			return fmt.Errorf("s3: lock %s: %w", sha256, err)

@@ -63,3 +63,21 @@ func TestLockState(t *testing.T) {
 		}
 	})
 }
+
+// A retention date already past asks for no retention: an item whose
+// retention ran out can still be put on hold. Lock asked S3 to retain the
+// object until a past date, which S3 refuses, so the hold failed.
+func TestLockPastRetention(t *testing.T) {
+	ctx := context.Background()
+	s, _, _ := newStore(t, true)
+	ref, err := s.Put(ctx, blobtest.Stream(122, 1000), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Lock(ctx, ref.SHA256, time.Now().Add(-24*time.Hour), true); err != nil {
+		t.Fatalf("hold with a past retention date: %v", err)
+	}
+	if until, hold, err := s.LockState(ctx, ref.SHA256); err != nil || !until.IsZero() || !hold {
+		t.Fatalf("until=%v hold=%v err=%v, want a hold and no retention", until, hold, err)
+	}
+}
