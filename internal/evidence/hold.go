@@ -3,6 +3,7 @@ package evidence
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -135,22 +136,10 @@ func (v *Vault) syncLock(ctx context.Context, sha string, pending *dossier.Evide
 	if err != nil {
 		return err
 	}
-	var until time.Time
-	hold := false
-	consider := func(e *dossier.Evidence) {
-		if e.RetainUntil != nil && e.RetainUntil.After(until) {
-			until = *e.RetainUntil
-		}
-		hold = hold || e.Hold
-	}
-	for _, e := range items {
-		if pending == nil || e.ID != pending.ID {
-			consider(e)
-		}
-	}
 	if pending != nil {
-		consider(pending)
+		items = append(slices.DeleteFunc(items, func(e *dossier.Evidence) bool { return e.ID == pending.ID }), pending)
 	}
+	until, hold := combinedLock(items)
 	if err := v.Blobs.Lock(ctx, sha, until, hold); err != nil {
 		return storageError("could not lock the stored bytes", fmt.Errorf("lock %s: %w", sha, err))
 	}
