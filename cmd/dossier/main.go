@@ -25,7 +25,9 @@ Usage:
   dossier audit verify              check the audit hash chain and signed checkpoints; --anchor SEQ:HASH
                                     (repeatable): the chain must pass through a head kept outside the database
   dossier verify [--sweep]          re-hash every evidence blob; exit 1 listing each missing or changed one;
-                                    --sweep then removes orphan blobs older than --sweep-age (24h)
+                                    --sweep then removes orphan blobs older than --sweep-age (24h);
+                                    on a locking S3 bucket also compare each blob's hold and retention
+                                    with its records (exit 1 on a weaker lock); --fix-locks applies them
   dossier verify-bundle FILE.zip    check a downloaded bundle offline (SHA256SUMS, manifest, Merkle root);
                                     exit 1 naming each wrong file
   dossier reindex                   rebuild the search index from metadata and blobs (stop serve first)
