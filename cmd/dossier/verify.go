@@ -138,34 +138,9 @@ func verifyLocks(ctx context.Context, v *evidence.Vault, fix bool, stdout, stder
 		fmt.Fprintln(stdout, "locks: not checked: the blob store does not lock blobs (disk, or a bucket without object locking)")
 		return 0
 	}
-	short, fixed := 0, 0
-	for _, f := range r.Short {
-		switch {
-		case f.Fixed:
-			fixed++
-			fmt.Fprintf(stdout, "FIXED LOCK sha256 %s: %s (was: %s); used by %s\n", f.SHA256, f.Changed, f.Problem, f.UsedBy())
-		case f.FixErr != "":
-			short++
-			fmt.Fprintf(stdout, "LOCK MISMATCH %s (not fixed: %s)\n", f, f.FixErr)
-		default:
-			short++
-			fmt.Fprintln(stdout, "LOCK MISMATCH", f)
-		}
-	}
-	stale := 0
-	for _, f := range r.Stale {
-		switch {
-		case f.Fixed:
-			fixed++
-			fmt.Fprintf(stdout, "FIXED STALE LOCK sha256 %s: %s (was: %s); used by %s\n", f.SHA256, f.Changed, f.Problem, f.UsedBy())
-		case f.FixErr != "":
-			stale++
-			fmt.Fprintf(stdout, "STALE LOCK %s (not fixed: %s)\n", f, f.FixErr)
-		default:
-			stale++
-			fmt.Fprintln(stdout, "STALE LOCK", f)
-		}
-	}
+	short, fixedShort := printLockFindings(stdout, "LOCK MISMATCH", "FIXED LOCK", r.Short)
+	stale, fixedStale := printLockFindings(stdout, "STALE LOCK", "FIXED STALE LOCK", r.Stale)
+	fixed := fixedShort + fixedStale
 	if err != nil {
 		fmt.Fprintf(stdout, "INCOMPLETE: lock check stopped after %d blobs (%d lock(s) found short): %v\n", r.Blobs, short, err)
 		fmt.Fprintln(stderr, "dossier verify: locks:", err)
@@ -189,6 +164,25 @@ func verifyLocks(ctx context.Context, v *evidence.Vault, fix bool, stdout, stder
 	}
 	fmt.Fprintf(stdout, "locks: ok: %d blobs locked as their records ask%s\n", r.Blobs, tail)
 	return 0
+}
+
+// printLockFindings lists one kind of lock finding, each either fixed
+// (fixedLabel) or still open (label), and counts both.
+func printLockFindings(stdout io.Writer, label, fixedLabel string, fs []evidence.LockFinding) (open, fixed int) {
+	for _, f := range fs {
+		switch {
+		case f.Fixed:
+			fixed++
+			fmt.Fprintf(stdout, "%s sha256 %s: %s (was: %s); used by %s\n", fixedLabel, f.SHA256, f.Changed, f.Problem, f.UsedBy())
+		case f.FixErr != "":
+			open++
+			fmt.Fprintf(stdout, "%s %s (not fixed: %s)\n", label, f, f.FixErr)
+		default:
+			open++
+			fmt.Fprintln(stdout, label, f)
+		}
+	}
+	return open, fixed
 }
 
 // openExistingStore opens the metadata store for inspection: a location

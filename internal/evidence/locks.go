@@ -124,7 +124,9 @@ func (v *Vault) CheckLocks(ctx context.Context, opts LockOptions) (LockReport, e
 		if byBlob[ver.SHA256] == nil {
 			byBlob[ver.SHA256] = map[string]*dossier.Evidence{}
 		}
-		byBlob[ver.SHA256][e.ID] = e
+		// Only what the lock depends on: a large archive's descriptions
+		// and transcripts need not sit in memory for the whole check.
+		byBlob[ver.SHA256][e.ID] = &dossier.Evidence{ID: e.ID, CaseID: e.CaseID, Hold: e.Hold, RetainUntil: e.RetainUntil}
 		return nil
 	})
 	if err != nil {
