@@ -24,7 +24,7 @@ func searchEnv(t *testing.T) *env {
 
 // The search page says why a query was refused in the page's language;
 // it used to print the search engine's English on Chinese pages.
-func TestWebrevSearchRefusalInPageLanguage(t *testing.T) {
+func TestSearchRefusalInPageLanguage(t *testing.T) {
 	e := searchEnv(t)
 	e.user("firm-zh", dossier.RoleExternal)
 	zh := e.client()

@@ -14,7 +14,7 @@ import (
 // marked fields" with nothing marked: the service's errors named reverses
 // and reason, which this form has not. The amount now carries the error, in
 // the page's language, the typed values kept.
-func TestWebinPaymentNegativeAmount(t *testing.T) {
+func TestPaymentNegativeAmount(t *testing.T) {
 	e := newEnv(t, false)
 	c := e.caseDue("2026-SH-0009", "货款", time.Now().AddDate(0, -2, 0))
 	b := e.client()

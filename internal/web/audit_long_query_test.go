@@ -13,7 +13,7 @@ import (
 // LIKE pattern over 50,000 bytes) was a 500; it is now q's field error in
 // the page's language, the other filters kept. A bad date on the export
 // names its field instead of a generic "dates" message.
-func TestWebinAuditLongQuery(t *testing.T) {
+func TestAuditLongQuery(t *testing.T) {
 	e := newEnv(t, false)
 	e.user("auditor1", dossier.RoleAuditor)
 	au := e.client()

@@ -11,7 +11,7 @@ import (
 // search box) answered the bare error page, losing the box's text and the
 // other filters; it is now the list page with q's error in the page's
 // language and every filter kept.
-func TestWebinCaseListLongQuery(t *testing.T) {
+func TestCaseListLongQuery(t *testing.T) {
 	e := newEnv(t, false)
 	b := e.client()
 	b.login("admin")

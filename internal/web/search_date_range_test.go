@@ -12,7 +12,7 @@ import (
 // A search from/to date the index cannot hold (it keeps int64
 // nanoseconds) was a 500 page; it is now the field's error in the page's
 // language, with the user's other inputs kept.
-func TestWebinSearchDateOutOfRange(t *testing.T) {
+func TestSearchDateOutOfRange(t *testing.T) {
 	e := searchEnv(t)
 	e.user("firm-zh", dossier.RoleExternal)
 	zh := e.client()

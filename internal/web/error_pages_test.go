@@ -13,7 +13,8 @@ import (
 	"github.com/dossier/dossier/internal/dossier"
 )
 
-var webrevHan = regexp.MustCompile(`\p{Han}`)
+// anyHan matches a Chinese character.
+var anyHan = regexp.MustCompile(`\p{Han}`)
 
 // browse sends a request as a browser does (Accept: text/html).
 func (b *client) browse(method, path string, form url.Values) *response {
@@ -46,7 +47,7 @@ func mainOf(body string) string {
 // the address bar of a page a form post rendered, a bookmark) or posts to
 // an address no page has, gets an error page in the user's language, not
 // the API's English problem JSON. The API itself keeps its problems.
-func TestWebrevWrongMethodIsAPageInTheUsersLanguage(t *testing.T) {
+func TestWrongMethodIsAPageInTheUsersLanguage(t *testing.T) {
 	e := newEnv(t, false)
 	c := e.newCase("2026-HZ-0701", "")
 	firm := e.user("firm-zh", dossier.RoleExternal)
@@ -98,7 +99,7 @@ func TestWebrevWrongMethodIsAPageInTheUsersLanguage(t *testing.T) {
 
 // The refusal page of a Chinese user is Chinese throughout: the policy's
 // bare "not allowed" used to stand under 无权执行此操作 in English.
-func TestWebrevForbiddenPageHasNoEnglishDetail(t *testing.T) {
+func TestForbiddenPageHasNoEnglishDetail(t *testing.T) {
 	e := newEnv(t, false)
 	c := e.newCase("2026-HZ-0702", "")
 	e.user("auditor-zh", dossier.RoleAuditor)
@@ -113,7 +114,7 @@ func TestWebrevForbiddenPageHasNoEnglishDetail(t *testing.T) {
 				continue
 			}
 			m := mainOf(r.Body)
-			if strings.Contains(m, "not allowed") || !webrevHan.MatchString(m) {
+			if strings.Contains(m, "not allowed") || !anyHan.MatchString(m) {
 				t.Errorf("%s GET %s: English on a Chinese error page:\n%s", who, p, m)
 			}
 		}
@@ -129,7 +130,7 @@ func TestWebrevForbiddenPageHasNoEnglishDetail(t *testing.T) {
 // a character, or written in GBK by an older system) is refused by the API's
 // middleware before the page runs; a browser gets the error page in the
 // user's language, not the problem JSON. The API keeps its problem.
-func TestWebrevBadTextAddressIsAPage(t *testing.T) {
+func TestBadTextAddressIsAPage(t *testing.T) {
 	e := newEnv(t, false)
 	e.user("auditor-en", dossier.RoleAuditor)
 	zh := e.client()
@@ -148,7 +149,7 @@ func TestWebrevBadTextAddressIsAPage(t *testing.T) {
 		t.Fatalf("lang: %d", r.Status)
 	}
 	r := en.browse(http.MethodGet, "/audit?actor=%FF", nil)
-	if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, `<html lang="en"`) || webrevHan.MatchString(mainOf(r.Body)) {
+	if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, `<html lang="en"`) || anyHan.MatchString(mainOf(r.Body)) {
 		t.Errorf("en: %d\n%.400s", r.Status, mainOf(r.Body))
 	}
 	if r := en.browse(http.MethodGet, "/api/v1/cases?q=%FF", nil); r.Status != http.StatusBadRequest ||
@@ -160,7 +161,7 @@ func TestWebrevBadTextAddressIsAPage(t *testing.T) {
 // A refused list address (a bookmarked filter that is no longer valid)
 // names the parameter and what is wrong with it, in the page's language;
 // the page used to say only 输入有误 / "invalid fields".
-func TestWebrevRefusedFilterNamesTheField(t *testing.T) {
+func TestRefusedFilterNamesTheField(t *testing.T) {
 	e := newEnv(t, false)
 	e.user("firm-f", dossier.RoleExternal)
 	b := e.client()

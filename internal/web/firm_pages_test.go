@@ -17,7 +17,7 @@ import (
 // and downloads the ZIP; the page is in the firm's language throughout
 // (the Merkle root's label was English on Chinese pages), and offers the
 // firm no form that it may not use.
-func TestWebrevFirmBundlePage(t *testing.T) {
+func TestFirmBundlePage(t *testing.T) {
 	e := newEnv(t, false)
 	c := e.newCase("2026-HZ-0711", "")
 	admin := e.client()
@@ -56,14 +56,14 @@ func TestWebrevFirmBundlePage(t *testing.T) {
 		t.Fatalf("lang: %d", r.Status)
 	}
 	m = mainOf(b.get("/bundles/" + bid).Body)
-	if !strings.Contains(m, "Merkle root") || webrevHan.MatchString(strings.ReplaceAll(strings.ReplaceAll(m, "卷宗", ""), "证明a.txt", "")) {
+	if !strings.Contains(m, "Merkle root") || anyHan.MatchString(strings.ReplaceAll(strings.ReplaceAll(m, "卷宗", ""), "证明a.txt", "")) {
 		t.Errorf("en bundle page:\n%s", m)
 	}
 }
 
 // What a payment-order application still lacks is listed in the page's
 // language for everyone who may open the documents page, the auditor too.
-func TestWebrevReadinessInPageLanguage(t *testing.T) {
+func TestReadinessInPageLanguage(t *testing.T) {
 	e := newEnv(t, false)
 	c, err := e.cases.Create(context.Background(), e.admin, &dossier.Case{Number: "2026-HZ-0712",
 		Creditor: dossier.Party{Name: "杭州甲公司"}, Debtor: dossier.Party{Name: "宁波乙公司"},
@@ -94,7 +94,7 @@ func TestWebrevReadinessInPageLanguage(t *testing.T) {
 // this case, or gone since the page was loaded) says what is wrong with it;
 // it used to say only "fix the marked fields" with no field marked. The
 // answer is the same for another case's evidence as for none at all.
-func TestWebrevBundleLostExhibitIsSaid(t *testing.T) {
+func TestBundleLostExhibitIsSaid(t *testing.T) {
 	e := newEnv(t, false)
 	mine := e.newCase("2026-HZ-0713", "")
 	other := e.newCase("2026-HZ-0714", "")
@@ -132,7 +132,7 @@ func TestWebrevBundleLostExhibitIsSaid(t *testing.T) {
 
 // The firm reading a case's documents sees each one's language as a word
 // in its own language, not the code zh-CN.
-func TestWebrevDocumentLanguageNamed(t *testing.T) {
+func TestDocumentLanguageNamed(t *testing.T) {
 	e := newEnv(t, false)
 	c := e.newCase("2026-HZ-0715", "")
 	admin := e.client()

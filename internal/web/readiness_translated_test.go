@@ -13,7 +13,7 @@ import (
 // service's English, and kinds such as debtor_address were shown raw):
 // read from the document package's source, so a new one without a
 // translation fails here.
-func TestWebrevReadinessTranslated(t *testing.T) {
+func TestReadinessTranslated(t *testing.T) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "../document/readiness.go", nil, 0)
 	if err != nil {

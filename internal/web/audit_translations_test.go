@@ -12,7 +12,7 @@ import (
 // Every reason audit.Verify can give for a broken chain reads in Chinese
 // on a Chinese audit page: the formats are read from the audit package's
 // source, so a new reason without a translation fails here.
-func TestWebrevAuditReasonsTranslated(t *testing.T) {
+func TestAuditReasonsTranslated(t *testing.T) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "../audit/verify.go", nil, 0)
 	if err != nil {
@@ -48,7 +48,7 @@ func TestWebrevAuditReasonsTranslated(t *testing.T) {
 
 // The audit page names the role of every event's actor in the page's
 // language, the operator's CLI commands ("(cli)", role operator) too.
-func TestWebrevAuditRolesTranslated(t *testing.T) {
+func TestAuditRolesTranslated(t *testing.T) {
 	zh, en := Msg{Lang: "zh-CN"}, Msg{Lang: "en"}
 	for _, r := range []string{"admin", "counsel", "external", "auditor", "operator"} {
 		if got := zh.Enum("role", r); !hanRE.MatchString(got) {
