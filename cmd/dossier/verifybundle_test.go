@@ -37,7 +37,7 @@ func writeBundleZip(t *testing.T, files map[string][]byte, want map[string][]byt
 		if i >= 2 {
 			it := dossier.BundleItem{N: i - 1, ZipName: n, SHA256: sum(want[n])}
 			items = append(items, it)
-			m.Items = append(m.Items, bundle.ManifestItem{N: it.N, File: n, SHA256: it.SHA256})
+			m.Items = append(m.Items, bundle.ManifestItem{N: it.N, File: n, SHA256: it.SHA256, Size: int64(len(want[n]))})
 		}
 	}
 	m.MerkleRoot = bundle.MerkleRoot(items)

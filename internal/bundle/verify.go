@@ -44,11 +44,18 @@ func VerifyZip(path string) (*Report, error) {
 		return nil, fmt.Errorf("bundle: open %s: %w", path, err)
 	}
 	defer zr.Close()
+	r := &Report{Problems: []Problem{}}
 	files := map[string]*zip.File{}
 	for _, f := range zr.File {
+		if files[f.Name] != nil {
+			// Dossier writes each name once. Of two entries with one name,
+			// readers and unzip tools differ in which they show or keep, so
+			// checking either would vouch for bytes the recipient may not see.
+			r.add(f.Name, "is in the ZIP more than once; which copy a reader shows depends on the tool")
+			continue
+		}
 		files[f.Name] = f
 	}
-	r := &Report{Problems: []Problem{}}
 	sums := map[string]string{}
 	if f := files[SumsName]; f == nil {
 		r.add(SumsName, "missing")
@@ -161,11 +168,21 @@ func checkManifest(r *Report, f *zip.File, got map[string]string, sizes map[stri
 			r.add(n, "not listed in manifest.json")
 		}
 	}
+	// The Merkle root is computed from the exhibits' digests, so those must
+	// be the digests of the exhibits' files; else a file edited with both
+	// lists of files rewritten would pass under the sender's root.
 	leaves := make([]string, len(m.Items))
 	for i, it := range m.Items {
 		leaves[i] = it.SHA256
-		if !listed[it.File] {
+		sum, present := got[it.File]
+		switch {
+		case !listed[it.File]:
 			r.add(it.File, "exhibit %d is not among manifest.json files", it.N)
+		case !present:
+		case sum != it.SHA256:
+			r.add(it.File, "exhibit %d: sha256 %s, manifest.json's exhibit (and so merkle_root) says %s", it.N, sum, it.SHA256)
+		case sizes[it.File] != it.Size:
+			r.add(it.File, "exhibit %d: %d bytes, manifest.json's exhibit says %d", it.N, sizes[it.File], it.Size)
 		}
 	}
 	r.MerkleRoot = m.MerkleRoot
