@@ -16,8 +16,9 @@ import (
 // the analysis chain or the tokens Dossier derives itself (the norm field)
 // change: Open then refuses the old index and the operator runs
 // `dossier reindex`. 3: ID numbers separated by a single space are all
-// found (idTokens), where schema 2 indexed only the first.
-const schemaVersion = "3"
+// found (idTokens), where schema 2 indexed only the first. 4: traditional
+// characters are indexed as simplified (foldTradName).
+const schemaVersion = "4"
 
 // TextAnalyzer is the analyzer of every free-text field (title, text,
 // parties). Chinese is indexed as overlapping bigrams, which keeps recall for
@@ -76,7 +77,7 @@ func foldDigits(s string) string {
 func isWideDigit(r rune) bool { return r >= '０' && r <= '９' }
 
 func textAnalysisChain() []string {
-	return []string{cjk.WidthName, lowercase.Name, cjk.BigramName, en.PossessiveName, latinStemmerName}
+	return []string{cjk.WidthName, foldTradName, lowercase.Name, cjk.BigramName, en.PossessiveName, latinStemmerName}
 }
 
 // newMapping builds the index mapping. Long text skips the _all field and
