@@ -1,6 +1,7 @@
 package bundle
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -394,20 +395,16 @@ func (s *Service) convert(ctx context.Context, p string, ex *exhibit, kind strin
 		}
 		return n, nil
 	case "image":
-		w, err := os.Create(p)
+		// pdfcpu reads the whole image anyway; it is below MaxMergeBytes.
+		img, err := io.ReadAll(hr)
 		if err != nil {
-			return 0, err
+			return 0, storeErr(fmt.Errorf("bundle: read exhibit %d: %w", ex.N, err))
 		}
-		imp := api.DefaultImportConfig()
-		imp.Pos, imp.Scale = types.Center, 0.85
-		err = api.ImportImages(nil, w, []io.Reader{hr}, imp, pdfConf())
-		if cerr := w.Close(); err == nil && cerr != nil {
-			return 0, cerr
-		}
+		pdf, err := imagePage(img)
 		if err != nil {
 			return 0, unsupported(err)
 		}
-		return 1, nil
+		return 1, os.WriteFile(p, pdf, 0o600)
 	}
 	text, err := readText(hr, kind)
 	if err != nil {
@@ -421,6 +418,32 @@ func (s *Service) convert(ctx context.Context, p string, ex *exhibit, kind strin
 		return 0, err
 	}
 	return n, os.WriteFile(p, pdf, 0o600)
+}
+
+// imagePage returns a one-page PDF of a JPEG or PNG, the page turned as a
+// JPEG's EXIF orientation asks (on a landscape sheet when turned a quarter,
+// so it stands as a portrait A4). The image's own bytes are embedded
+// unchanged.
+func imagePage(img []byte) ([]byte, error) {
+	imp := api.DefaultImportConfig()
+	imp.Pos, imp.Scale = types.Center, 0.85
+	rot := jpegRotation(img)
+	if rot == 90 || rot == 270 {
+		a4 := types.PaperSize["A4"]
+		imp.PageDim = &types.Dim{Width: a4.Height, Height: a4.Width}
+	}
+	var page bytes.Buffer
+	if err := api.ImportImages(nil, &page, []io.Reader{bytes.NewReader(img)}, imp, pdfConf()); err != nil {
+		return nil, err
+	}
+	if rot == 0 {
+		return page.Bytes(), nil
+	}
+	var turned bytes.Buffer
+	if err := api.Rotate(bytes.NewReader(page.Bytes()), &turned, rot, nil, pdfConf()); err != nil {
+		return nil, err
+	}
+	return turned.Bytes(), nil
 }
 
 func copyFile(p string, r io.Reader) error {
