@@ -166,6 +166,7 @@ func TestDailyLimitIsPerDebtor(t *testing.T) {
 		t.Fatalf("fourth contact with the debtor over two cases: %v", f)
 	}
 	// The next day starts a new count (local day, not UTC day).
+	now = time.Date(2026, 3, 3, 9, 0, 0, 0, shanghai)
 	m, err := svc.AddCommunication(ctx, counsel, a1, &dossier.Communication{Channel: "phone",
 		OccurredAt: time.Date(2026, 3, 3, 8, 30, 0, 0, shanghai), Summary: "次日致电"})
 	if err != nil || len(m.Flags) != 0 {

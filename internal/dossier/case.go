@@ -310,12 +310,20 @@ type Communication struct {
 // dated so would date a limitation period.
 var MinDate = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// Validate checks a new communication.
+// ClockSkew is how far after the server's clock a time the client gives
+// for something that already happened (a contact, a piece of evidence) may
+// lie: the two clocks may differ by that much.
+const ClockSkew = 5 * time.Minute
+
+// Validate checks a new communication. Its time is a full RFC 3339 time:
+// one later than now (beyond ClockSkew) has not happened yet. A contact
+// dated a day ahead would have moved the limitation deadline it
+// interrupts by a day.
 func (m *Communication) Validate(now time.Time) error {
 	var f Fields
 	if m.OccurredAt.IsZero() {
 		f.Add("occurred_at", "is required (RFC 3339)")
-	} else if m.OccurredAt.After(now.Add(24 * time.Hour)) {
+	} else if m.OccurredAt.After(now.Add(ClockSkew)) {
 		f.Add("occurred_at", "must not be in the future")
 	} else if m.OccurredAt.Before(MinDate) {
 		f.Add("occurred_at", "must not be before 1900-01-01")

@@ -218,7 +218,7 @@ func latestOccurred(s string) time.Duration {
 	if len(s) == len("2006-01-02") {
 		return 14 * time.Hour
 	}
-	return 5 * time.Minute
+	return dossier.ClockSkew
 }
 
 func parseTime(s string) (*time.Time, error) {
