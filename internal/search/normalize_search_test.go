@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"slices"
 	"testing"
 )
 
@@ -53,17 +52,7 @@ func TestSearchNormalisation(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := ids(r)
-			for _, w := range tc.want {
-				if !slices.Contains(got, w) {
-					t.Errorf("%q: missing %s, got %v", tc.q, w, got)
-				}
-			}
-			for _, n := range tc.not {
-				if slices.Contains(got, n) {
-					t.Errorf("%q: unexpected %s, got %v", tc.q, n, got)
-				}
-			}
+			checkFinds(t, tc.q, ids(r), tc.want, tc.not)
 		})
 	}
 }

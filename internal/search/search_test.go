@@ -33,22 +33,28 @@ func mustSearch(t *testing.T, ix *Index, q Query, visible []string) *Result {
 	return r
 }
 
+// checkFinds reports each of want missing from got and each of not in it.
+func checkFinds(t *testing.T, q string, got, want, not []string) {
+	t.Helper()
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("%q: missing %s, got %v", q, w, got)
+		}
+	}
+	for _, n := range not {
+		if slices.Contains(got, n) {
+			t.Errorf("%q: unexpected %s, got %v", q, n, got)
+		}
+	}
+}
+
 func TestSearchFixtures(t *testing.T) {
 	ix := mustFixture(t)
 	for _, tc := range fixtureQueries {
 		t.Run(tc.name, func(t *testing.T) {
 			r := mustSearch(t, ix, Query{Q: tc.q}, nil)
 			got := ids(r)
-			for _, w := range tc.want {
-				if !slices.Contains(got, w) {
-					t.Errorf("%q: missing %s, got %v", tc.q, w, got)
-				}
-			}
-			for _, n := range tc.not {
-				if slices.Contains(got, n) {
-					t.Errorf("%q: unexpected %s, got %v", tc.q, n, got)
-				}
-			}
+			checkFinds(t, tc.q, got, tc.want, tc.not)
 			if int(r.Total) != len(got) {
 				t.Errorf("%q: total %d, %d items", tc.q, r.Total, len(got))
 			}
