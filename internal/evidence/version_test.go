@@ -51,6 +51,20 @@ func (s *lockSpy) Lock(ctx context.Context, sha string, until time.Time, hold bo
 	return s.Store.Lock(ctx, sha, until, hold)
 }
 
+// spiedItem makes a fixture whose vault stores through a lockSpy, and one
+// item in it.
+func spiedItem(t *testing.T, meta string) (*fixture, *lockSpy, *dossier.Evidence) {
+	t.Helper()
+	f := newFixture(t, meta)
+	spy := &lockSpy{Store: f.blobs, hold: map[string]bool{}}
+	f.vault.Blobs = spy
+	e, _, err := f.vault.Ingest(context.Background(), f.admin, f.caseID, form(t, "contract", "a.pdf", random(500)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, spy, e
+}
+
 // A new version's bytes are locked with the item's state at the end of the
 // upload: a legal hold placed during it holds them too. An item deleted
 // during the upload gets no new version (409 saying why); before, the
@@ -73,14 +87,8 @@ func TestAddVersionDuringChange(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFixture(t, "sqlite")
 			ctx := context.Background()
-			spy := &lockSpy{Store: f.blobs, hold: map[string]bool{}}
-			f.vault.Blobs = spy
-			e, _, err := f.vault.Ingest(ctx, f.admin, f.caseID, form(t, "contract", "a.pdf", random(500)))
-			if err != nil {
-				t.Fatal(err)
-			}
+			f, spy, e := spiedItem(t, "sqlite")
 			spy.afterPut = func() {
 				if err := tt.during(ctx, f, e.ID); err != nil {
 					t.Error(err)
@@ -124,14 +132,8 @@ func TestAddVersionRacesAnother(t *testing.T) {
 				name = meta + "/same"
 			}
 			t.Run(name, func(t *testing.T) {
-				f := newFixture(t, meta)
 				ctx := context.Background()
-				spy := &lockSpy{Store: f.blobs, hold: map[string]bool{}}
-				f.vault.Blobs = spy
-				e, _, err := f.vault.Ingest(ctx, f.admin, f.caseID, form(t, "contract", "a.pdf", random(500)))
-				if err != nil {
-					t.Fatal(err)
-				}
+				f, spy, e := spiedItem(t, meta)
 				mine, theirs := random(700), random(900)
 				if same {
 					theirs = mine
