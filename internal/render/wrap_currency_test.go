@@ -5,12 +5,12 @@ import (
 	"testing"
 )
 
-// TestDomrevCurrencyCodeKeptWithAmount: a document in another currency
+// TestCurrencyCodeKeptWithAmount: a document in another currency
 // writes its amounts "HKD 386,500.00" (currencyWords); like "RMB 386,500.00"
 // the code must not end one line while its amount starts the next, where a
 // reader takes the amount for a bare number. Only RMB, CNY, USD and EUR were
 // kept together.
-func TestDomrevCurrencyCodeKeptWithAmount(t *testing.T) {
+func TestCurrencyCodeKeptWithAmount(t *testing.T) {
 	f := mustFont(t)
 	for _, code := range []string{"HKD", "JPY", "GBP", "SGD", "RMB"} {
 		lead := "The total of the claim is "
