@@ -384,16 +384,11 @@ func (s *Service) convert(ctx context.Context, p string, ex *exhibit, kind strin
 		if err := blob.CheckDigest(hr.Ref(), ex.SHA256); err != nil {
 			return 0, fmt.Errorf("bundle: exhibit %d: %w", ex.N, err)
 		}
-		f, err := os.Open(p)
-		if err != nil {
-			return 0, err
+		n, err := plainPDF(p)
+		if err == nil && n == 0 {
+			err = unsupported(nil)
 		}
-		defer f.Close()
-		n, err := api.PageCount(f, pdfConf())
-		if err != nil || n == 0 {
-			return 0, unsupported(err)
-		}
-		return n, nil
+		return n, err
 	case "image":
 		// pdfcpu reads the whole image anyway; it is below MaxMergeBytes.
 		img, err := io.ReadAll(hr)
@@ -444,6 +439,49 @@ func imagePage(img []byte) ([]byte, error) {
 		return nil, err
 	}
 	return turned.Bytes(), nil
+}
+
+// plainPDF returns the page count of the PDF at p. A PDF encrypted only
+// with an owner password (it opens without one, but forbids printing or
+// changes, as bank statements often do) is rewritten at p decrypted, since
+// pdfcpu's merge refuses encrypted files; p is this build's copy, the
+// original is untouched. Bytes pdfcpu cannot read or decrypt (one that
+// needs a password to open) are EUNSUPPORTED; other errors are the disk's.
+func plainPDF(p string) (int, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	unsupported := func(err error) error {
+		return &dossier.Error{Code: dossier.EUNSUPPORTED, Message: "cannot convert", Err: err}
+	}
+	pctx, err := api.ReadAndValidate(f, pdfConf())
+	if err != nil {
+		return 0, unsupported(err)
+	}
+	if pctx.Encrypt == nil {
+		return pctx.PageCount, nil
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return 0, err
+	}
+	tmp := p + ".plain"
+	w, err := os.Create(tmp)
+	if err != nil {
+		return 0, err
+	}
+	if err := api.Decrypt(f, w, pdfConf()); err != nil {
+		w.Close()
+		return 0, unsupported(err)
+	}
+	if err := w.Close(); err != nil {
+		return 0, fmt.Errorf("bundle: decrypt: %w", err)
+	}
+	if err := os.Rename(tmp, p); err != nil {
+		return 0, fmt.Errorf("bundle: decrypt: %w", err)
+	}
+	return pctx.PageCount, nil
 }
 
 func copyFile(p string, r io.Reader) error {
