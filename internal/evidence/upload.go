@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net"
 	"net/http"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gabriel-vasile/mimetype"
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/dossier/dossier/internal/blob"
 	"github.com/dossier/dossier/internal/dossier"
@@ -75,6 +77,40 @@ func mismatch(err error) error {
 // sniffLen is how much of the stream the media type detector sees; it is
 // mimetype's own default read limit.
 const sniffLen = 3072
+
+// sniff returns the media type of a file from its first bytes (whole: all
+// of them). mimetype labels any 8-bit text that is not UTF-8 iso-8859-1 or
+// windows-1252; ours is far more often GBK from a Chinese Windows machine (a
+// chat export, a note), and the Latin label made text extraction and the
+// preview decode it as Latin letters. Bytes that are valid GB18030 are
+// labelled so.
+func sniff(hdr []byte, whole bool) string {
+	mt := mimetype.Detect(hdr).String()
+	base, params, err := mime.ParseMediaType(mt)
+	if err != nil || base != "text/plain" || (params["charset"] != "iso-8859-1" && params["charset"] != "windows-1252") {
+		return mt
+	}
+	if !validGB18030(hdr, whole) {
+		return mt
+	}
+	params["charset"] = "gb18030"
+	return mime.FormatMediaType(base, params)
+}
+
+// validGB18030 reports whether b decodes as GB18030 without a replacement
+// character. b may end inside a character (of up to four bytes) unless whole.
+func validGB18030(b []byte, whole bool) bool {
+	for cut := 0; cut < 4 && cut < len(b); cut++ {
+		s, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b[:len(b)-cut])
+		if err == nil && !bytes.ContainsRune(s, utf8.RuneError) {
+			return true
+		}
+		if whole {
+			break
+		}
+	}
+	return false
+}
 
 // stored is a file part committed to the blob store.
 type stored struct {
@@ -211,7 +247,7 @@ func (v *Vault) storeFile(ctx context.Context, p *FormPart, seen map[string]stri
 		return nil, fieldErr("file", "is empty")
 	}
 	hdr = hdr[:n]
-	mt := mimetype.Detect(hdr).String()
+	mt := sniff(hdr, n < sniffLen)
 	out := &stored{filename: dossier.SanitizeFilename(p.FileName()), mediaType: mt}
 	var r io.Reader = io.MultiReader(bytes.NewReader(hdr), src)
 	probe := newAudioProbe(mt)
