@@ -118,6 +118,8 @@ func (s *Service) describe(ex *exhibit, note string) ([]byte, int, error) {
 	switch note {
 	case "too_large":
 		d.Para("该文件过大，未并入本PDF，请查阅原件。/ Too large to merge into this PDF; see the original.", "")
+	case "pdf_full":
+		d.Para("本PDF已达合并容量上限，该文件未并入，请查阅原件。/ This PDF reached its size limit with the exhibits before this one; see the original.", "")
 	case "unreadable":
 		d.Para("该文件无法转换为PDF页面（可能已加密或格式不兼容），请查阅原件。/ Could not be converted to pages; see the original.", "")
 	}

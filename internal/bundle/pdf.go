@@ -319,8 +319,10 @@ func (s *Service) exhibitPDF(ctx context.Context, dir string, ex *exhibit, merge
 	kind := renderKind(ex.MediaType, ex.Filename)
 	switch {
 	case kind == "":
-	case ex.Size > s.cfg.MaxMergeBytes || *mergedBytes+ex.Size > 8*s.cfg.MaxMergeBytes:
+	case ex.Size > s.cfg.MaxMergeBytes:
 		note = "too_large"
+	case *mergedBytes+ex.Size > 8*s.cfg.MaxMergeBytes:
+		note = "pdf_full" // this file is fine; the exhibits before it filled the PDF
 	default:
 		n, err := s.convert(ctx, p, ex, kind)
 		if err == nil {
