@@ -138,8 +138,28 @@ func (s *Service) RevokeShare(ctx context.Context, a *dossier.Actor, bundleID, r
 	if sh, err := s.cfg.Bundles.ShareByToken(ctx, account.HashToken(ref)); err == nil && sh.BundleID == bundleID {
 		id = sh.ID
 	}
-	dossier.NoteFrom(ctx).Detail = "share " + id
+	// The trail names a link by its ID only: a ref that is not one may be a
+	// token (of another bundle, or mistyped), which is a link itself.
+	if isID(id) {
+		dossier.NoteFrom(ctx).Detail = "share " + id
+	} else {
+		dossier.NoteFrom(ctx).Detail = "share: no link of this bundle has the given token or ID"
+	}
 	return s.cfg.Bundles.RevokeShare(ctx, bundleID, id, s.cfg.Now().UTC())
+}
+
+// isID reports whether s has the form of dossier.NewID (32 lowercase hex
+// digits), which no share token has.
+func isID(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // Shared is what a live share link leads to.
