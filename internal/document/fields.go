@@ -195,6 +195,7 @@ func resolve(t *Template, in Input, has func(rune) bool) (map[string]string, err
 				out[f.Name], out["due_date"])
 		}
 	}
+	paymentOrder(t, out, today, &bad)
 	if _, declared := known[currencyField]; !declared {
 		known[currencyField] = true
 		if code, err := currencyOf(in); err != nil {
