@@ -29,7 +29,10 @@ func newAudioProbe(mediaType string) audioProbe {
 		return newWAV()
 	case "audio/mpeg", "audio/mp3", "audio/x-mpeg":
 		return newMP3()
-	case "audio/x-m4a", "audio/mp4", "audio/m4a", "video/mp4", "audio/x-mp4a-latm":
+	// 3GP is the ISO base media container M4A uses too, in which Android's
+	// MediaRecorder writes calls (AMR or AAC inside).
+	case "audio/x-m4a", "audio/mp4", "audio/m4a", "video/mp4", "audio/x-mp4a-latm",
+		"video/3gpp", "audio/3gpp", "video/3gpp2", "audio/3gpp2":
 		return newM4A()
 	case "audio/amr", "audio/amr-wb", "audio/x-amr":
 		return newAMR()
@@ -139,9 +142,10 @@ func (w *wavProbe) Result() (float64, string, bool) {
 		return 0, "", false
 	}
 	// A recorder killed mid-file leaves a data size larger than the file (or
-	// the 0xFFFFFFFF placeholder); the bytes actually present are what plays.
+	// the 0xFFFFFFFF placeholder, or the 0 it wrote before the first sample);
+	// the bytes actually present are what plays.
 	n := w.dataSize
-	if avail := w.total - w.dataStart; avail < n {
+	if avail := w.total - w.dataStart; avail < n || n == 0 {
 		n = avail
 	}
 	return float64(n) / float64(w.byteRate), "wav", true
@@ -224,9 +228,49 @@ func (m *mp3Probe) stepFrame(h []byte) (int, int64, int, bool) {
 		// Not a frame: slide one byte and look again (junk, ID3v1 tag).
 		return 1, 0, 4, false
 	}
+	if !m.started && h[1]>>1&3 == 1 && length >= mp3TagEnd {
+		// The first Layer III frame may be an encoder's tag: look inside.
+		m.started = true
+		side := mp3SideInfo(h)
+		m.step = func(x []byte) (int, int64, int, bool) {
+			m.step = m.stepFrame
+			tag := string(x[side-4 : side]) // x holds the frame from its byte 4
+			if tag != "Xing" && tag != "Info" && string(x[mp3TagEnd-8:mp3TagEnd-4]) != "VBRI" {
+				m.frames++
+				m.samples += float64(samples) / float64(rate)
+			}
+			return 0, int64(length - mp3TagEnd), 4, false
+		}
+		// Consume only the header: h may hold more of the frame (after
+		// stepID3 found no tag), which then starts the next step's bytes.
+		return 4, 0, mp3TagEnd - 4, false
+	}
+	m.started = true
 	m.frames++
 	m.samples += float64(samples) / float64(rate)
 	return len(h), int64(length - len(h)), 4, false
+}
+
+// mp3TagEnd is how much of the first frame holds an encoder's tag: LAME's
+// "Xing" or "Info" follows the side information (at most byte 36), and
+// Fraunhofer's "VBRI" is at byte 36. That frame is silence carrying the
+// tag, which players and ffprobe do not count as audio.
+const mp3TagEnd = 40
+
+// mp3SideInfo returns the offset of a Layer III frame's data after its
+// header and side information: 17 or 32 bytes of side information in
+// MPEG-1 (mono, other), 9 or 17 in MPEG-2 and 2.5.
+func mp3SideInfo(h []byte) int {
+	mono := h[3]>>6 == 3
+	switch {
+	case h[1]>>3&3 == 3 && mono:
+		return 4 + 17
+	case h[1]>>3&3 == 3:
+		return 4 + 32
+	case mono:
+		return 4 + 9
+	}
+	return 4 + 17
 }
 
 func (m *mp3Probe) Result() (float64, string, bool) {
