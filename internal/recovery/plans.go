@@ -2,6 +2,7 @@ package recovery
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strconv"
 	"time"
@@ -328,8 +329,14 @@ func (s *Service) AddPlan(ctx context.Context, a *dossier.Actor, caseID string, 
 				f.Add("document_id", "is a %s, not an installment agreement", d.Template)
 			default:
 				fields = d.Fields
+				// The agreement is signed on or after the day it was drawn
+				// up; a plan agreed earlier would take payments its
+				// acknowledged debt already left out as installments paid.
+				drawn := dossier.DateOf(d.CreatedAt.In(s.loc()))
 				if p.AgreedOn.IsZero() {
-					p.AgreedOn = dossier.DateOf(d.CreatedAt.In(s.loc()))
+					p.AgreedOn = drawn
+				} else if p.AgreedOn.Before(drawn.Time) {
+					f.Add("agreed_on", "must not be before the agreement's date %s", drawn)
 				}
 			}
 		}
@@ -384,6 +391,24 @@ func (s *Service) fillPlan(p *dossier.InstallmentPlan, in *PlanInput, doc map[st
 	}
 	if p.FirstDueDate.IsZero() && doc["first_due_date"] != "" {
 		p.FirstDueDate, _ = dossier.ParseDate(doc["first_due_date"])
+	}
+	// A value given beside the agreement must be the one it prints: the
+	// plan is rated on the schedule the debtor signs, and its payment-order
+	// pre-fill names the agreement as the basis of the balance.
+	// (The document keeps canonical values: 300000.00, 6, 2026-08-31.)
+	printed := func(field, docField string, given fmt.Stringer) {
+		if v := doc[docField]; v != "" && given.String() != v {
+			f.Add(field, "must be %s, as agreement document %s states (leave it out to take the agreement's)", v, p.DocumentID)
+		}
+	}
+	if in.Total != nil {
+		printed("total", "debt_total", *in.Total)
+	}
+	if in.Installments != nil {
+		printed("installments", "installments", count(*in.Installments))
+	}
+	if !in.FirstDueDate.IsZero() {
+		printed("first_due_date", "first_due_date", in.FirstDueDate)
 	}
 	if p.AgreedOn.IsZero() {
 		p.AgreedOn = s.today()
@@ -444,3 +469,8 @@ func (s *Service) Plans(ctx context.Context, a *dossier.Actor, caseID string) ([
 	}
 	return PlanStatuses(r, s.today(), s.rules(), s.loc()), nil
 }
+
+// count is an installment count as a document keeps it.
+type count int
+
+func (n count) String() string { return strconv.Itoa(int(n)) }
