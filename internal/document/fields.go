@@ -232,7 +232,8 @@ func resolve(t *Template, in Input, has func(rune) bool) (map[string]string, err
 	}
 	// What is owed is acknowledged, and interest counted, as of a day that
 	// has come: a later one states a debt or interest not yet accrued,
-	// which a court refuses and a debtor would not sign.
+	// which a court refuses and a debtor would not sign. A contract is
+	// stated as signed, so its date has come too.
 	for _, name := range asOfFields {
 		if d, err := dossier.ParseDate(out[name]); err == nil && d.After(today.Time) {
 			bad.Add(name, "must not be in the future")
@@ -260,8 +261,9 @@ func resolve(t *Template, in Input, has func(rune) bool) (map[string]string, err
 }
 
 // asOfFields are the dates amounts are stated as of: the debt acknowledged
-// (as_of), interest calculated to (interest_to).
-var asOfFields = []string{"as_of", "interest_to"}
+// (as_of), interest calculated to (interest_to); and the day the contract
+// was signed (contract_date), a fact the document states as past.
+var asOfFields = []string{"as_of", "interest_to", "contract_date"}
 
 // guarantorName is the field that names a template's optional guarantor
 // (丙方); its particulars and the guarantee's terms are the fields whose
