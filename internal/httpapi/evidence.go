@@ -268,8 +268,9 @@ var errRange = dossier.Errorf(dossier.ERANGE, "requested range not satisfiable")
 // beyond the end means the end, a first-pos beyond it is 416. They were
 // ignored, so a download resumed with "bytes=N-<huge>" restarted at 0.
 func byteRange(h string, size int64) (start, end int64, partial bool, err error) {
-	spec, ok := strings.CutPrefix(h, "bytes=")
-	if h == "" || !ok || strings.Contains(spec, ",") {
+	// Range unit names are case-insensitive (RFC 9110 §14.1).
+	unit, spec, ok := strings.Cut(h, "=")
+	if !ok || !strings.EqualFold(unit, "bytes") || strings.Contains(spec, ",") {
 		return 0, size, false, nil
 	}
 	first, last, ok := strings.Cut(strings.TrimSpace(spec), "-")
