@@ -246,6 +246,10 @@ var fieldFormats = func() []fieldFormat {
 		{"unknown evidence %s", "没有证据 %s"},
 		{"unknown document %s", "没有文书 %s"},
 		{"unknown payment %s of this case", "本案没有付款 %s"},
+		{"is %s: the debt is not yet due on the application's date; a payment order can be applied for from the day after the due date",
+			"为 %s：按申请书日期该债务尚未到期，到期日次日起方可申请支付令"},
+		{"must be %s, as agreement document %s states (leave it out to take the agreement's)",
+			"应为 %s，与分期还款协议文书 %s 一致（留空则取协议中的值）"},
 	} {
 		out = append(out, fieldFormat{formatRE(p[0]), p[1]})
 	}
@@ -254,6 +258,7 @@ var fieldFormats = func() []fieldFormat {
 
 var fieldMessages = map[string]string{
 	"is required": "必填",
+	"must be a basic-level people's court (district or county, usually at the debtor's domicile): only such a court issues payment orders": "应为基层人民法院（区、县人民法院，一般为债务人住所地）：只有基层人民法院受理支付令申请",
 
 	// The API's refusal of a page request whose address is not text.
 	"a path or query parameter contains a NUL character or bytes that are not UTF-8": "链接的地址或参数含有无效字符（不是 UTF-8 文本或含 NUL 字符），链接可能不完整或编码有误",
