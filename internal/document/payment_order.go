@@ -13,10 +13,12 @@ const paymentOrderTemplate = "payment_order_application"
 // notBasicCourtRE finds a court that cannot issue a payment order: only a
 // basic-level people's court can (Civil Procedure Law art. 225: 向有管辖权的
 // 基层人民法院申请支付令), and an arbitration commission has no supervision
-// procedure at all. Basic-level courts of special jurisdiction (互联网法院,
-// 铁路运输法院) and maritime courts (海事诉讼特别程序法 art. 99) are left
-// alone.
-var notBasicCourtRE = regexp.MustCompile(`中级人民法院|高级人民法院|最高人民法院|仲裁|` +
+// procedure at all. The courts of special jurisdiction at intermediate
+// level (铁路运输中级法院, 知识产权法院, 金融法院) are refused too. Basic-level
+// courts of special jurisdiction (互联网法院, 铁路运输法院) and maritime
+// courts, which take payment orders for maritime claims (海事诉讼特别程序法
+// art. 99), are left alone.
+var notBasicCourtRE = regexp.MustCompile(`中级|高级人民法院|最高人民法院|知识产权法院|金融法院|仲裁|` +
 	`(?i:\b(?:intermediate|higher|supreme)\s+people'?s\s+court|\barbitration\b)`)
 
 // paymentOrder checks what a payment-order application states against the

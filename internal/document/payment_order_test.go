@@ -73,6 +73,7 @@ func TestPaymentOrderDebtNotDue(t *testing.T) {
 // are accepted.
 func TestPaymentOrderCourt(t *testing.T) {
 	for _, court := range []string{"浙江省杭州市中级人民法院", "浙江省高级人民法院", "最高人民法院", "杭州仲裁委员会",
+		"上海铁路运输中级法院", "北京知识产权法院", "上海金融法院",
 		"Hangzhou Intermediate People's Court", "Zhejiang Higher People's Court", "the Supreme People's Court",
 		"Hangzhou Arbitration Commission"} {
 		t.Run("Err"+court, func(t *testing.T) {
@@ -81,7 +82,7 @@ func TestPaymentOrderCourt(t *testing.T) {
 	}
 	t.Run("OK", func(t *testing.T) {
 		for _, court := range []string{"杭州市西湖区人民法院", "杭州市拱墅区人民法院", "桐庐县人民法院", "杭州互联网法院",
-			"上海铁路运输法院", "Xihu District People's Court of Hangzhou"} {
+			"上海铁路运输法院", "上海海事法院", "Xihu District People's Court of Hangzhou"} {
 			if err := renderPaymentOrder(t, "en", testCase(), map[string]string{"court": court}); err != nil {
 				t.Errorf("%s: %v", court, err)
 			}
