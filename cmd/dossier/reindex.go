@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/dossier/dossier/internal/blob"
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/indexer"
 	"github.com/dossier/dossier/internal/search"
@@ -51,39 +52,45 @@ func runReindex(ctx context.Context, cfg *Config, args []string, _ io.Reader, st
 		return 1
 	}
 	dir := indexDir(cfg)
+	err = buildIndex(ctx, dir, store, blobs, func(done, failed int) {
+		fmt.Fprintf(stderr, "\rindexed %d items (%d failed)", done, failed)
+	}, func() { fmt.Fprintln(stderr, "\ncompacting the index") })
+	if err != nil {
+		fmt.Fprintln(stderr, "\ndossier reindex:", err)
+		return 1
+	}
+	fmt.Fprintln(stdout, "search index rebuilt in", dir)
+	return 0
+}
+
+// buildIndex builds a complete search index of every live item from the
+// metadata and blobs in a directory beside dir, compacts it (a bulk load
+// leaves many segments; one merged index answers faster) and only then
+// swaps it in place of dir. progress gets the counts as items are indexed,
+// compacting is called before the merge. A build cut short leaves dir as
+// it was; its partial directory is removed by the next build.
+func buildIndex(ctx context.Context, dir string, store indexer.Store, blobs blob.Store,
+	progress func(done, failed int), compacting func()) error {
 	tmp := dir + ".rebuild"
 	_ = os.RemoveAll(tmp)
 	ix, err := search.Open(tmp)
 	if err != nil {
-		fmt.Fprintln(stderr, "dossier reindex:", err)
-		return 1
+		return err
 	}
 	idx := &indexer.Indexer{Store: store, Blobs: blobs, Index: ix, Extract: indexer.ExtractText}
-	err = idx.Reindex(ctx, func(done, failed int) {
-		fmt.Fprintf(stderr, "\rindexed %d items (%d failed)", done, failed)
-	})
-	fmt.Fprintln(stderr)
+	err = idx.Reindex(ctx, progress)
 	if err == nil {
-		// A bulk load leaves many segments; one merged index answers faster.
-		fmt.Fprintln(stderr, "compacting the index")
+		compacting()
 		err = ix.Compact(ctx)
 	}
 	if cerr := ix.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "dossier reindex:", err)
-		return 1
+		return err
 	}
-	// Swap in the new index only once it is complete.
 	if err := os.RemoveAll(dir); err != nil {
-		fmt.Fprintln(stderr, "dossier reindex:", err)
-		return 1
+		return err
 	}
-	if err := os.Rename(tmp, dir); err != nil {
-		fmt.Fprintln(stderr, "dossier reindex:", err)
-		return 1
-	}
-	fmt.Fprintln(stdout, "search index rebuilt in", dir)
-	return 0
+	return os.Rename(tmp, dir)
 }

@@ -151,11 +151,11 @@ func wire(ctx context.Context, cfg *Config, logw io.Writer) (*App, error) {
 	a.Indexer = &indexer.Indexer{Store: a.Store, Blobs: a.Blobs, Extract: indexer.ExtractText, Log: a.Log,
 		Workers: cfg.IndexWorkers}
 	if reason := openIndex(ctx, cfg, a.Indexer); reason != "" {
-		a.Indexer.Unavailable = reason
-		a.Log.Error("search index unusable; run `dossier reindex`", "reason", reason)
+		// Everything but search works meanwhile; uploads queue their jobs.
+		a.Log.Warn("search index unusable; rebuilding it from the metadata and blobs", "reason", reason)
+		a.closers = append(a.closers, a.rebuildIndex(ctx, cfg, reason))
 	} else {
 		ix := a.Indexer.Index
-		a.Indexer.Index = ix
 		a.closers = append(a.closers, func(context.Context) error { return ix.Close() })
 		if err := a.Indexer.Start(ctx); err != nil {
 			a.Close(ctx)
@@ -264,6 +264,72 @@ func (a *App) bootstrap(ctx context.Context, out io.Writer) error {
 	}
 	_ = dossier.RoleAdmin
 	return nil
+}
+
+// rebuildRetry is how long a failed rebuild (the blob store down, say)
+// waits before it starts again. A variable, so tests can shorten it.
+var rebuildRetry = time.Minute
+
+// rebuildIndex builds the search index anew on a goroutine of its own while
+// the service runs (an index missing, damaged, or of an older schema after
+// an upgrade: what `dossier reindex` does with the service stopped), then
+// puts it in use. Until then searches and /readyz answer 503 saying so and
+// how far it got. A failed build is logged and started again after
+// rebuildRetry. It returns the closer that stops the build, or the workers
+// and the index once in use.
+func (a *App) rebuildIndex(ctx context.Context, cfg *Config, reason string) func(context.Context) error {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	var built *search.Index
+	say := func(format string, args ...any) {
+		a.Indexer.SetUnavailable("search index being rebuilt (" + reason + "): " + fmt.Sprintf(format, args...))
+	}
+	say("starting")
+	go func() {
+		defer close(done)
+		for {
+			start := time.Now()
+			err := buildIndex(ctx, indexDir(cfg), a.Store, a.Blobs, func(n, failed int) {
+				say("%d items indexed, %d failed", n, failed)
+			}, func() { say("compacting") })
+			var ix *search.Index
+			if err == nil {
+				ix, err = search.Open(indexDir(cfg))
+			}
+			if err == nil {
+				if err = a.Indexer.Install(ctx, ix); err != nil {
+					_ = ix.Close()
+				}
+			}
+			if err == nil {
+				built = ix
+				a.Log.Info("search index rebuilt", "took", time.Since(start).Round(time.Millisecond))
+				return
+			}
+			if ctx.Err() != nil {
+				return
+			}
+			a.Log.Error("search index rebuild failed; trying again", "in", rebuildRetry, "err", err)
+			say("the last attempt failed (%v); trying again in %s", err, rebuildRetry)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(rebuildRetry):
+			}
+		}
+	}()
+	return func(c context.Context) error {
+		cancel()
+		<-done
+		if built == nil {
+			return nil
+		}
+		err := a.Indexer.Close(c)
+		if cerr := built.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}
 }
 
 // openIndex opens the search index into idx.Index, or says why it cannot: a

@@ -52,8 +52,11 @@ type Indexer struct {
 	RetryBase   time.Duration
 	Timeout     time.Duration // per item (default 5 min: OCR of a long scan)
 	Now         func() time.Time
-	// Unavailable says why Index is nil (missing or corrupt), for /readyz.
+	// Unavailable says why Index is nil (missing or corrupt, being
+	// rebuilt), for /readyz. Once the service runs, both change only
+	// through SetUnavailable and Install, under mu: searches read them.
 	Unavailable string
+	mu          sync.RWMutex
 
 	wake      chan struct{}
 	wg        sync.WaitGroup

@@ -43,7 +43,8 @@ func (ix *Indexer) Search(ctx context.Context, a *dossier.Actor, q search.Query)
 		}
 	}
 	dossier.NoteFrom(ctx).Detail = "q=" + q.Q
-	if ix == nil || ix.Index == nil {
+	index, _ := ix.live()
+	if index == nil {
 		return nil, ix.Check(ctx)
 	}
 	all, ids := policy.VisibleCases(a)
@@ -51,7 +52,7 @@ func (ix *Indexer) Search(ctx context.Context, a *dossier.Actor, q search.Query)
 	if !all {
 		visible = append([]string{}, ids...)
 	}
-	res, err := ix.Index.Search(ctx, q, visible)
+	res, err := index.Search(ctx, q, visible)
 	if err != nil {
 		return nil, err
 	}
@@ -153,12 +154,39 @@ func maskDigit(b []byte, i int) {
 
 // Check reports whether the index is usable (for /readyz).
 func (ix *Indexer) Check(context.Context) error {
-	if ix == nil || ix.Index == nil {
-		reason := "search index unavailable"
-		if ix != nil && ix.Unavailable != "" {
-			reason = ix.Unavailable
+	index, reason := ix.live()
+	if index == nil {
+		if reason == "" {
+			reason = "search index unavailable: run `dossier reindex`"
 		}
-		return dossier.Errorf(dossier.EUNAVAILABLE, "%s: run `dossier reindex`", reason)
+		return dossier.Errorf(dossier.EUNAVAILABLE, "%s", reason)
 	}
-	return ix.Index.Check()
+	return index.Check()
+}
+
+// live returns the index in use, or nil and why there is none.
+func (ix *Indexer) live() (*search.Index, string) {
+	if ix == nil {
+		return nil, ""
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.Index, ix.Unavailable
+}
+
+// SetUnavailable says why there is no index yet, for /readyz and searches,
+// while one is being built.
+func (ix *Indexer) SetUnavailable(reason string) {
+	ix.mu.Lock()
+	ix.Unavailable = reason
+	ix.mu.Unlock()
+}
+
+// Install puts an index built while the service ran (see cmd/dossier's
+// rebuild) in use and starts the workers on the jobs queued meanwhile.
+func (ix *Indexer) Install(ctx context.Context, index *search.Index) error {
+	ix.mu.Lock()
+	ix.Index, ix.Unavailable = index, ""
+	ix.mu.Unlock()
+	return ix.Start(ctx)
 }
