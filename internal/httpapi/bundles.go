@@ -122,6 +122,10 @@ func (s *Server) revokeShare(c echo.Context) error {
 
 // openShare answers a share link: the ZIP, or for a client that prefers
 // HTML (a browser) a landing page whose button leads to /s/{token}/download.
+// The button's link is relative to the page ("./{token}/download"), so it
+// keeps whatever path prefix a proxy serves Dossier under
+// (DOSSIER_BASE_URL=https://firm.example/dossier/), which a link from the
+// site root would drop.
 func (s *Server) openShare(c echo.Context) error {
 	c.Response().Header().Add("Vary", "Accept")
 	sh, err := s.Bundles.OpenShare(c.Request().Context(), c.Param("token"), c.RealIP())
@@ -133,7 +137,7 @@ func (s *Server) openShare(c echo.Context) error {
 	}
 	sharePageHeaders(c.Response().Header())
 	c.Response().WriteHeader(http.StatusOK)
-	return bundle.WriteLanding(c.Response(), sh, "/s/"+url.PathEscape(c.Param("token"))+"/download", s.zone())
+	return bundle.WriteLanding(c.Response(), sh, "./"+url.PathEscape(c.Param("token"))+"/download", s.zone())
 }
 
 func (s *Server) shareDownload(c echo.Context) error {

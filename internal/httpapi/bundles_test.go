@@ -191,7 +191,7 @@ func testShare(t *testing.T, be *bundleEnv, bundleID string) {
 			t.Fatalf("landing: %d %s", r.Status, r.Header.Get("Content-Type"))
 		}
 		page := string(r.Body)
-		for _, want := range []string{"2026-SH-0007", "一审证据", `href="/s/` + tok + `/download"`, "<dd>2</dd>", "给外部律所"} {
+		for _, want := range []string{"2026-SH-0007", "一审证据", `href="./` + tok + `/download"`, "<dd>2</dd>", "给外部律所"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("landing page lacks %q", want)
 			}
