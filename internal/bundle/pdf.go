@@ -122,13 +122,16 @@ func (s *Service) build(ctx context.Context, c *dossier.Case, b *dossier.Bundle,
 	defer os.RemoveAll(dir)
 
 	final := filepath.Join(dir, "final.pdf")
-	// A PDF that reads alone can still break the merge or the stamp (e.g. a
-	// Chromium-printed one whose font has the stamp font's name): find the
-	// PDFs that fail on their own and give only those a description page,
-	// so one unusual file never makes the bundle fail.
+	// A PDF that reads alone can still break the merge or the stamp (a PDF
+	// 2.0 appended to a PDF 1.x, a Chromium-printed one whose font has the
+	// stamp font's name): when the merge fails, put each merged PDF through
+	// the same merge and stamp next to a page of ours, give those that fail
+	// a description page, and merge again, so one unusual file never makes
+	// the bundle fail. Each round describes at least one more PDF, so this
+	// ends; a failure no single PDF causes is reported.
 	var mergeErr error
 	describe := map[int]bool{}
-	for attempt := 0; attempt < 2; attempt++ {
+	for {
 		if err := s.layoutExhibits(ctx, dir, b, exs, describe); err != nil {
 			return err
 		}
@@ -141,19 +144,20 @@ func (s *Service) build(ctx context.Context, c *dossier.Case, b *dossier.Bundle,
 		if mergeErr = safeMergeStamp(parts, filepath.Join(dir, "merged.pdf"), final, bms, exs, b.Pages); mergeErr == nil {
 			break
 		}
-		for _, ex := range exs {
+		found := false
+		for i, ex := range exs {
 			if !ex.Merged || renderKind(ex.MediaType, ex.Filename) != "pdf" {
 				continue
 			}
-			alone := *ex
-			alone.PageFrom = 1
-			bm := []pdfcpu.Bookmark{{Title: ex.Title, PageFrom: 1}}
-			if safeMergeStamp([]string{ex.part}, filepath.Join(dir, "probe.pdf"), filepath.Join(dir, "probe-final.pdf"),
-				bm, []*exhibit{&alone}, ex.Pages) != nil {
-				describe[ex.N] = true
+			ok, err := s.mergesAlone(dir, ex, i == 0, len(exs) == 1)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				describe[ex.N], found = true, true
 			}
 		}
-		if len(describe) == 0 {
+		if !found {
 			break // not one PDF's fault: report the merge error
 		}
 	}
@@ -186,6 +190,38 @@ func (s *Service) build(ctx context.Context, c *dossier.Case, b *dossier.Bundle,
 	return nil
 }
 
+// mergesAlone reports whether exhibit ex's PDF goes through the merge and
+// the stamp in the role it has in the bundle's merge: the first file (the
+// one the others are appended to), or one appended to it; its partner is
+// its own description page, a PDF of ours. An exhibit alone in its bundle
+// is not merged, only stamped. The error is the disk's.
+func (s *Service) mergesAlone(dir string, ex *exhibit, first, alone bool) (bool, error) {
+	self := *ex
+	self.PageFrom = 1
+	if alone {
+		bm := []pdfcpu.Bookmark{{Title: ex.Title, PageFrom: 1}}
+		return safeMergeStamp([]string{ex.part}, filepath.Join(dir, "probe.pdf"), filepath.Join(dir, "probe-final.pdf"),
+			bm, []*exhibit{&self}, ex.Pages) == nil, nil
+	}
+	pdf, n, err := s.describe(ex, "unmergeable")
+	if err != nil {
+		return false, err
+	}
+	page := filepath.Join(dir, "probe-partner.pdf")
+	if err := os.WriteFile(page, pdf, 0o600); err != nil {
+		return false, fmt.Errorf("bundle: probe: %w", err)
+	}
+	partner := &exhibit{BundleItem: dossier.BundleItem{N: ex.N + 1, Title: "partner", PageFrom: 1, Pages: n}}
+	parts, order := []string{page, ex.part}, []*exhibit{partner, &self}
+	if first {
+		parts, order = []string{ex.part, page}, []*exhibit{&self, partner}
+	}
+	order[1].PageFrom = order[0].Pages + 1
+	bms := []pdfcpu.Bookmark{{Title: order[0].Title, PageFrom: 1}, {Title: order[1].Title, PageFrom: order[1].PageFrom}}
+	return safeMergeStamp(parts, filepath.Join(dir, "probe.pdf"), filepath.Join(dir, "probe-final.pdf"),
+		bms, order, ex.Pages+n) == nil, nil
+}
+
 // layoutExhibits turns every exhibit into its PDF part and assigns page ranges.
 func (s *Service) layoutExhibits(ctx context.Context, dir string, b *dossier.Bundle, exs []*exhibit, describe map[int]bool) error {
 	page := 1
@@ -201,7 +237,7 @@ func (s *Service) layoutExhibits(ctx context.Context, dir string, b *dossier.Bun
 		if describe[ex.N] {
 			p = filepath.Join(dir, fmt.Sprintf("%04d.pdf", ex.N))
 			var pdf []byte
-			if pdf, n, err = s.describe(ex, "unreadable"); err == nil {
+			if pdf, n, err = s.describe(ex, "unmergeable"); err == nil {
 				err = os.WriteFile(p, pdf, 0o600)
 			}
 		} else {
