@@ -103,16 +103,23 @@ type EvidenceVersion struct {
 	AudioFormat string  `json:"-"`
 }
 
-// SanitizeFilename keeps the last path element of name, drops control and
-// format characters and characters unsafe in file systems, and keeps Chinese
-// and other letters. An empty result becomes "file".
+// SanitizeFilename makes a client's file name safe to store and to save
+// on any system a counsel downloads it to. It keeps the last path element
+// and Chinese and other letters; drops control characters, format
+// characters (bidi overrides that make "invoice\u202efdp.exe" read as
+// "invoiceexe.pdf") and line and paragraph separators; turns characters
+// Windows refuses into "_"; and trims blanks and dots from both ends. A name
+// that was only an extension (".pdf") becomes "file.pdf", an empty one
+// "file", and a Windows device name (CON, NUL, COM1, LPT1… in any case,
+// with or without extension) gets a "_" in front. Long names are cut to
+// 200 characters and 255 bytes of UTF-8, the extension kept.
 func SanitizeFilename(name string) string {
 	name = strings.ReplaceAll(name, "\\", "/")
 	name = path.Base(name)
 	var b strings.Builder
 	for _, r := range name {
 		switch {
-		case r == utf8.RuneError, unicode.IsControl(r), unicode.Is(unicode.Cf, r):
+		case r == utf8.RuneError, unicode.IsControl(r), unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp):
 			continue
 		case strings.ContainsRune(`/\:*?"<>|`, r):
 			b.WriteRune('_')
@@ -120,32 +127,71 @@ func SanitizeFilename(name string) string {
 			b.WriteRune(r)
 		}
 	}
-	s := strings.Trim(strings.TrimSpace(b.String()), ".")
-	if s == "" {
+	// Windows drops trailing dots and blanks; leading dots hide a file.
+	s := strings.TrimRightFunc(b.String(), dotOrSpace)
+	t := strings.TrimLeftFunc(s, dotOrSpace)
+	switch {
+	case t == "":
 		return "file"
+	case !strings.Contains(t, ".") && strings.Contains(s[:len(s)-len(t)], "."):
+		t = "file." + t // ".pdf": keep it a PDF
 	}
-	if utf8.RuneCountInString(s) <= maxFilename {
+	t = cutFilename(t)
+	if reservedFilename(t) {
+		t = cutFilename("_" + t)
+	}
+	return t
+}
+
+func dotOrSpace(r rune) bool { return r == '.' || unicode.IsSpace(r) }
+
+// Limits of SanitizeFilename: 255 bytes is what ext4, APFS and a ZIP entry
+// extracted on Linux hold (NTFS counts 255 UTF-16 units, never more than
+// the bytes); 200 characters leave room for the directory within Windows'
+// 260-character path limit.
+const (
+	maxFilename      = 200
+	maxFilenameBytes = 255
+)
+
+// cutFilename cuts the stem of a name over the limits, not its extension
+// (a download without its .pdf opens in nothing), at a character boundary.
+func cutFilename(s string) string {
+	if len(s) <= maxFilenameBytes && utf8.RuneCountInString(s) <= maxFilename {
 		return s
 	}
-	// Cut the stem, not the extension: a download without its .pdf opens
-	// in nothing.
 	stem, ext := s, ""
 	if i := strings.LastIndexByte(s, '.'); i > 0 && utf8.RuneCountInString(s[i+1:]) <= 16 {
 		stem, ext = s[:i], s[i:]
 	}
-	keep := maxFilename - utf8.RuneCountInString(ext)
-	for i := range stem {
-		if keep == 0 {
-			stem = stem[:i]
+	runes, end := maxFilename-utf8.RuneCountInString(ext), 0
+	for i, r := range stem {
+		if runes == 0 || i+utf8.RuneLen(r) > maxFilenameBytes-len(ext) {
 			break
 		}
-		keep--
+		runes--
+		end = i + utf8.RuneLen(r)
 	}
-	return strings.TrimRight(stem, " .") + ext
+	return strings.TrimRightFunc(stem[:end], dotOrSpace) + ext
 }
 
-// maxFilename is the most characters SanitizeFilename keeps.
-const maxFilename = 200
+// reservedFilename reports a Windows device name: CON, PRN, AUX, NUL,
+// COM0–9, LPT0–9 (superscript ¹²³ too), CONIN$, CONOUT$, whatever follows
+// a dot and whatever the case. Saving such a file opens the device.
+func reservedFilename(s string) bool {
+	base, _, _ := strings.Cut(s, ".")
+	base = strings.ToUpper(strings.TrimRight(base, " "))
+	switch base {
+	case "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$":
+		return true
+	}
+	for _, dev := range []string{"COM", "LPT"} {
+		if d, ok := strings.CutPrefix(base, dev); ok {
+			return len(d) == 1 && '0' <= d[0] && d[0] <= '9' || d == "¹" || d == "²" || d == "³"
+		}
+	}
+	return false
+}
 
 // EvidenceFilter selects evidence for a list.
 type EvidenceFilter struct {
