@@ -224,7 +224,7 @@ func (s *Service) pin(ctx context.Context, caseID, evidenceID, documentID string
 	if d.CaseID != caseID {
 		return nil, dossier.NotFound("document")
 	}
-	return &exhibit{BundleItem: dossier.BundleItem{DocumentID: d.ID, Title: documentTitle(d.Template, d.Lang), Source: "Dossier",
+	return &exhibit{BundleItem: dossier.BundleItem{DocumentID: d.ID, Title: documentTitle(d.Template, d.Lang), Source: documentSource(d.Lang),
 		Filename: d.Template + ".pdf", MediaType: "application/pdf", Size: d.Size, SHA256: d.SHA256},
 		kind: "document"}, nil
 }
@@ -247,6 +247,27 @@ func documentTitle(template, lang string) string {
 		return n[1]
 	}
 	return n[0]
+}
+
+// documentSource is a generated document's 证据来源 in lang: the party
+// submitting the bundle (提交人, as the evidence list's heading calls the
+// creditor) made it itself; a court asks who produced a paper, not with
+// what software.
+func documentSource(lang string) string {
+	if strings.HasPrefix(lang, "en") {
+		return "Prepared by the submitting party"
+	}
+	return "提交人制作"
+}
+
+// ItemSource is an exhibit's 证据来源 in lang: a generated document's in
+// that language (its pinned source is in the document's own language, or
+// "Dossier" in bundles made before), any other exhibit's as pinned.
+func ItemSource(it dossier.BundleItem, lang string) string {
+	if it.DocumentID != "" {
+		return documentSource(lang)
+	}
+	return it.Source
 }
 
 // ItemTitle is an exhibit's name in lang: a generated document by its

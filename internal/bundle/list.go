@@ -76,7 +76,7 @@ func (s *Service) renderList(c *dossier.Case, b *dossier.Bundle, lang string) ([
 	d.Para(t.bundle+b.Title, "")
 	rows := make([][]string, len(b.Items))
 	for i, it := range b.Items {
-		src := strings.TrimSpace(it.Source)
+		src := strings.TrimSpace(ItemSource(it, lang))
 		if src == "" {
 			src = t.noSource
 		}
