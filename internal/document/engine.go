@@ -50,6 +50,11 @@ type Input struct {
 	// Location is the business time zone (DOSSIER_TZ) whose calendar day
 	// dates the document and counts the days overdue; nil means China.
 	Location *time.Location
+	// DemandDays is the time a written demand gives a debtor in default
+	// before an installment plan's whole balance falls due
+	// (DOSSIER_DEMAND_DAYS): a field of SOURCE setting.demand_days takes it,
+	// so the agreement states the period recovery accelerates by.
+	DemandDays int
 }
 
 // chinaTime is the zone documents are dated in when none is configured
@@ -221,7 +226,7 @@ func (e *Engine) layout(doc *render.Doc, t *Template, vals, disp map[string]stri
 	}
 	var blocks []shown
 	for _, b := range t.Blocks {
-		if !b.When.holds(vals) {
+		if !holdAll(b.When, vals) {
 			continue
 		}
 		args := make([]string, len(b.Args))

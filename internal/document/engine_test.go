@@ -97,9 +97,9 @@ var mustContain = map[string][]string{
 	"installment_agreement.zh-CN": {"分期还款协议", "甲方（债权人）：上海申江机械设备有限公司", "乙方（债务人）：杭州喆堃贸易有限公司",
 		"¥399,000.50", "叁拾玖万玖仟元零伍角整", "期数", "还款日期", "还款金额", "剩余金额",
 		"2026年8月31日", "2026年9月30日", "2027年1月31日", "¥66,500.08", "¥66,500.10", "¥0.00",
-		"加速到期", "全部未付款项视为立即到期", "每日万分之五", "送达地址确认", "争议解决", "甲方住所地有管辖权的人民法院", "甲方（盖章）", "乙方（盖章）"},
+		"加速到期", "自收到催告之日起7日内仍未支付的", "全部未付款项视为立即到期", "每日万分之五", "送达地址确认", "争议解决", "甲方住所地有管辖权的人民法院", "甲方（盖章）", "乙方（盖章）"},
 	"installment_agreement.en": {"INSTALLMENTREPAYMENTAGREEMENT", "Acknowledgmentofdebt", "RMB399,000.50", "31August2026",
-		"30September2026", "66,500.08", "66,500.10", "Acceleration", "0.05%perday", "Addressforservice", "Disputeresolution", "PartyA(seal)"},
+		"30September2026", "66,500.08", "66,500.10", "Acceleration", "within the 7 days following receipt of Party A's written demand", "0.05%perday", "Addressforservice", "Disputeresolution", "PartyA(seal)"},
 	"payment_order_application.zh-CN": {"支付令申请书", "申请人：上海申江机械设备有限公司", "被申请人：杭州喆堃贸易有限公司",
 		"请求事项：", "事实和理由：", "¥399,000.50", "叁拾玖万玖仟元零伍角整", "此致", "杭州市西湖区人民法院", "附：",
 		"设备买卖合同（HT-2025-0388）", "送货单及验收单", "增值税专用发票.pdf", "申请人（盖章）", "2026年7月20日", "第二百二十五条"},
@@ -125,7 +125,8 @@ func TestRender(t *testing.T) {
 	for _, ti := range e.Templates() {
 		name := ti.ID + "." + ti.Lang
 		t.Run(name, func(t *testing.T) {
-			in := Input{Case: testCase(), Evidence: testEvidence(), Fields: requestFields[ti.ID], Now: now}
+			// DemandDays as DOSSIER_DEMAND_DAYS's default.
+			in := Input{Case: testCase(), Evidence: testEvidence(), Fields: requestFields[ti.ID], Now: now, DemandDays: 7}
 			res, err := e.Render(ti.ID, ti.Lang, in)
 			if err != nil {
 				t.Fatal(err)

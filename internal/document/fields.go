@@ -112,7 +112,7 @@ func resolve(t *Template, in Input, has func(rune) bool) (map[string]string, err
 		if raw[f.Name] != "" {
 			given[f.Name] = true
 		} else {
-			raw[f.Name] = defaultValue(f, in.Case, bal, today)
+			raw[f.Name] = defaultValue(f, in, bal, today)
 		}
 	}
 	// Days overdue the request leaves out are counted from the due date the
@@ -239,6 +239,17 @@ func resolve(t *Template, in Input, has func(rune) bool) (map[string]string, err
 			bad.Add(name, "must not be in the future")
 		}
 	}
+	// Interest for late payment runs from the day after the due date: a
+	// date it is calculated to on or before the due date claims interest
+	// for days the debt was not yet late. A date left to default (today)
+	// with a due date not yet passed is the due date's error alone.
+	flagged := func(name string) bool {
+		return slices.ContainsFunc(bad, func(e dossier.FieldError) bool { return e.Field == name })
+	}
+	if to, err := dossier.ParseDate(out["interest_to"]); err == nil && dueErr == nil && !to.After(due.Time) &&
+		!flagged("interest_to") && (given["interest_to"] || !flagged("due_date")) {
+		bad.Add("interest_to", "must be after the due date %s: interest for late payment runs from the day after it", due)
+	}
 	guarantor(t, given, out, &bad)
 	if t.uses("evidence") {
 		known[evidenceList] = true
@@ -312,14 +323,20 @@ func balance(in Input) dossier.Balance {
 	return dossier.CaseBalance(in.Case, in.Payments)
 }
 
+// demandDaysSource is the SOURCE of a field that takes Input.DemandDays.
+const demandDaysSource = "setting.demand_days"
+
 // defaultValue is what field f takes when the request leaves it empty: from
-// the case (amounts as still owed), today, or the template's constant.
-func defaultValue(f Field, c *dossier.Case, bal dossier.Balance, today dossier.Date) string {
+// the case (amounts as still owed), today, the demand period the recovery
+// accelerates plans by, or the template's constant.
+func defaultValue(f Field, in Input, bal dossier.Balance, today dossier.Date) string {
 	switch {
 	case strings.HasPrefix(f.Source, "case."):
-		return caseValue(c, bal, strings.TrimPrefix(f.Source, "case."), today)
+		return caseValue(in.Case, bal, strings.TrimPrefix(f.Source, "case."), today)
 	case f.Source == "now":
 		return today.String()
+	case f.Source == demandDaysSource:
+		return strconv.Itoa(in.DemandDays)
 	case strings.HasPrefix(f.Source, "="):
 		return strings.TrimPrefix(f.Source, "=")
 	}
@@ -586,7 +603,7 @@ func (e *Engine) prefill(id, lang string, in Input) (map[string]string, error) {
 	bal := balance(in)
 	out := map[string]string{}
 	for _, f := range t.Fields {
-		if v := defaultValue(f, in.Case, bal, today); v != "" {
+		if v := defaultValue(f, in, bal, today); v != "" {
 			out[f.Name] = v
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/dossier/dossier/internal/blob"
@@ -33,6 +35,11 @@ type Service struct {
 	// Location is the business time zone (DOSSIER_TZ) whose calendar day is
 	// "today" for documents and readiness; nil means China (UTC+8).
 	Location *time.Location
+	// DemandDays is DOSSIER_DEMAND_DAYS, wired as the recovery service's:
+	// the installment agreement's acceleration clause states it, so that
+	// the debtor signs the period after which a plan made from it is rated
+	// accelerated (recovery.PlanRules).
+	DemandDays int
 }
 
 // Request asks for one document.
@@ -61,8 +68,10 @@ func (s *Service) Generate(ctx context.Context, a *dossier.Actor, caseID string,
 		f.Add("lang", "must be zh-CN or en")
 	}
 	if req.Template != "" && f.Err() == nil {
-		if _, err := s.Engine.Template(req.Template, req.Lang); err != nil {
+		if t, err := s.Engine.Template(req.Template, req.Lang); err != nil {
 			f.Add("template", "no template %q in %s", req.Template, req.Lang)
+		} else {
+			s.checkDemandDays(t, req.Fields, &f)
 		}
 	}
 	if err := f.Err(); err != nil {
@@ -83,7 +92,7 @@ func (s *Service) Generate(ctx context.Context, a *dossier.Actor, caseID string,
 	now := s.Now().Truncate(time.Second)
 	c.Compute(documentDate(now, s.Location))
 	res, err := s.Engine.Render(req.Template, req.Lang, Input{Case: c, Evidence: ev, Payments: paid, Fields: req.Fields,
-		Now: now, Location: s.Location})
+		Now: now, Location: s.Location, DemandDays: s.DemandDays})
 	if err != nil {
 		return nil, err
 	}
@@ -99,6 +108,25 @@ func (s *Service) Generate(ctx context.Context, a *dossier.Actor, caseID string,
 	dossier.NoteFrom(ctx).ObjectID = d.ID
 	dossier.NoteFrom(ctx).Detail = req.Template + "." + req.Lang + " sha256=" + d.SHA256
 	return d, nil
+}
+
+// checkDemandDays refuses a demand period the request gives that differs
+// from s.DemandDays: recovery accelerates a plan made from the agreement
+// after s.DemandDays, so an agreement stating another period would have it
+// fall due earlier, or later, than the debtor signed. (Engine.Render takes
+// the value given, so a document's record re-renders after the setting
+// changed.) A value that is not a number is left to the field's own check.
+func (s *Service) checkDemandDays(t *Template, fields map[string]string, f *dossier.Fields) {
+	for _, fd := range t.Fields {
+		v := strings.TrimSpace(fields[fd.Name])
+		if fd.Source != demandDaysSource || v == "" {
+			continue
+		}
+		if n, err := strconv.Atoi(v); err == nil && n != s.DemandDays {
+			f.Add(fd.Name, "must be %d, the days after a served written demand by which Dossier accelerates an installment plan (DOSSIER_DEMAND_DAYS); leave it out to take it",
+				s.DemandDays)
+		}
+	}
 }
 
 // allEvidence lists every live item of a case, page by page: the evidence
@@ -132,7 +160,8 @@ func (s *Service) Prefill(ctx context.Context, a *dossier.Actor, caseID, templat
 	if err != nil {
 		return nil, err
 	}
-	return s.Engine.prefill(template, lang, Input{Case: c, Payments: paid, Now: s.Now(), Location: s.Location})
+	return s.Engine.prefill(template, lang, Input{Case: c, Payments: paid, Now: s.Now(), Location: s.Location,
+		DemandDays: s.DemandDays})
 }
 
 // List returns a visible case's documents.

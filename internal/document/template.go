@@ -33,7 +33,9 @@ import (
 // A body directive may start with a condition on a field declared before it,
 // [NAME=VALUE] or [NAME!=VALUE], and is then left out unless the field's
 // value (empty when it has none) matches: the particulars and signature of a
-// natural person differ from a company's. Consecutive right lines (a
+// natural person differ from a company's. Several conditions, one after the
+// other, must all hold: [creditor_kind!=person][creditor_rep_title=] is a
+// company's representative without a title. Consecutive right lines (a
 // signature block) and side-by-side sign blocks are never split by a page;
 // keep … end does the same for longer blocks, such as a short list of
 // attachments with its evidence table.
@@ -43,7 +45,10 @@ import (
 // TYPE is text, money, date, licence (17 digits), party (company or person),
 // or int MIN..MAX. SOURCE is
 // "-" (the request must give it), "case.<path>" (from the case: see
-// caseValue), "now" (the creation date) or "=VALUE" (a literal default).
+// caseValue), "now" (the creation date), "setting.demand_days" (the days a
+// written demand gives a debtor in default, Input.DemandDays: the
+// DOSSIER_DEMAND_DAYS by which recovery accelerates an installment plan) or
+// "=VALUE" (a literal default).
 // TEXT holds placeholders {field}; a money field also offers {field_cn}
 // (capital numerals) and an int field {field_s}, "s" unless the value is 1,
 // for English plurals: {deadline_days} day{deadline_days_s}. Every template also has {today} and the words of the
@@ -73,7 +78,7 @@ type Block struct {
 	Args     []string // text(s) with placeholders; for table: [kind, headers…]
 	Optional bool
 	Line     int
-	When     *Cond // nil: always
+	When     []Cond // all must hold; none: always
 }
 
 // Cond shows a block only when field Field has value Value (or, with Not,
@@ -84,8 +89,18 @@ type Cond struct {
 }
 
 // holds reports whether the condition holds for the resolved values.
-func (c *Cond) holds(vals map[string]string) bool {
-	return c == nil || (vals[c.Field] == c.Value) != c.Not
+func (c Cond) holds(vals map[string]string) bool {
+	return (vals[c.Field] == c.Value) != c.Not
+}
+
+// holdAll reports whether every condition of when holds.
+func holdAll(when []Cond, vals map[string]string) bool {
+	for _, c := range when {
+		if !c.holds(vals) {
+			return false
+		}
+	}
+	return true
 }
 
 // Sum requires money field Total to equal the sum of the money fields Parts,
@@ -141,8 +156,8 @@ func ParseTemplate(file, id, lang string, r io.Reader) (*Template, error) {
 		if raw == "" || strings.HasPrefix(raw, "#") {
 			continue
 		}
-		var when *Cond
-		if strings.HasPrefix(raw, "[") {
+		var when []Cond
+		for strings.HasPrefix(raw, "[") {
 			m := condRE.FindStringSubmatch(raw)
 			if m == nil {
 				return nil, fail("a condition is written [name=value] or [name!=value]")
@@ -150,7 +165,7 @@ func ParseTemplate(file, id, lang string, r io.Reader) (*Template, error) {
 			if fields[m[1]] == nil {
 				return nil, fail("condition on %q, which is not a field declared before it", m[1])
 			}
-			when = &Cond{Field: m[1], Value: strings.TrimSpace(m[3]), Not: m[2] == "!="}
+			when = append(when, Cond{Field: m[1], Value: strings.TrimSpace(m[3]), Not: m[2] == "!="})
 			raw = raw[len(m[0]):]
 		}
 		kw, rest, _ := strings.Cut(raw, " ")
@@ -185,7 +200,7 @@ func ParseTemplate(file, id, lang string, r io.Reader) (*Template, error) {
 			switch {
 			case rest != "" || optional:
 				return nil, fail("%s takes no text", kw)
-			case when != nil:
+			case len(when) > 0:
 				return nil, fail("%s takes no condition", kw)
 			case kw == "keep" && keepLine > 0:
 				return nil, fail("keep inside the keep of line %d (close it with end)", keepLine)
@@ -243,7 +258,7 @@ func ParseTemplate(file, id, lang string, r io.Reader) (*Template, error) {
 		default:
 			return nil, fail("unknown directive %q", kw)
 		}
-		if when != nil && !blockKinds[kw] {
+		if len(when) > 0 && !blockKinds[kw] {
 			return nil, fail("only body directives take a condition, not %q", kw)
 		}
 	}
@@ -297,13 +312,13 @@ func parseField(s string) (Field, error) {
 		return f, fmt.Errorf("third part must be required or optional, not %q", parts[2])
 	}
 	switch {
-	case f.Source == "-", f.Source == "now", strings.HasPrefix(f.Source, "="):
+	case f.Source == "-", f.Source == "now", f.Source == demandDaysSource, strings.HasPrefix(f.Source, "="):
 	case strings.HasPrefix(f.Source, "case."):
 		if !caseSources[strings.TrimPrefix(f.Source, "case.")] {
 			return f, fmt.Errorf("unknown case source %q", f.Source)
 		}
 	default:
-		return f, fmt.Errorf("source must be -, now, =VALUE or case.<field>, not %q", f.Source)
+		return f, fmt.Errorf("source must be -, now, %s, =VALUE or case.<field>, not %q", demandDaysSource, f.Source)
 	}
 	if f.LabelZH == "" || f.LabelEN == "" {
 		return f, fmt.Errorf("field %s needs both labels", f.Name)

@@ -112,9 +112,11 @@ type PlanRules struct {
 //
 // One missed installment defaults the plan, and a default stays on record
 // even if the debtor later catches up. Default alone does not make the rest
-// due: the agreement Dossier generates accelerates only "经甲方书面催告后仍未
-// 支付的" (after a written demand, still unpaid; Civil Code art. 634, the
-// model, gives the debtor a reasonable time, 合理期限, after the demand). So
+// due: the agreement Dossier generates accelerates only "经甲方书面催告，乙方
+// 自收到催告之日起N日内仍未支付的" (after a written demand, still unpaid N
+// days after receipt; Civil Code art. 634, the model, gives the debtor a
+// reasonable time, 合理期限, after the demand), N being rules.DemandDays, which
+// the document service prints from the same setting (DOSSIER_DEMAND_DAYS). So
 // the plan is accelerated, and the whole remaining balance due, once a
 // written demand (writtenDemands) made on or after the default day has been
 // served (Basis.ServedOn: a notice takes effect when it arrives, art. 137)
