@@ -22,7 +22,9 @@ var maxInList = 20000
 
 // NearDeadline lists the visible cases matching f whose limitation deadline
 // falls within the next `within` days (today included; time-barred claims are
-// not listed).
+// not listed). Closed cases are left out, as from the dashboard's
+// near-deadline lists, which link here and must count the same cases,
+// unless f asks for stage closed.
 //
 // Deadlines depend on communications, evidence, payments, plans, filings and
 // documents, several kept by other capabilities, so they are computed on each
@@ -54,8 +56,9 @@ func (s *Service) NearDeadline(ctx context.Context, a *dossier.Actor, f casefile
 	}
 	today := s.today()
 	hits := []string{}
+	wantClosed := f.Stage == string(dossier.StageClosed)
 	for id, r := range recs {
-		if r.Case == nil {
+		if r.Case == nil || (r.Case.Stage == dossier.StageClosed && !wantClosed) {
 			continue
 		}
 		if l := ComputeLimitation(r, today, s.loc()); l.DaysLeft >= 0 && l.DaysLeft <= within {
