@@ -120,6 +120,9 @@ func (fr *FormReader) NextPart() (*FormPart, error) {
 		return nil, err
 	}
 	fr.parts++
+	if err := checkDisposition(hdr.Get("Content-Disposition")); err != nil {
+		return nil, fmt.Errorf("%w: part %d has a Content-Disposition that cannot be read: %v", errForm, fr.parts, err)
+	}
 	p := &FormPart{Header: hdr}
 	p.body = &partBody{fr: fr}
 	p.r = p.body
@@ -218,23 +221,25 @@ type FormPart struct {
 func (p *FormPart) Read(b []byte) (int, error) { return p.r.Read(b) }
 
 // FormName is the part's form field name ("" unless its disposition is
-// form-data), as mime/multipart.Part.FormName.
+// form-data), as mime/multipart.Part.FormName, with browsers' escapes
+// decoded (see formUnescape).
 func (p *FormPart) FormName() string {
 	d, params, err := mime.ParseMediaType(p.Header.Get("Content-Disposition"))
 	if err != nil || d != "form-data" {
 		return ""
 	}
-	return params["name"]
+	return formUnescape(params["name"])
 }
 
 // FileName is the base name of the part's filename parameter (RFC 7578
-// §4.2: directories are not to be used), as mime/multipart.Part.FileName.
+// §4.2: directories are not to be used), as mime/multipart.Part.FileName,
+// with browsers' escapes decoded (see formUnescape).
 // A name that is not UTF-8 is taken for GB18030 (GBK), which Chinese
 // Windows clients send raw: its bytes were dropped, so "国家.pdf" became
 // "pdf" and lost both its name and its extension.
 func (p *FormPart) FileName() string {
 	_, params, err := mime.ParseMediaType(p.Header.Get("Content-Disposition"))
-	name := params["filename"]
+	name := formUnescape(params["filename"])
 	if err != nil || name == "" {
 		return ""
 	}
@@ -246,6 +251,32 @@ func (p *FormPart) FileName() string {
 		}
 	}
 	return filepath.Base(name)
+}
+
+// formUnescaper undoes the only escapes browsers apply to a field name or
+// filename in a form (WHATWG HTML, "multipart/form-data encoding
+// algorithm": LF, CR and '"' become %0A, %0D and %22), so "say "hi".pdf"
+// is not stored as "say %22hi%22.pdf". Nothing else is percent-decoded: a
+// browser sends "%" as is, and "100%25.pdf" is a file's real name.
+var formUnescaper = strings.NewReplacer("%0A", "\n", "%0D", "\r", "%22", `"`)
+
+func formUnescape(s string) string { return formUnescaper.Replace(s) }
+
+// checkDisposition says why a part's Content-Disposition cannot be read
+// (nil if it can, or if there is none: readForm names what is missing).
+// Without it, such a part was refused as if it had no Content-Disposition.
+func checkDisposition(v string) error {
+	if v == "" {
+		return nil
+	}
+	_, _, err := mime.ParseMediaType(v)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, mime.ErrInvalidMediaParameter):
+		return errors.New(`a parameter is not name="value"; a value with spaces, quotes or non-ASCII characters (a Chinese filename) must be in double quotes`)
+	}
+	return errors.New(`it must be form-data; name="file"; filename="合同.pdf", each parameter given once`)
 }
 
 // partBody reads a part's raw bytes up to the delimiter that ends it.

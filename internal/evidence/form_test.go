@@ -31,7 +31,9 @@ type parsed struct {
 }
 
 // parseStd reads body with mime/multipart, the reference FormReader must
-// agree with.
+// agree with, except where FormReader means to differ: it refuses a
+// Content-Disposition it cannot read and decodes browsers' escapes in
+// names (see checkDisposition and formUnescape).
 func parseStd(body []byte, boundary string) parsed {
 	mr := multipart.NewReader(bytes.NewReader(body), boundary)
 	return collect(func() (io.Reader, parsedPart, error) {
@@ -39,7 +41,10 @@ func parseStd(body []byte, boundary string) parsed {
 		if err != nil {
 			return nil, parsedPart{}, err
 		}
-		return p, parsedPart{name: p.FormName(), file: p.FileName(), header: p.Header}, nil
+		if err := checkDisposition(p.Header.Get("Content-Disposition")); err != nil {
+			return nil, parsedPart{}, err
+		}
+		return p, parsedPart{name: formUnescape(p.FormName()), file: formUnescape(p.FileName()), header: p.Header}, nil
 	})
 }
 
