@@ -189,7 +189,8 @@ func wire(ctx context.Context, cfg *Config, logw io.Writer) (*App, error) {
 		a.Close(ctx)
 		return nil, fmt.Errorf("document templates (DOSSIER_TEMPLATES): %w", err)
 	}
-	a.Docs = &document.Service{Engine: engine, Store: a.Store, Blobs: a.Blobs, Now: time.Now, Location: cfg.TimeZone}
+	a.Docs = &document.Service{Engine: engine, Store: a.Store, Blobs: a.Blobs, Now: time.Now, Location: cfg.TimeZone,
+		DemandDays: cfg.DemandDays}
 	a.API = httpapi.New(&httpapi.Server{Documents: a.Docs, Trail: &audit.Trail{Store: a.Store, Log: a.Audit},
 		Log: a.Log, Accounts: a.Accounts, Cases: a.Cases, Audit: a.Audit,
 		Evidence: a.Evidence,
