@@ -20,6 +20,7 @@ const (
 	ETOOLARGE        = "too_large"             // 413
 	EUNSUPPORTED     = "unsupported"           // 415
 	EINVALID         = "invalid"               // 422
+	EPRECONDITION    = "precondition_failed"   // 412 (If-Match names another version)
 	ERANGE           = "range_not_satisfiable" // 416
 	ELOCKED          = "locked"                // 423
 	ERATELIMITED     = "rate_limited"          // 429

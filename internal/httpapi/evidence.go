@@ -177,11 +177,9 @@ func (s *Server) evidenceContent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	n := 0
-	if p := c.Param("n"); p != "" {
-		if n, err = strconv.Atoi(p); err != nil || n < 1 {
-			return dossier.NotFound("version")
-		}
+	n, err := versionParam(c.Param("n"))
+	if err != nil {
+		return err
 	}
 	ctx := c.Request().Context()
 	ct, err := v.Content(ctx, actor(c), c.Param("evidence_id"), n)
@@ -191,9 +189,12 @@ func (s *Server) evidenceContent(c echo.Context) error {
 	ver := ct.Version
 	req, h := c.Request(), c.Response().Header()
 	etag := `"` + ver.SHA256 + `"`
+	h.Set("ETag", etag)
+	if !ifMatch(req.Header.Values("If-Match"), etag) {
+		return dossier.Errorf(dossier.EPRECONDITION, "If-Match does not match the content's ETag %s", etag)
+	}
 	sum, _ := hex.DecodeString(ver.SHA256)
 	b64 := base64.StdEncoding.EncodeToString(sum)
-	h.Set("ETag", etag)
 	h.Set("Repr-Digest", "sha-256=:"+b64+":")
 	h.Set("Digest", "SHA-256="+b64) // RFC 3230, for older clients
 	h.Set("Accept-Ranges", "bytes")
@@ -242,6 +243,41 @@ func (s *Server) evidenceContent(c echo.Context) error {
 		return &dossier.Error{Code: dossier.EINTERNAL, Err: err}
 	}
 	return nil
+}
+
+// versionParam reads the {n} of .../versions/{n}/content: a plain decimal
+// from 1, without sign or leading zero ("+1" and "01" were version 1).
+// Anything else names no version, so 404 as an unknown ID is. No {n} (the
+// current version's URL) is 0.
+func versionParam(p string) (int, error) {
+	if p == "" {
+		return 0, nil
+	}
+	if p[0] < '1' || p[0] > '9' || strings.TrimLeft(p, "0123456789") != "" {
+		return 0, dossier.NotFound("version")
+	}
+	n, err := strconv.Atoi(p)
+	if err != nil {
+		return 0, dossier.NotFound("version")
+	}
+	return n, nil
+}
+
+// ifMatch implements If-Match (RFC 9110 §13.1.1) for the ETag etag: true
+// without the header, for "*" (the content exists by now) and for a list
+// naming etag, compared strongly (a weak W/ tag never matches). A client
+// resuming a download of one version must not get the bytes of another.
+func ifMatch(values []string, etag string) bool {
+	header := strings.TrimSpace(strings.Join(values, ","))
+	if header == "" {
+		return true
+	}
+	for _, t := range strings.Split(header, ",") {
+		if t = strings.TrimSpace(t); t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
 }
 
 // etagMatches implements If-None-Match for our strong sha256 ETags.

@@ -21,6 +21,7 @@ var codes = map[string]int{
 	dossier.ETOOLARGE:        http.StatusRequestEntityTooLarge,
 	dossier.EUNSUPPORTED:     http.StatusUnsupportedMediaType,
 	dossier.EINVALID:         http.StatusUnprocessableEntity,
+	dossier.EPRECONDITION:    http.StatusPreconditionFailed,
 	dossier.ERANGE:           http.StatusRequestedRangeNotSatisfiable,
 	dossier.ELOCKED:          http.StatusLocked,
 	dossier.ERATELIMITED:     http.StatusTooManyRequests,
