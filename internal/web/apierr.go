@@ -119,6 +119,11 @@ var apiDetailFormats = func() []fieldFormat {
 		{"the item is on legal hold: %s", "该证据处于诉讼保全中：%s"},
 		{"the item is retained until %s", "该证据在保留期内，%s 前不得删除"},
 		{"file larger than the %d-byte limit", "文件超过上传上限（%s 字节），未保存"},
+		{`malformed multipart body: part %d has a Content-Disposition that cannot be read: a parameter is not name="value"; a value with spaces, quotes or non-ASCII characters (a Chinese filename) must be in double quotes`,
+			`上传格式有误：第 %s 部分的 Content-Disposition 无法解析：参数须为 name="value" 形式，含空格、引号或非 ASCII 字符（如中文文件名）的值须加双引号`},
+		{`malformed multipart body: part %d has a Content-Disposition that cannot be read: it must be form-data; name="file"; filename="合同.pdf", each parameter given once`,
+			`上传格式有误：第 %s 部分的 Content-Disposition 无法解析：须为 form-data; name="file"; filename="合同.pdf" 形式，每个参数只能出现一次`},
+		{"If-Match does not match the content's ETag %s", "内容已变更：If-Match 与当前 ETag %s 不符"},
 		{"other versions kept being added at the same time (%d tries); upload again", "同时有人连续上传该证据的新版本（已尝试 %s 次），本次未保存，请重新上传"},
 	} {
 		out = append(out, fieldFormat{re: formatRE(p[0]), zh: p[1]})

@@ -32,6 +32,7 @@ var catalogue = map[string][2]string{
 	"error.404":        {"找不到该页面或内容", "Not found"},
 	"error.405":        {"不支持的操作", "Method not allowed"},
 	"error.409":        {"与现有数据冲突", "Conflict with existing data"},
+	"error.412":        {"内容已变更", "Precondition failed"},
 	"error.413":        {"内容过大", "Too large"},
 	"error.415":        {"不支持的文件类型", "Unsupported media type"},
 	"error.422":        {"输入有误", "Invalid input"},

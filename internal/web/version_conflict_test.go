@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -16,6 +17,22 @@ func TestVersionConflictInChinese(t *testing.T) {
 	for _, detail := range []string{"another version was added at the same time", "the item changed meanwhile",
 		"the version could not be added; try again", "other versions kept being added at the same time (8 tries); upload again"} {
 		if got := m.apiDetail(detail, http.StatusConflict); latin.MatchString(got) {
+			t.Errorf("%q on a Chinese page: %q", detail, got)
+		}
+	}
+}
+
+// The refusals of a malformed upload part and of a stale If-Match read in
+// Chinese on a Chinese page.
+func TestUploadAndPreconditionInChinese(t *testing.T) {
+	m := Msg{Lang: "zh-CN"}
+	for detail, status := range map[string]int{
+		`malformed multipart body: part 2 has a Content-Disposition that cannot be read: a parameter is not name="value"; a value with spaces, quotes or non-ASCII characters (a Chinese filename) must be in double quotes`: http.StatusBadRequest,
+		`malformed multipart body: part 1 has a Content-Disposition that cannot be read: it must be form-data; name="file"; filename="合同.pdf", each parameter given once`:                                                    http.StatusBadRequest,
+		`If-Match does not match the content's ETag "0123abcd"`: http.StatusPreconditionFailed,
+	} {
+		got := m.apiDetail(detail, status)
+		if strings.Contains(got, "cannot be read") || strings.Contains(got, "does not match") || !strings.ContainsAny(got, "上内") {
 			t.Errorf("%q on a Chinese page: %q", detail, got)
 		}
 	}
