@@ -177,7 +177,7 @@ func (s *Server) evidenceContent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	n, err := versionParam(c.Param("n"))
+	n, err := evidence.ParseVersion(c.Param("n"))
 	if err != nil {
 		return err
 	}
@@ -243,24 +243,6 @@ func (s *Server) evidenceContent(c echo.Context) error {
 		return &dossier.Error{Code: dossier.EINTERNAL, Err: err}
 	}
 	return nil
-}
-
-// versionParam reads the {n} of .../versions/{n}/content: a plain decimal
-// from 1, without sign or leading zero ("+1" and "01" were version 1).
-// Anything else names no version, so 404 as an unknown ID is. No {n} (the
-// current version's URL) is 0.
-func versionParam(p string) (int, error) {
-	if p == "" {
-		return 0, nil
-	}
-	if p[0] < '1' || p[0] > '9' || strings.TrimLeft(p, "0123456789") != "" {
-		return 0, dossier.NotFound("version")
-	}
-	n, err := strconv.Atoi(p)
-	if err != nil {
-		return 0, dossier.NotFound("version")
-	}
-	return n, nil
 }
 
 // ifMatch implements If-Match (RFC 9110 §13.1.1) for the ETag etag: true

@@ -6,7 +6,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -134,7 +133,10 @@ func (f *Front) evidenceRaw(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	n, _ := strconv.Atoi(c.QueryParam("v"))
+	n, err := evidence.ParseVersion(c.QueryParam("v"))
+	if err != nil {
+		return err
+	}
 	ctx := c.Request().Context()
 	ct, err := f.cfg.Evidence.Content(ctx, a, c.Param("eid"), n)
 	if err != nil {

@@ -63,6 +63,13 @@ func TestEvidencePages(t *testing.T) {
 		!strings.HasPrefix(raw.Header.Get("Content-Disposition"), "inline") {
 		t.Fatalf("raw pdf: %d %q %q", raw.Status, raw.Header.Get("Content-Type"), raw.Header.Get("Content-Disposition"))
 	}
+	// A version the address does not name as a plain number is no version:
+	// ?v=01, +1 or abc served version 1 or the current one.
+	for _, v := range []string{"01", "+1", "abc", "0"} {
+		if r := b.get("/evidence/" + id + "/raw?v=" + v); r.Status != http.StatusNotFound {
+			t.Errorf("raw ?v=%s: %d, want 404", v, r.Status)
+		}
+	}
 	req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/evidence/"+id+"/raw", nil)
 	req.Header.Set("Range", "bytes=0-3")
 	if r := b.do(req); r.Status != http.StatusPartialContent || r.Body != "%PDF" {
