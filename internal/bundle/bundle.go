@@ -330,9 +330,10 @@ func extFor(mediaType string) string {
 }
 
 // DownloadName is the ZIP's file name, "<case number>-<bundle title>.zip",
-// as one path segment: a "/" in either is replaced, never cuts the name.
+// as one path segment: a "/" in either is replaced, never cuts the name;
+// a long title is cut so that the whole name, .zip kept, fits 255 bytes.
 func DownloadName(sh *Shared) string {
-	return dossier.FilenamePart(sh.Case.Number+"-"+sh.Bundle.Title) + ".zip"
+	return dossier.FilenamePart(sh.Case.Number + "-" + sh.Bundle.Title + ".zip")
 }
 
 // ForDownload returns a bundle the actor may read with its case, ready for
