@@ -115,8 +115,9 @@ type PlanRules struct {
 // due: the agreement Dossier generates accelerates only "经甲方书面催告，乙方
 // 自收到催告之日起N日内仍未支付的" (after a written demand, still unpaid N
 // days after receipt; Civil Code art. 634, the model, gives the debtor a
-// reasonable time, 合理期限, after the demand), N being rules.DemandDays, which
-// the document service prints from the same setting (DOSSIER_DEMAND_DAYS). So
+// reasonable time, 合理期限, after the demand), N being the demand_days the
+// plan's agreement states (agreedRules), or else rules.DemandDays, the
+// setting (DOSSIER_DEMAND_DAYS) the document service prints it from. So
 // the plan is accelerated, and the whole remaining balance due, once a
 // written demand (writtenDemands) made on or after the default day has been
 // served (Basis.ServedOn: a notice takes effect when it arrives, art. 137)
@@ -146,9 +147,30 @@ func PlanStatuses(r *dossier.CaseRecords, today dossier.Date, rules PlanRules, l
 	demands := writtenDemands(r, loc)
 	owed := dossier.CaseBalance(r.Case, r.Payments)
 	for _, p := range r.Plans {
-		out = append(out, planStatus(p, split[p.ID], demands, owed, today, rules, loc))
+		out = append(out, planStatus(p, split[p.ID], demands, owed, today, agreedRules(p, r.Agreements, rules), loc))
 	}
 	return out
+}
+
+// agreedRules are rules with the demand period p's agreement states: the
+// debtor signed that many days (the document keeps demand_days as printed),
+// and a DOSSIER_DEMAND_DAYS changed since must not rate the plan on
+// another. A plan without an agreement, or one drawn up before agreements
+// stated the period, takes the setting.
+func agreedRules(p *dossier.InstallmentPlan, agreements []*dossier.Document, rules PlanRules) PlanRules {
+	if p.DocumentID == "" {
+		return rules
+	}
+	for _, d := range agreements {
+		if d.ID != p.DocumentID {
+			continue
+		}
+		if n, err := strconv.Atoi(d.Fields["demand_days"]); err == nil && n >= 0 {
+			rules.DemandDays = n
+		}
+		break
+	}
+	return rules
 }
 
 // planStatus rates p with its payments; see PlanStatuses.
