@@ -82,10 +82,11 @@ var NoteText = map[string]string{
 	NoteAfterExpiry:       "; after the period expired, so it does not restart it",
 	NoteDebtorAfterExpiry: "; after expiry: counted, since agreeing to perform after expiry bars the defence (art. 192; SPC 2020 art. 19), but only if it shows the debtor agreed to perform: counsel to confirm",
 	NotePlanDemandPending: "written demand of {demand_date}, served on {served_on}: unless the missed installments " +
-		"are paid by {last_day} ({days} days after service, DOSSIER_DEMAND_DAYS), the whole balance falls due on {due_on}",
+		"are paid by {last_day} ({days} days after service, the period the agreement states, else DOSSIER_DEMAND_DAYS), " +
+		"the whole balance falls due on {due_on}",
 	NotePlanNoDemand: "in default since {defaulted_on}, but only the installments fallen due are owed: the whole " +
 		"balance falls due only after a written demand made on or after that day is served and left unpaid for " +
-		"{days} days (经甲方书面催告后仍未支付的). Record it as a demand communication: a letter citing proof of " +
+		"{days} days (the agreement's acceleration clause). Record it as a demand communication: a letter citing proof of " +
 		"service, or an email, SMS or WeChat message citing the message",
 }
 

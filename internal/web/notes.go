@@ -80,8 +80,8 @@ var noteZH = map[string]string{
 	recovery.NoteAfterExpiry:       "；发生于诉讼时效期间届满之后，不引起诉讼时效重新计算",
 	recovery.NoteDebtorAfterExpiry: "；发生于诉讼时效期间届满之后：已计入，因届满后同意履行的，债务人不得再以时效届满抗辩（《民法典》第一百九十二条；最高人民法院诉讼时效规定（2020年修正）第十九条），但须能体现债务人同意履行的意思表示，由律师确认",
 	recovery.NotePlanDemandPending: "{demand_date} 的书面催告已于 {served_on} 送达：债务人至 {last_day}（自送达次日起 {days} 日，" +
-		"DOSSIER_DEMAND_DAYS）仍未付清逾期的分期款项的，剩余全部款项于 {due_on} 到期",
+		"即协议所写的期限，协议未写的取 DOSSIER_DEMAND_DAYS）仍未付清逾期的分期款项的，剩余全部款项于 {due_on} 到期",
 	recovery.NotePlanNoDemand: "自 {defaulted_on} 起违约，但目前仅已到期的分期款项应付：须在该日或之后发出书面催告并送达，" +
-		"债务人在 {days} 日内仍未支付的，剩余全部款项方到期（经甲方书面催告后仍未支付的）。请将催告录入为沟通记录：" +
+		"债务人在 {days} 日内仍未支付的，剩余全部款项方到期（协议的加速到期条款）。请将催告录入为沟通记录：" +
 		"以函件催告的引用送达证明，以电子邮件、短信或微信催告的引用该条消息",
 }
