@@ -303,6 +303,12 @@ func (v *Vault) AddVersion(ctx context.Context, a *dossier.Actor, id string, mr 
 		case e.DeletedAt != nil:
 			return nil, false, dossier.Errorf(dossier.ECONFLICT, "the item was deleted during the upload; upload the file as a new item")
 		case e.Version < ver.N:
+			// No other version came first: the conflict is the rule of one
+			// live item per content per case, which no retry gets past.
+			if other, err := v.Store.EvidenceBySHA(ctx, e.CaseID, f.ref.SHA256); err == nil && other.ID != e.ID {
+				return nil, false, dossier.Errorf(dossier.ECONFLICT,
+					"another item of the case already has these bytes: %s", other.ID)
+			}
 			return nil, false, dossier.Errorf(dossier.ECONFLICT, "the version could not be added; try again")
 		case e.SHA256 == f.ref.SHA256:
 			noteDetail(ctx, "identical to version "+fmt.Sprint(e.Version)+", added at the same time")
