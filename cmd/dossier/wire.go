@@ -267,7 +267,8 @@ func (a *App) bootstrap(ctx context.Context, out io.Writer) error {
 	return nil
 }
 
-// rebuildRetry is how long a failed rebuild (the blob store down, say)
+// rebuildRetry is how long a failed rebuild (the metadata store down, say;
+// items the blob store could not read are queued for the workers instead)
 // waits before it starts again. A variable, so tests can shorten it.
 var rebuildRetry = time.Minute
 

@@ -410,7 +410,8 @@ func parties(c *dossier.Case) []string {
 // an item had queued is done with it (left alone if queued again meanwhile),
 // so the server does not extract it once more; an item that changed during
 // its extraction is queued for the server, which deletes it from the index
-// or indexes its new version.
+// or indexes its new version, and so is one whose bytes could not be read
+// because the blob store was down (counted as failed, not marked failed).
 func (ix *Indexer) Reindex(ctx context.Context, progress func(done, failed int)) error {
 	ix.defaults()
 	seen := map[string]bool{}
@@ -442,6 +443,22 @@ func (ix *Indexer) Reindex(ctx context.Context, progress func(done, failed int))
 		if errors.Is(err, errStale) {
 			if err := ix.Store.EnqueueIndex(ctx, id, ix.Now()); err != nil {
 				return err
+			}
+			continue
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if blob.Unavailable(err) {
+			// The store is down, not the file at fault: as a worker would,
+			// leave the item to be retried (the workers keep trying through
+			// an outage) rather than mark it failed, which nothing retries.
+			if err := ix.Store.EnqueueIndex(ctx, id, ix.Now()); err != nil {
+				return err
+			}
+			failed++
+			if progress != nil {
+				progress(done, failed)
 			}
 			continue
 		}
