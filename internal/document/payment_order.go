@@ -17,9 +17,13 @@ const paymentOrderTemplate = "payment_order_application"
 // level (铁路运输中级法院, 知识产权法院, 金融法院) are refused too. Basic-level
 // courts of special jurisdiction (互联网法院, 铁路运输法院) and maritime
 // courts, which take payment orders for maritime claims (海事诉讼特别程序法
-// art. 99), are left alone.
-var notBasicCourtRE = regexp.MustCompile(`中级|高级人民法院|最高人民法院|知识产权法院|金融法院|仲裁|` +
-	`(?i:\b(?:intermediate|higher|supreme)\s+people'?s\s+court|\barbitration\b)`)
+// art. 99), are left alone. The English application is addressed in
+// English, so the English names count as the Chinese ones do, with the
+// apostrophe typed or typographic ("People’s", as word processors write
+// it), and so do the short forms 中院 and 高院.
+var notBasicCourtRE = regexp.MustCompile(`中级|中院|高级人民法院|高院|最高人民法院|知识产权法院|金融法院|仲裁|` +
+	`(?i:\bintermediate\b|\b(?:high|higher|supreme)\s+people[’'ʼ]?s\s+court|` +
+	`\bintellectual\s+property\s+court|\bfinancial\s+court|\barbitration\b)`)
 
 // paymentOrder checks what a payment-order application states against the
 // acceptance conditions (DOMAIN.md): the debt is due on the application's
