@@ -183,10 +183,19 @@ func (ix *Indexer) SetUnavailable(reason string) {
 }
 
 // Install puts an index built while the service ran (see cmd/dossier's
-// rebuild) in use and starts the workers on the jobs queued meanwhile.
+// rebuild) in use and starts the workers on the jobs queued meanwhile. If
+// the workers cannot start, the index is taken out of use again (the caller
+// closes it) and the reason before stays.
 func (ix *Indexer) Install(ctx context.Context, index *search.Index) error {
 	ix.mu.Lock()
+	reason := ix.Unavailable
 	ix.Index, ix.Unavailable = index, ""
 	ix.mu.Unlock()
-	return ix.Start(ctx)
+	if err := ix.Start(ctx); err != nil {
+		ix.mu.Lock()
+		ix.Index, ix.Unavailable = nil, reason
+		ix.mu.Unlock()
+		return err
+	}
+	return nil
 }
