@@ -35,7 +35,8 @@ func (r *Report) add(file, format string, args ...any) {
 // VerifyZip checks a downloaded bundle offline: every file listed in
 // SHA256SUMS is present with that digest (and its ZIP CRC), no file is
 // unlisted, manifest.json agrees with SHA256SUMS on every file's size and
-// digest, and its Merkle root recomputes from its items. An error means the
+// digest, every file but the evidence list and the merged PDF is an exhibit
+// of its items, and its Merkle root recomputes from its items. An error means the
 // file is not a readable ZIP at all; anything else wrong is in the report,
 // naming the file.
 func VerifyZip(path string) (*Report, error) {
@@ -170,7 +171,19 @@ func checkManifest(r *Report, f *zip.File, got map[string]string, sizes map[stri
 	}
 	// The Merkle root is computed from the exhibits' digests, so those must
 	// be the digests of the exhibits' files; else a file edited with both
-	// lists of files rewritten would pass under the sender's root.
+	// lists of files rewritten would pass under the sender's root. Nor may
+	// the ZIP hold a file that is no exhibit and none of the files Dossier
+	// writes beside them: one added with both lists rewritten would pass
+	// under the sender's root too.
+	exhibit := map[string]bool{ListName: true, MergedName: true}
+	for _, it := range m.Items {
+		exhibit[it.File] = true
+	}
+	for n := range got {
+		if n != ManifestName && listed[n] && !exhibit[n] {
+			r.add(n, "not an exhibit in manifest.json's items, which merkle_root covers")
+		}
+	}
 	leaves := make([]string, len(m.Items))
 	for i, it := range m.Items {
 		leaves[i] = it.SHA256
