@@ -90,7 +90,7 @@ func sniff(hdr []byte, whole bool) string {
 	if err != nil || base != "text/plain" || (params["charset"] != "iso-8859-1" && params["charset"] != "windows-1252") {
 		return mt
 	}
-	if !validGB18030(hdr, whole) {
+	if !validGB18030(hdr, whole) || !mostlyGB2312(hdr) {
 		return mt
 	}
 	params["charset"] = "gb18030"
@@ -110,6 +110,36 @@ func validGB18030(b []byte, whole bool) bool {
 		}
 	}
 	return false
+}
+
+// mostlyGB2312 reports whether at least half the multi-byte characters of
+// b are in GB2312's range (both bytes from 0xA1: the common hanzi and
+// full-width punctuation of Chinese text). Western text in windows-1252 or
+// ISO 8859-1 is often valid GB18030 too, an accented letter and the ASCII
+// letter after it ("ü" "r" of "für") making one GBK extension character,
+// but those have a second byte below 0x80.
+func mostlyGB2312(b []byte) bool {
+	common, other := 0, 0
+	for i := 0; i < len(b); {
+		switch {
+		case b[i] < 0x80:
+			i++
+			continue
+		case i+1 >= len(b):
+			i++ // cut inside a character
+			continue
+		case b[i+1] >= 0x30 && b[i+1] <= 0x39: // four bytes
+			other++
+			i += 4
+			continue
+		case b[i] >= 0xA1 && b[i+1] >= 0xA1:
+			common++
+		default:
+			other++
+		}
+		i += 2
+	}
+	return common > 0 && common >= other
 }
 
 // stored is a file part committed to the blob store.
