@@ -44,4 +44,3 @@ func TestIngestWesternTextStaysLatin(t *testing.T) {
 		}
 	}
 }
-
