@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"mime"
 	"net"
 	"net/http"
@@ -80,14 +81,26 @@ const sniffLen = 3072
 
 // sniff returns the media type of a file from its first bytes (whole: all
 // of them). mimetype labels any 8-bit text that is not UTF-8 iso-8859-1 or
-// windows-1252; ours is far more often GBK from a Chinese Windows machine (a
-// chat export, a note), and the Latin label made text extraction and the
-// preview decode it as Latin letters. Bytes that are valid GB18030 are
-// labelled so.
+// windows-1252, or, where it holds bytes 0x80–0x9F, no charset at all; ours
+// is far more often GBK from a Chinese Windows machine (a chat export, a
+// note), and the Latin label (or UTF-8, read for none) made text extraction
+// and the preview decode it as other letters. Bytes that are valid GB18030
+// and read as Chinese text are labelled so.
 func sniff(hdr []byte, whole bool) string {
 	mt := mimetype.Detect(hdr).String()
 	base, params, err := mime.ParseMediaType(mt)
-	if err != nil || base != "text/plain" || (params["charset"] != "iso-8859-1" && params["charset"] != "windows-1252") {
+	if err != nil || base != "text/plain" {
+		return mt
+	}
+	switch cs := params["charset"]; {
+	case cs == "iso-8859-1", cs == "windows-1252":
+	case cs == "" && !utf8.Valid(hdr[:len(hdr)-utf8Tail(hdr)]):
+		// GBK characters outside GB2312 (陳, 貨: most traditional ones)
+		// have a second byte from 0x80, which no Latin charset labels.
+		if params == nil {
+			params = map[string]string{}
+		}
+	default:
 		return mt
 	}
 	if !validGB18030(hdr, whole) || !mostlyGB2312(hdr) {
@@ -95,6 +108,24 @@ func sniff(hdr []byte, whole bool) string {
 	}
 	params["charset"] = "gb18030"
 	return mime.FormatMediaType(base, params)
+}
+
+// utf8Tail is the number of bytes at the end of b that may begin a UTF-8
+// character cut off there.
+func utf8Tail(b []byte) int {
+	for n := 1; n <= 3 && n <= len(b); n++ {
+		c := b[len(b)-n]
+		if c < 0x80 {
+			return 0
+		}
+		if c >= 0xC0 { // a lead byte: cut if its character is longer
+			if l := bits.LeadingZeros8(^c); l > n {
+				return n
+			}
+			return 0
+		}
+	}
+	return 0
 }
 
 // validGB18030 reports whether b decodes as GB18030 without a replacement
