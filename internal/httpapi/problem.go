@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -98,7 +99,7 @@ func ErrorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		rid := c.Response().Header().Get(echo.HeaderXRequestID)
 		if status == http.StatusInternalServerError {
 			log.Error("internal error", "request_id", rid, "method", c.Request().Method,
-				"path", c.Request().URL.Path, "err", err)
+				"path", loggedPath(c.Path(), c.Request().URL.Path), "err", err)
 		}
 		p := Problem{Type: "https://dossier.invalid/problems/" + code, Title: http.StatusText(status),
 			Status: status, Detail: dossier.ErrorMessage(err), Instance: c.Request().URL.Path,
@@ -120,4 +121,15 @@ func ErrorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		}
 		_ = jsonEncode(c.Response(), p)
 	}
+}
+
+// loggedPath is the path an error log names: the request's own, except on
+// a share link's routes (/s/{token}…), whose path is the live link itself
+// and would hand the bundle to anyone reading the logs; those are named by
+// their route.
+func loggedPath(route, path string) string {
+	if strings.HasPrefix(route, "/s/") {
+		return route
+	}
+	return path
 }
