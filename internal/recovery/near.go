@@ -2,10 +2,8 @@ package recovery
 
 import (
 	"context"
-	"encoding/base64"
 	"slices"
 	"sort"
-	"strconv"
 
 	"github.com/dossier/dossier/internal/casefile"
 	"github.com/dossier/dossier/internal/dossier"
@@ -89,18 +87,14 @@ func (s *Service) NearDeadline(ctx context.Context, a *dossier.Actor, f casefile
 // nearDeadlineScan serves a window too wide for one IN list: it reads every
 // matching visible case through the case list and pages the hits itself.
 func (s *Service) nearDeadlineScan(ctx context.Context, a *dossier.Actor, f casefile.Filter, hits []string) ([]*dossier.Case, int, string, error) {
-	limit, offset := f.Limit, 0
+	limit := f.Limit
 	if limit <= 0 {
 		limit = 50
 	}
-	if f.Cursor != "" {
-		b, err := base64.RawURLEncoding.DecodeString(f.Cursor)
-		if err == nil {
-			offset, err = strconv.Atoi(string(b))
-		}
-		if err != nil || offset < 0 {
-			return nil, 0, "", invalid("cursor", "is not a cursor from a previous page")
-		}
+	limit = min(limit, 500)
+	cur, err := dossier.ParseCursor(f.Cursor)
+	if err != nil {
+		return nil, 0, "", err
 	}
 	near := make(map[string]bool, len(hits))
 	for _, id := range hits {
@@ -124,6 +118,15 @@ func (s *Service) nearDeadlineScan(ctx context.Context, a *dossier.Actor, f case
 		}
 		q.Cursor = next
 	}
+	// The same cursors as the plain case list (newest first): a client
+	// paging while the window's hits cross maxInList goes on from its row.
+	offset := cur.Offset
+	if cur.Keyed() {
+		offset = sort.Search(len(matched), func(i int) bool {
+			at := matched[i].CreatedAt.UTC().Format(dossier.CursorTimeLayout)
+			return at < cur.At || (at == cur.At && matched[i].ID < cur.ID)
+		})
+	}
 	total := len(matched)
 	page := []*dossier.Case{}
 	if offset < total {
@@ -131,7 +134,8 @@ func (s *Service) nearDeadlineScan(ctx context.Context, a *dossier.Actor, f case
 	}
 	next := ""
 	if offset+len(page) < total && len(page) > 0 {
-		next = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(offset + len(page))))
+		last := page[len(page)-1]
+		next = dossier.KeyCursor(last.CreatedAt, last.ID)
 	}
 	return page, total, next, nil
 }

@@ -110,6 +110,33 @@ func TestNearDeadline(t *testing.T) {
 			})
 		})
 	}
+	// The window's hits crossing maxInList between two pages (cases came
+	// or went) switches the path: the cursor of one goes on in the other.
+	// The scan refused the case list's key cursors as invalid.
+	for _, first := range []string{"in-list", "scan"} {
+		t.Run("OKPathChangesAfter-"+first, func(t *testing.T) {
+			restore := func() {}
+			if first == "scan" {
+				restore = recovery.SetMaxInList(0)
+			}
+			items, _, next, err := svc.NearDeadline(ctx, admin, casefile.Filter{Page: dossier.Page{Limit: 2}}, 30)
+			restore()
+			if first == "in-list" {
+				defer recovery.SetMaxInList(0)()
+			}
+			if err != nil || len(items) != 2 || next == "" {
+				t.Fatalf("first page: %d items, next %q, %v", len(items), next, err)
+			}
+			rest, _, _, err := svc.NearDeadline(ctx, admin, casefile.Filter{Page: dossier.Page{Limit: 2, Cursor: next}}, 30)
+			var got []string
+			for _, c := range append(items, rest...) {
+				got = append(got, c.Number)
+			}
+			if err != nil || strings.Join(got, ",") != "N-3,N-2,N-1,N-0" {
+				t.Fatalf("pages across the paths: %v, %v", got, err)
+			}
+		})
+	}
 }
 
 // openStore opens a fresh SQLite metadata store for the test.

@@ -172,8 +172,10 @@ func (db *DB) wrap(op string, err error) error {
 	return fmt.Errorf("sqlstore: %s: %w", op, err)
 }
 
-// Time encoding: fixed-width UTC text that sorts as time does.
-const timeLayout = "2006-01-02T15:04:05.000000Z"
+// Time encoding: fixed-width UTC text that sorts as time does. List
+// cursors carry created_at in the same layout, compared with the column
+// as is.
+const timeLayout = dossier.CursorTimeLayout
 
 func tm(t time.Time) string { return t.UTC().Format(timeLayout) }
 

@@ -1,26 +1,17 @@
 package sqlstore
 
 import (
-	"encoding/base64"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/dossier/dossier/internal/dossier"
 )
 
-// A list cursor names the last row of the page before it by its sort key
-// (created_at and ID): the next page starts after that row, so an item
-// added or deleted while a client pages neither repeats nor skips another.
-// Cursors of earlier versions held a row offset; they are still read.
+// listCursor is a decoded dossier.Cursor (see there): a page starts after
+// the row it names, or, for a cursor of an earlier version, at an offset.
 type listCursor struct {
 	offset int    // a cursor of an earlier version: rows to skip
 	at, id string // the last row of the previous page; "" for the first page
 }
-
-// keyPrefix starts a key cursor's decoded form; an offset cursor was
-// digits only.
-const keyPrefix = "k:"
 
 // listPage normalises a list window and decodes its cursor.
 func listPage(p dossier.Page) (limit int, c listCursor, err error) {
@@ -31,28 +22,11 @@ func listPage(p dossier.Page) (limit int, c listCursor, err error) {
 	if limit > 500 {
 		limit = 500
 	}
-	if p.Cursor == "" {
-		return limit, c, nil
-	}
-	bad := &dossier.Error{Code: dossier.EINVALID, Message: "invalid cursor",
-		Fields: []dossier.FieldError{{Field: "cursor", Message: "is not a cursor from a previous page"}}}
-	b, err := base64.RawURLEncoding.DecodeString(p.Cursor)
+	dc, err := dossier.ParseCursor(p.Cursor)
 	if err != nil {
-		return 0, c, bad
+		return 0, c, err
 	}
-	s := string(b)
-	if rest, ok := strings.CutPrefix(s, keyPrefix); ok {
-		at, id, ok := strings.Cut(rest, "|")
-		if !ok || at == "" || id == "" || len(at) != len(timeLayout) {
-			return 0, c, bad
-		}
-		c.at, c.id = at, id
-		return limit, c, nil
-	}
-	if c.offset, err = strconv.Atoi(s); err != nil || c.offset < 0 {
-		return 0, c, bad
-	}
-	return limit, c, nil
+	return limit, listCursor{offset: dc.Offset, at: dc.At, id: dc.ID}, nil
 }
 
 // after is the condition and arguments that start a page after the
@@ -88,6 +62,5 @@ func endPage[T any](items []T, limit int, key func(T) (time.Time, string)) ([]T,
 		return items, ""
 	}
 	items = items[:limit]
-	at, id := key(items[limit-1])
-	return items, base64.RawURLEncoding.EncodeToString([]byte(keyPrefix + tm(at) + "|" + id))
+	return items, dossier.KeyCursor(key(items[limit-1]))
 }
