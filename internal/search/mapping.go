@@ -17,7 +17,8 @@ import (
 // change: Open then refuses the old index and the operator runs
 // `dossier reindex`. 3: ID numbers separated by a single space are all
 // found (idTokens), where schema 2 indexed only the first. 4: traditional
-// characters are indexed as simplified (foldTradName).
+// characters are indexed as simplified (foldTradName), and amounts written
+// in them (圓, 兩) get their amount tokens.
 const schemaVersion = "4"
 
 // TextAnalyzer is the analyzer of every free-text field (title, text,

@@ -16,7 +16,7 @@ import (
 func amountToken(cents int64) string { return "amt" + strconv.FormatInt(cents, 10) }
 
 var cnDigits = map[rune]int64{
-	'零': 0, '〇': 0, '壹': 1, '一': 1, '贰': 2, '貳': 2, '二': 2, '两': 2, '叁': 3, '參': 3, '三': 3,
+	'零': 0, '〇': 0, '壹': 1, '一': 1, '贰': 2, '貳': 2, '二': 2, '两': 2, '兩': 2, '叁': 3, '參': 3, '三': 3,
 	'肆': 4, '四': 4, '伍': 5, '五': 5, '陆': 6, '陸': 6, '六': 6, '柒': 7, '七': 7, '捌': 8, '八': 8,
 	'玖': 9, '九': 9,
 }
@@ -67,7 +67,7 @@ func parseCNAmount(s string) (int64, bool) {
 	s = strings.TrimPrefix(strings.TrimSpace(s), "人民币")
 	s = strings.TrimSuffix(strings.TrimSuffix(s, "整"), "正")
 	var cents int64
-	yuanPart, rest, ok := cutAny(s, "元", "圆")
+	yuanPart, rest, ok := cutAny(s, "元", "圆", "圓")
 	if ok {
 		yuan, ok := parseCNInteger(yuanPart)
 		if !ok {
@@ -194,7 +194,7 @@ func amountTokens(text string) []string {
 			j := i
 			for j < len(text) {
 				r2, s2 := utf8.DecodeRuneInString(text[j:])
-				if !isCNNumeral(r2) && !strings.ContainsRune("元圆角分整", r2) {
+				if !isCNNumeral(r2) && !strings.ContainsRune("元圆圓角分整", r2) {
 					break
 				}
 				j += s2
