@@ -14,8 +14,8 @@ import (
 
 // schemaVersion is stored inside the index. Bump it whenever the mapping,
 // the analysis chain or the tokens Dossier derives itself (the norm field)
-// change: Open then refuses the old index and the operator runs
-// `dossier reindex`. 3: ID numbers separated by a single space are all
+// change: Open then refuses the old index, and serve rebuilds it (or the
+// operator runs `dossier reindex`). 3: ID numbers separated by a single space are all
 // found (idTokens), where schema 2 indexed only the first. 4: traditional
 // characters are indexed as simplified (foldTradName), and amounts written
 // in them (圓, 兩) get their amount tokens.
