@@ -61,7 +61,9 @@ func (u *upload) send(ctx context.Context, src io.Reader) ([]minio.CompletePart,
 	}
 	defer func() { // both buffers are back in free once the sender is done
 		for range 2 {
-			u.s.parts.Put(<-free)
+			if b := <-free; b != nil {
+				u.s.parts.Put(b)
+			}
 		}
 	}()
 	var parts []minio.CompletePart
@@ -76,6 +78,12 @@ func (u *upload) send(ctx context.Context, src io.Reader) ([]minio.CompletePart,
 					parts = append(parts, p)
 				} else {
 					close(failed) // stop receiving: the rest would be thrown away
+					// The refused request may still be sending this buffer
+					// (net/http closes a body in its own time after
+					// RoundTrip returns): it is never filled again, but
+					// left to the GC. nil stands in for it.
+					free <- nil
+					continue
 				}
 			}
 			free <- j.buf

@@ -212,12 +212,23 @@ func (s *Store) Put(ctx context.Context, r io.Reader, wantSHA256 string) (_ blob
 
 	// The first bytes tell whether the blob is small.
 	headBuf := smallBufs.Get().(*[]byte)
-	defer smallBufs.Put(headBuf) // after the readahead below has stopped
+	pooled := true
+	defer func() { // after the readahead below has stopped
+		if pooled {
+			smallBufs.Put(headBuf)
+		}
+	}()
 	n, err := blob.Fill(hr, *headBuf)
 	head := (*headBuf)[:n]
 	switch {
 	case err == io.EOF:
-		return s.putSmall(ctx, head, hr.Ref(), want, known)
+		ref, err := s.putSmall(ctx, head, hr.Ref(), want, known)
+		// A refused request (AccessDenied before the body was read) may
+		// still be sending the buffer: net/http closes a request body in
+		// its own time after RoundTrip returns. Reused by the next Put, its
+		// bytes would change under that goroutine; it is left to the GC.
+		pooled = err == nil
+		return ref, err
 	case err != nil:
 		return blob.Ref{}, fmt.Errorf("s3: put: read: %w", err)
 	}
