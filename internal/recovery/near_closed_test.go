@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/dossier/dossier/internal/casefile"
 	"github.com/dossier/dossier/internal/dossier"
@@ -20,13 +19,7 @@ import (
 // closed shows the closed ones, since that is what it asks for.
 func TestNearDeadlineClosed(t *testing.T) {
 	ctx := context.Background()
-	db := openStore(t)
-	now := time.Date(2026, 11, 25, 10, 0, 0, 0, shanghai)
-	tick := 0
-	clock := func() time.Time { tick++; return now.Add(time.Duration(tick) * time.Second) }
-	cases := &casefile.Service{Store: db, Now: clock}
-	svc := &recovery.Service{Store: db, Cases: cases, Now: clock, Location: shanghai}
-	admin := &dossier.Actor{User: &dossier.User{ID: "u1", Username: "admin", Role: dossier.RoleAdmin}}
+	cases, svc, admin := nearService(t)
 	// Deadlines 5, 20 and 60 days away; the middle one closed.
 	for i, st := range []dossier.Stage{dossier.StageNegotiation, dossier.StageClosed, dossier.StageLitigation} {
 		due := recovery.AddYears(d("2026-11-25").AddDays([]int{5, 20, 60}[i]), -3)

@@ -19,14 +19,7 @@ import (
 // the same pages, and that visibility and masking hold on both.
 func TestNearDeadline(t *testing.T) {
 	ctx := context.Background()
-	db := openStore(t)
-	now := time.Date(2026, 11, 25, 10, 0, 0, 0, shanghai)
-	// Each call a second later, so cases list newest first in creation order.
-	tick := 0
-	clock := func() time.Time { tick++; return now.Add(time.Duration(tick) * time.Second) }
-	cases := &casefile.Service{Store: db, Now: clock}
-	svc := &recovery.Service{Store: db, Cases: cases, Now: clock, Location: shanghai, GraceDays: 5}
-	admin := &dossier.Actor{User: &dossier.User{ID: "u1", Username: "admin", Role: dossier.RoleAdmin}}
+	cases, svc, admin := nearService(t)
 	// Deadlines 0, 10, 20, … 90 days away, then one expired; stages alternate.
 	var ids []string
 	for i := 0; i <= 10; i++ {
@@ -137,6 +130,20 @@ func TestNearDeadline(t *testing.T) {
 			}
 		})
 	}
+}
+
+// nearService is a recovery service over a fresh store on 2026-11-25,
+// whose clock moves a second on at each call (so cases list newest first in
+// creation order), its case service and an admin.
+func nearService(t *testing.T) (*casefile.Service, *recovery.Service, *dossier.Actor) {
+	t.Helper()
+	db := openStore(t)
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, shanghai)
+	tick := 0
+	clock := func() time.Time { tick++; return now.Add(time.Duration(tick) * time.Second) }
+	cases := &casefile.Service{Store: db, Now: clock}
+	svc := &recovery.Service{Store: db, Cases: cases, Now: clock, Location: shanghai, GraceDays: 5}
+	return cases, svc, &dossier.Actor{User: &dossier.User{ID: "u1", Username: "admin", Role: dossier.RoleAdmin}}
 }
 
 // openStore opens a fresh SQLite metadata store for the test.

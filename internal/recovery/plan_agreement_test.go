@@ -24,24 +24,8 @@ import (
 // left out, are accepted.
 func TestPlanFromAgreement(t *testing.T) {
 	ctx := context.Background()
-	db := openStore(t)
-	now := time.Date(2026, 7, 20, 10, 0, 0, 0, shanghai)
-	clock := func() time.Time { return now }
-	cases := &casefile.Service{Store: db, Now: clock}
-	svc := &recovery.Service{Store: db, Documents: db, Cases: cases, Now: clock, Location: shanghai, GraceDays: 5, DemandDays: 7}
-	admin := &dossier.Actor{User: &dossier.User{ID: "u1", Username: "admin", Role: dossier.RoleAdmin}}
-	c, err := cases.Create(ctx, admin, &dossier.Case{Number: "P-1", Principal: 30000000, Creditor: dossier.Party{Name: "甲公司"},
-		Debtor: dossier.Party{Name: "乙公司"}, DueDate: d("2026-03-31"), Stage: dossier.StageInstallment})
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := &dossier.Document{ID: dossier.NewID(), CaseID: c.ID, Template: "installment_agreement", Lang: "zh-CN", SHA256: "d",
-		Fields: map[string]string{"debt_total": "300000.00", "installments": "6", "first_due_date": "2026-08-31",
-			"as_of": "2026-07-15", "currency": "CNY"},
-		CreatedAt: time.Date(2026, 7, 15, 9, 0, 0, 0, shanghai)}
-	if err := db.CreateDocument(ctx, doc); err != nil {
-		t.Fatal(err)
-	}
+	svc, admin, c, doc := agreementCase(t, 7, map[string]string{"debt_total": "300000.00", "installments": "6",
+		"first_due_date": "2026-08-31", "as_of": "2026-07-15", "currency": "CNY"}, time.Date(2026, 7, 15, 9, 0, 0, 0, shanghai))
 	money := func(s string) *dossier.Money { m, _ := dossier.ParseMoney(s); return &m }
 	count := func(n int) *int { return &n }
 	for name, tc := range map[string]struct {
@@ -86,4 +70,29 @@ func TestPlanFromAgreement(t *testing.T) {
 			}
 		}
 	})
+}
+
+// agreementCase stores a case in installment and an installment agreement
+// of it with fields, drawn up at drawn, for a recovery service whose
+// DOSSIER_DEMAND_DAYS is demandDays and whose clock stands at 2026-07-20.
+func agreementCase(t *testing.T, demandDays int, fields map[string]string, drawn time.Time) (*recovery.Service, *dossier.Actor, *dossier.Case, *dossier.Document) {
+	t.Helper()
+	ctx := context.Background()
+	db := openStore(t)
+	now := time.Date(2026, 7, 20, 10, 0, 0, 0, shanghai)
+	clock := func() time.Time { return now }
+	cases := &casefile.Service{Store: db, Now: clock}
+	svc := &recovery.Service{Store: db, Documents: db, Cases: cases, Now: clock, Location: shanghai, GraceDays: 5, DemandDays: demandDays}
+	admin := &dossier.Actor{User: &dossier.User{ID: "u1", Username: "admin", Role: dossier.RoleAdmin}}
+	c, err := cases.Create(ctx, admin, &dossier.Case{Number: "P-1", Principal: 30000000, Creditor: dossier.Party{Name: "甲公司"},
+		Debtor: dossier.Party{Name: "乙公司"}, DueDate: d("2026-03-31"), Stage: dossier.StageInstallment})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := &dossier.Document{ID: dossier.NewID(), CaseID: c.ID, Template: "installment_agreement", Lang: "zh-CN", SHA256: "d",
+		Fields: fields, CreatedAt: drawn}
+	if err := db.CreateDocument(ctx, doc); err != nil {
+		t.Fatal(err)
+	}
+	return svc, admin, c, doc
 }
