@@ -238,8 +238,14 @@ func (p *FormPart) FormName() string {
 // Windows clients send raw: its bytes were dropped, so "国家.pdf" became
 // "pdf" and lost both its name and its extension.
 func (p *FormPart) FileName() string {
-	_, params, err := mime.ParseMediaType(p.Header.Get("Content-Disposition"))
-	name := formUnescape(params["filename"])
+	cd := p.Header.Get("Content-Disposition")
+	_, params, err := mime.ParseMediaType(cd)
+	name := params["filename"]
+	// A filename* (RFC 5987) arrives percent-decoded already; only the
+	// plain filename a browser writes carries the browser's escapes.
+	if !strings.Contains(strings.ToLower(cd), "filename*") {
+		name = formUnescape(name)
+	}
 	if err != nil || name == "" {
 		return ""
 	}

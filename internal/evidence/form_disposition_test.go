@@ -81,3 +81,16 @@ func TestFormReaderUnreadableDisposition(t *testing.T) {
 		t.Errorf("part without Content-Disposition: %v", err)
 	}
 }
+
+// A filename* (RFC 5987, sent by clients other than browsers) is already
+// percent-decoded by its own rules: "100%2522.pdf" names "100%22.pdf", which
+// the browser unescaping decoded a second time into `100".pdf`.
+func TestFormPartExtendedFilenameDecodedOnce(t *testing.T) {
+	p, err := onePart(t, `form-data; name="file"; filename*=UTF-8''100%2522%E5%90%88%E5%90%8C.pdf`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.FileName(); got != "100%22合同.pdf" {
+		t.Errorf("FileName() = %q, want %q", got, "100%22合同.pdf")
+	}
+}
