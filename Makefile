@@ -75,10 +75,12 @@ bench: deps minio postgres
 	$(BENCH) -bench 'BenchmarkFormReader' -benchtime 10x ./internal/evidence | tee -a bench.out
 	$(BENCH) -bench 'BenchmarkEvidenceUpload' -benchtime 1x ./cmd/dossier | tee -a bench.out
 	$(BENCH) -bench 'BenchmarkEvidenceDownload' -benchtime 1x ./cmd/dossier | tee -a bench.out
+	$(BENCH) -bench 'BenchmarkScanEvidence' -benchtime 1x ./internal/sqlstore | tee -a bench.out
 	$(BENCH) -bench 'BenchmarkEvidenceReadAudit' -benchtime 1x ./internal/httpapi | tee -a bench.out
 	$(BENCH) -bench 'BenchmarkRecord' -benchtime 50000x ./internal/audit | tee -a bench.out
 	$(BENCH) -bench 'BenchmarkVerify' -benchtime 1x ./internal/audit | tee -a bench.out
 	$(BENCH) -bench 'BenchmarkSearch' -benchtime 1x ./internal/search | tee -a bench.out
+	$(BENCH) -bench 'BenchmarkFoldTraditional' -benchtime 20x ./internal/search | tee -a bench.out
 	$(BENCH) -bench 'BenchmarkLawyerLetter' -benchtime 200x ./internal/document | tee -a bench.out
 	$(BENCH) -bench 'BenchmarkBundleStream' -benchtime 1x ./internal/bundle | tee -a bench.out
 	$(BENCH) -bench 'BenchmarkLimitation|BenchmarkDashboard' -benchtime 1x ./internal/recovery | tee -a bench.out
