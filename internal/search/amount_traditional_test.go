@@ -1,7 +1,6 @@
 package search
 
 import (
-	"context"
 	"testing"
 )
 
@@ -11,15 +10,10 @@ import (
 // simplified spelling is; 圓 ended no amount and 兩 was no digit, so such a
 // text got no amount token.
 func TestSearchAmountTraditional(t *testing.T) {
-	ix := mustOpen(t)
-	docs := []Doc{
-		{EvidenceID: "a01", CaseID: "c1", Kind: "contract", Title: "買賣合同", Text: "貨款總額為人民幣叁拾捌萬陸仟伍佰圓整。"},
-		{EvidenceID: "a02", CaseID: "c1", Kind: "chat", Title: "記錄", Text: "先還兩萬元，餘款下月付清。"},
-		{EvidenceID: "a03", CaseID: "c1", Kind: "chat", Title: "无关", Text: "明天开会，金额 100 元。"},
-	}
-	if err := ix.Index(docs...); err != nil {
-		t.Fatal(err)
-	}
+	ix := indexed(t,
+		Doc{EvidenceID: "a01", CaseID: "c1", Kind: "contract", Title: "買賣合同", Text: "貨款總額為人民幣叁拾捌萬陸仟伍佰圓整。"},
+		Doc{EvidenceID: "a02", CaseID: "c1", Kind: "chat", Title: "記錄", Text: "先還兩萬元，餘款下月付清。"},
+		Doc{EvidenceID: "a03", CaseID: "c1", Kind: "chat", Title: "无关", Text: "明天开会，金额 100 元。"})
 	for _, tc := range []struct {
 		q         string
 		want, not []string
@@ -30,10 +24,6 @@ func TestSearchAmountTraditional(t *testing.T) {
 		{"两万元", []string{"a02"}, []string{"a01", "a03"}},
 		{"貳萬圓", []string{"a02"}, []string{"a01", "a03"}},
 	} {
-		r, err := ix.Search(context.Background(), Query{Q: tc.q}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkFinds(t, tc.q, ids(r), tc.want, tc.not)
+		expectFinds(t, ix, tc.q, tc.want, tc.not)
 	}
 }

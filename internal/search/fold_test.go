@@ -1,7 +1,6 @@
 package search
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -12,16 +11,11 @@ import (
 // other way round; the snippet shows the characters as written. Before,
 // 货款 did not find 貨款: the index held them as different words.
 func TestSearchFoldsTraditional(t *testing.T) {
-	ix := mustOpen(t)
-	docs := []Doc{
-		{EvidenceID: "t01", CaseID: "c1", Kind: "chat", Title: "WhatsApp 記錄", Text: "債務人表示下週還款，貨款先付一半。"},
-		{EvidenceID: "t02", CaseID: "c1", Kind: "letter", Title: "催款函", Text: "请贵司于三日内支付所欠货款。"},
-		{EvidenceID: "t03", CaseID: "c1", Kind: "invoice", Title: "發票", Text: "統一編號 12345678 金額 NT$ 5,000"},
-		{EvidenceID: "t04", CaseID: "c1", Kind: "chat", Title: "无关", Text: "明天开会讨论合同条款。"},
-	}
-	if err := ix.Index(docs...); err != nil {
-		t.Fatal(err)
-	}
+	ix := indexed(t,
+		Doc{EvidenceID: "t01", CaseID: "c1", Kind: "chat", Title: "WhatsApp 記錄", Text: "債務人表示下週還款，貨款先付一半。"},
+		Doc{EvidenceID: "t02", CaseID: "c1", Kind: "letter", Title: "催款函", Text: "请贵司于三日内支付所欠货款。"},
+		Doc{EvidenceID: "t03", CaseID: "c1", Kind: "invoice", Title: "發票", Text: "統一編號 12345678 金額 NT$ 5,000"},
+		Doc{EvidenceID: "t04", CaseID: "c1", Kind: "chat", Title: "无关", Text: "明天开会讨论合同条款。"})
 	for _, tc := range []struct {
 		q         string
 		want, not []string
@@ -33,11 +27,7 @@ func TestSearchFoldsTraditional(t *testing.T) {
 		{"发票", []string{"t03"}, []string{"t04"}},
 		{"记录", []string{"t01"}, []string{"t04"}},
 	} {
-		r, err := ix.Search(context.Background(), Query{Q: tc.q}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkFinds(t, tc.q, ids(r), tc.want, tc.not)
+		r := expectFinds(t, ix, tc.q, tc.want, tc.not)
 		if tc.q == "货款" {
 			for _, h := range r.Items {
 				if h.EvidenceID == "t01" && !strings.Contains(strings.Join(h.Highlights, " "), "<mark>貨款</mark>") {

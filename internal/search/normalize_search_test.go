@@ -1,7 +1,6 @@
 package search
 
 import (
-	"context"
 	"testing"
 )
 
@@ -42,17 +41,10 @@ var normQueries = []struct {
 }
 
 func TestSearchNormalisation(t *testing.T) {
-	ix := mustOpen(t)
-	if err := ix.Index(normDocs...); err != nil {
-		t.Fatal(err)
-	}
+	ix := indexed(t, normDocs...)
 	for _, tc := range normQueries {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := ix.Search(context.Background(), Query{Q: tc.q}, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkFinds(t, tc.q, ids(r), tc.want, tc.not)
+			expectFinds(t, ix, tc.q, tc.want, tc.not)
 		})
 	}
 }

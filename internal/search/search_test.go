@@ -48,6 +48,28 @@ func checkFinds(t *testing.T, q string, got, want, not []string) {
 	}
 }
 
+// indexed opens a fresh index holding docs.
+func indexed(t *testing.T, docs ...Doc) *Index {
+	t.Helper()
+	ix := mustOpen(t)
+	if err := ix.Index(docs...); err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+// expectFinds runs query q, reports what checkFinds does, and returns the
+// result.
+func expectFinds(t *testing.T, ix *Index, q string, want, not []string) *Result {
+	t.Helper()
+	r, err := ix.Search(context.Background(), Query{Q: q}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFinds(t, q, ids(r), want, not)
+	return r
+}
+
 func TestSearchFixtures(t *testing.T) {
 	ix := mustFixture(t)
 	for _, tc := range fixtureQueries {
