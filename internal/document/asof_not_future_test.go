@@ -8,11 +8,11 @@ import (
 	"github.com/dossier/dossier/internal/dossier"
 )
 
-// TestDomrevAsOfNotFuture: an agreement acknowledging the debt "截至" a day
+// TestAsOfNotFuture: an agreement acknowledging the debt "截至" a day
 // still to come, or a payment-order application claiming interest
 // "计算至" a future day, stated amounts not yet owed; both were printed.
 // The document's own date is the latest allowed.
-func TestDomrevAsOfNotFuture(t *testing.T) {
+func TestAsOfNotFuture(t *testing.T) {
 	e := mustEngine(t)
 	for _, c := range []struct{ id, field string }{
 		{"installment_agreement", "as_of"}, {"payment_order_application", "interest_to"},

@@ -13,7 +13,7 @@ import (
 
 // The share landing page wrote its expiry in UTC+8 whatever DOSSIER_TZ was;
 // it now follows the business zone like every other page, naming it.
-func TestWebinShareLandingExpiryZone(t *testing.T) {
+func TestShareLandingExpiryZone(t *testing.T) {
 	exp := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 	sh := &bundle.Shared{
 		Share:  &dossier.Share{ExpiresAt: exp},

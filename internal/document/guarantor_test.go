@@ -8,11 +8,11 @@ import (
 	"github.com/dossier/dossier/internal/dossier"
 )
 
-// TestDomrevGuarantor: DOMAIN.md's installment agreement has an optional
+// TestGuarantor: DOMAIN.md's installment agreement has an optional
 // 丙方 (guarantor) with full particulars, a guarantee clause with its type,
 // scope and period (art. 684) and the guarantor's signature. The template
 // had none: a debtor's guarantor could not be made a party at all.
-func TestDomrevGuarantor(t *testing.T) {
+func TestGuarantor(t *testing.T) {
 	e := mustEngine(t)
 	withGuarantor := func(extra map[string]string) map[string]string {
 		f := maps.Clone(requestFields["installment_agreement"])

@@ -7,10 +7,10 @@ import (
 	"time"
 )
 
-// TestDomrevEnglishPlurals: the English letter and agreement printed
+// TestEnglishPlurals: the English letter and agreement printed
 // "is 1 days overdue", "within 1 days" and "in 1 installments"; a count of
 // one is singular, any other plural.
-func TestDomrevEnglishPlurals(t *testing.T) {
+func TestEnglishPlurals(t *testing.T) {
 	e := mustEngine(t)
 	oneDayLate := now.Add(-111 * 24 * time.Hour).Add(24 * time.Hour) // the day after the due date
 	cases := []struct {
