@@ -105,6 +105,7 @@ var apiDetails = map[string]string{
 	"the item changed meanwhile":                                               "该证据刚被修改，请刷新页面后重试",
 	"another version was added at the same time":                               "同时有人上传了该证据的另一新版本，本次未保存，请刷新页面后重试",
 	"the version could not be added; try again":                                "新版本未能保存，请重试",
+	"search index unavailable: run `dossier reindex`":                          "检索索引不可用，请由管理员运行 dossier reindex",
 	"the evidence vault is not configured":                                     "证据库未配置",
 	"could not store the file: the blob store is unavailable; try again later": "存储暂不可用，文件未保存，请稍后重试",
 	"could not store the file":                                                 "文件保存失败，未保存",
@@ -125,6 +126,7 @@ var apiDetailFormats = func() []fieldFormat {
 			`上传格式有误：第 %s 部分的 Content-Disposition 无法解析：须为 form-data; name="file"; filename="合同.pdf" 形式，每个参数只能出现一次`},
 		{"If-Match does not match the content's ETag %s", "内容已变更：If-Match 与当前 ETag %s 不符"},
 		{"another item of the case already has these bytes: %s", "本案已有另一份相同内容的证据：%s"},
+		{"search index being rebuilt (%s): %s", "检索索引正在重建，完成后即可检索（原因：%s；进度：%s）"},
 		{"other versions kept being added at the same time (%d tries); upload again", "同时有人连续上传该证据的新版本（已尝试 %s 次），本次未保存，请重新上传"},
 	} {
 		out = append(out, fieldFormat{re: formatRE(p[0]), zh: p[1]})

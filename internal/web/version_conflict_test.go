@@ -39,3 +39,17 @@ func TestUploadAndPreconditionInChinese(t *testing.T) {
 		}
 	}
 }
+
+// While serve rebuilds the search index (after an upgrade), a Chinese
+// search page says so in Chinese, the reason and progress kept as given.
+func TestSearchRebuildInChinese(t *testing.T) {
+	m := Msg{Lang: "zh-CN"}
+	got := m.apiDetail(`search index being rebuilt (search: open /data/index: corrupt: schema "3", want "4"): 120 items indexed, 0 failed`,
+		http.StatusServiceUnavailable)
+	if !strings.HasPrefix(got, "检索索引正在重建") || !strings.Contains(got, "120 items indexed") {
+		t.Errorf("rebuild on a Chinese page: %q", got)
+	}
+	if got := m.apiDetail("search index unavailable: run `dossier reindex`", http.StatusServiceUnavailable); !strings.HasPrefix(got, "检索索引不可用") {
+		t.Errorf("no index on a Chinese page: %q", got)
+	}
+}
