@@ -32,7 +32,6 @@ package bundle
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -115,13 +114,6 @@ func (s *Service) Create(ctx context.Context, a *dossier.Actor, caseID string, r
 		return nil, err
 	}
 	if err := req.Validate(); err != nil {
-		var de *dossier.Error
-		if errors.As(err, &de) {
-			de.Fields = append(de.Fields, repeatedItems(req.Items)...)
-		}
-		return nil, err
-	}
-	if err := repeatedItems(req.Items).Err(); err != nil {
 		return nil, err
 	}
 	c, err := s.cfg.Cases.Case(ctx, caseID)
@@ -158,32 +150,6 @@ func (s *Service) Create(ctx context.Context, a *dossier.Actor, caseID string, r
 		return nil, fmt.Errorf("bundle: create: %w", err)
 	}
 	return b, nil
-}
-
-// repeatedItems names every evidence item or document listed more than
-// once: a court bundle lists each exhibit once, under one number.
-func repeatedItems(items []dossier.BundleRequestItem) dossier.Fields {
-	var f dossier.Fields
-	seen := map[dossier.BundleRequestItem]int{}
-	for i, it := range items {
-		if (it.EvidenceID == "") == (it.DocumentID == "") {
-			continue // Validate names it
-		}
-		key := dossier.BundleRequestItem{EvidenceID: it.EvidenceID, DocumentID: it.DocumentID}
-		first, ok := seen[key]
-		switch {
-		case !ok:
-			seen[key] = i
-		case first < 0: // reported once, however often it repeats
-		case it.EvidenceID != "":
-			f.Add("items", "lists evidence %s twice (items[%d] and items[%d]): a bundle lists each exhibit once", it.EvidenceID, first, i)
-			seen[key] = -1
-		default:
-			f.Add("items", "lists document %s twice (items[%d] and items[%d]): a bundle lists each exhibit once", it.DocumentID, first, i)
-			seen[key] = -1
-		}
-	}
-	return f
 }
 
 // exhibit is an item being built, with what its description page needs.

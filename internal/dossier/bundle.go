@@ -99,7 +99,34 @@ func (r *BundleRequest) Validate() error {
 			f.Add(p+".purpose", "must be at most 2000 characters")
 		}
 	}
+	f = append(f, repeatedItems(r.Items)...)
 	return f.Err()
+}
+
+// repeatedItems names every evidence item or document listed more than
+// once: a court bundle lists each exhibit once, under one number.
+func repeatedItems(items []BundleRequestItem) Fields {
+	var f Fields
+	seen := map[BundleRequestItem]int{}
+	for i, it := range items {
+		if (it.EvidenceID == "") == (it.DocumentID == "") {
+			continue // Validate names it
+		}
+		key := BundleRequestItem{EvidenceID: it.EvidenceID, DocumentID: it.DocumentID}
+		first, ok := seen[key]
+		switch {
+		case !ok:
+			seen[key] = i
+		case first < 0: // reported once, however often it repeats
+		case it.EvidenceID != "":
+			f.Add("items", "lists evidence %s twice (items[%d] and items[%d]): a bundle lists each exhibit once", it.EvidenceID, first, i)
+			seen[key] = -1
+		default:
+			f.Add("items", "lists document %s twice (items[%d] and items[%d]): a bundle lists each exhibit once", it.DocumentID, first, i)
+			seen[key] = -1
+		}
+	}
+	return f
 }
 
 // Share is a public download link to a bundle. Only the sha256 of its token
