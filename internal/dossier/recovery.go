@@ -155,8 +155,8 @@ func (x *Filing) Validate() error {
 // title and description say whether an item proves a letter was served, so
 // Description is set only for the kinds that can: letter, other, email,
 // chat and photo);
-// Agreements holds the generated installment_agreement documents with ID,
-// CaseID, Template and CreatedAt set.
+// Agreements holds the generated installment_agreement documents, whole
+// (their Fields state the demand period a plan made from one is rated on).
 type CaseRecords struct {
 	Case           *Case
 	Communications []*Communication

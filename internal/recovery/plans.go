@@ -3,7 +3,6 @@ package recovery
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -379,9 +378,6 @@ func (s *Service) AddPlan(ctx context.Context, a *dossier.Actor, caseID string, 
 			return err
 		}
 		r.Plans = append(r.Plans, p)
-		if err := s.agreedTerms(ctx, r); err != nil {
-			return err
-		}
 		for _, v := range PlanStatuses(r, s.today(), s.rules(), s.loc()) {
 			if v.ID == p.ID {
 				view = v
@@ -495,33 +491,7 @@ func (s *Service) Plans(ctx context.Context, a *dossier.Actor, caseID string) ([
 	if err != nil {
 		return nil, err
 	}
-	if err := s.agreedTerms(ctx, r); err != nil {
-		return nil, err
-	}
 	return PlanStatuses(r, s.today(), s.rules(), s.loc()), nil
-}
-
-// agreedTerms reads the fields of the agreements r's plans were made from
-// (the demand period the debtor signed, demand_days, which agreedRules
-// rates a plan on): the store's case records carry agreements with ID,
-// case, template and date only (dossier.CaseRecords). The dashboard does
-// without: the defaults and missed installments it counts do not depend on
-// the demand period.
-func (s *Service) agreedTerms(ctx context.Context, r *dossier.CaseRecords) error {
-	if s.Documents == nil {
-		return nil
-	}
-	for _, d := range r.Agreements {
-		if d.Fields != nil || !slices.ContainsFunc(r.Plans, func(p *dossier.InstallmentPlan) bool { return p.DocumentID == d.ID }) {
-			continue
-		}
-		full, err := s.Documents.Document(ctx, d.ID)
-		if err != nil {
-			return fmt.Errorf("recovery: agreement %s: %w", d.ID, err)
-		}
-		d.Fields = full.Fields
-	}
-	return nil
 }
 
 // count is an installment count as a document keeps it.

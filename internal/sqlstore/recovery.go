@@ -325,16 +325,16 @@ func (db *DB) loadRecords(ctx context.Context, out map[string]*dossier.CaseRecor
 	if err != nil {
 		return err
 	}
-	return each(`SELECT id, case_id, template, created_at FROM documents`+and("case_id")+
+	// With their fields: a plan made from an agreement is rated on the
+	// demand period it states (demand_days).
+	return each(`SELECT `+documentColumns+` FROM documents`+and("case_id")+
 		`template = 'installment_agreement' ORDER BY created_at, id`, "records: documents", func(r *sql.Rows) error {
-		var d dossier.Document
-		var created string
-		if err := r.Scan(&d.ID, &d.CaseID, &d.Template, &created); err != nil {
+		d, err := scanDocument(r)
+		if err != nil {
 			return err
 		}
-		d.CreatedAt = parseTm(created)
 		x := rec(d.CaseID)
-		x.Agreements = append(x.Agreements, &d)
+		x.Agreements = append(x.Agreements, d)
 		return nil
 	})
 }
