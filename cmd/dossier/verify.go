@@ -25,7 +25,7 @@ import (
 // verify share it so both see the same limits and retention.
 func newVault(cfg *Config, store dossier.Store, blobs blob.Store, log *slog.Logger) *evidence.Vault {
 	return &evidence.Vault{Store: store, Blobs: blobs, Now: time.Now, Retention: cfg.Retention,
-		MaxUpload: cfg.MaxUpload, Log: log}
+		MaxUpload: cfg.MaxUpload, Log: log, Location: cfg.TimeZone}
 }
 
 // runVerify re-reads every stored evidence blob and checks it against its

@@ -51,6 +51,18 @@ type Vault struct {
 	// here. It must not block for long; the request waits for it.
 	OnIngest func(ctx context.Context, e *dossier.Evidence)
 	Log      *slog.Logger
+	// Location is the business time zone (DOSSIER_TZ): an occurred_at given
+	// as a bare date is the start of that day there, as the web form reads
+	// it, so the recovery rules, which take the calendar day in this zone,
+	// see the date that was typed. Nil means UTC.
+	Location *time.Location
+}
+
+func (v *Vault) location() *time.Location {
+	if v.Location == nil {
+		return time.UTC
+	}
+	return v.Location
 }
 
 func (v *Vault) now() time.Time {
@@ -129,16 +141,19 @@ func (v *Vault) Ingest(ctx context.Context, a *dossier.Actor, caseID string, mr 
 		fe.Add("file", "is required (a multipart part named file)")
 	}
 	if s := strings.TrimSpace(fields["occurred_at"]); s != "" {
-		t, err := parseTime(s)
+		t, err := parseTime(s, v.location())
 		switch {
 		case err != nil:
 			fe.Add("occurred_at", "must be a date (2026-03-01) or an RFC 3339 time")
-		case t.Before(dossier.MinDate):
+		case dayOf(*t).Before(dossier.MinDate):
 			fe.Add("occurred_at", "must not be before 1900-01-01")
-		case t.After(v.now().Add(latestOccurred(s))):
+		case t.After(v.now().Add(dossier.ClockSkew)):
 			fe.Add("occurred_at", "must not be in the future")
 		}
-		e.OccurredAt = t
+		if t != nil {
+			u := t.UTC() // stored times are UTC
+			e.OccurredAt = &u
+		}
 	}
 	if err := e.Validate(); err != nil {
 		fe = append(fe, dossier.ErrorFields(err)...)
@@ -210,27 +225,23 @@ func kindList() string {
 	return strings.Join(s, ", ")
 }
 
-// latestOccurred is how far after now an evidence occurred_at s may lie:
-// a few minutes of clock skew for a time; for a bare date (read as UTC
-// midnight) the 14 hours by which the earliest zone (UTC+14) is ahead, so
-// today's date is accepted wherever the user is and tomorrow's nowhere.
-func latestOccurred(s string) time.Duration {
-	if len(s) == len("2006-01-02") {
-		return 14 * time.Hour
-	}
-	return dossier.ClockSkew
-}
-
-func parseTime(s string) (*time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		t = t.UTC()
-		return &t, nil
-	}
-	t, err := time.Parse("2006-01-02", s)
+// parseTime reads an RFC 3339 time, or a bare date as the start of that
+// day in loc (so today's date is never in the future there, and
+// tomorrow's always is). The result keeps the zone it was read in, so
+// dayOf sees the calendar day that was written.
+func parseTime(s string, loc *time.Location) (*time.Time, error) {
+	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return nil, err
+		if t, err = time.ParseInLocation("2006-01-02", s, loc); err != nil {
+			return nil, err
+		}
 	}
 	return &t, nil
+}
+
+// dayOf is the calendar day t was written on, as a UTC midnight.
+func dayOf(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
 // AddVersion stores new bytes as the next version of an item; the previous
