@@ -33,6 +33,7 @@ package bundle
 import (
 	"context"
 	"fmt"
+	"github.com/gabriel-vasile/mimetype"
 	"os"
 	"path"
 	"path/filepath"
@@ -289,8 +290,15 @@ func extFor(mediaType string) string {
 		"text/plain": ".txt", "message/rfc822": ".eml", "audio/mpeg": ".mp3", "audio/mp4": ".m4a",
 		"audio/wav": ".wav", "audio/x-wav": ".wav", "video/mp4": ".mp4", "application/zip": ".zip",
 		"application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx"}
-	if e, ok := m[mediaType]; ok {
+	mt, _, _ := strings.Cut(mediaType, ";")
+	if e, ok := m[mt]; ok {
 		return e
+	}
+	// Every other type the upload's sniffer can name (M4A, AMR and 3GP call
+	// recordings, QuickTime, HEIC photos, Outlook messages) has its
+	// extension there: a recording saved as .bin opens in nothing.
+	if t := mimetype.Lookup(mt); t != nil && t.Extension() != "" {
+		return t.Extension()
 	}
 	return ".bin"
 }
