@@ -50,7 +50,8 @@ type Evidence struct {
 	Source      string       `json:"source"`
 	Description string       `json:"description"`
 	Transcript  string       `json:"transcript,omitempty"`
-	// Recordings: duration in seconds and container format (wav, mp3, m4a, amr).
+	// Recordings: duration in seconds and container format (wav, mp3, m4a,
+	// amr; mp4 for an MP4 with a video track, mov for QuickTime).
 	DurationSec float64    `json:"duration_seconds,omitempty"`
 	AudioFormat string     `json:"audio_format,omitempty"`
 	TextStatus  string     `json:"text_status"`
