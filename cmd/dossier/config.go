@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dossier/dossier/internal/httpapi"
+	"github.com/dossier/dossier/internal/web"
 )
 
 // Config is built once from the environment and passed down; there is no
@@ -41,6 +42,7 @@ type Config struct {
 	ContactMaxDay int
 	IndexWorkers  int
 	BaseURL       string
+	BasePath      string
 	PlanGraceDays int
 	DemandDays    int
 	// TrustedProxies may vouch for a client's address in X-Forwarded-For.
@@ -169,6 +171,11 @@ var settings = []setting{
 		}
 		c.BaseURL = strings.TrimRight(v, "/")
 		return nil
+	}},
+	{"DOSSIER_BASE_PATH", "", "path prefix the web pages are served under behind a reverse proxy, such as /dossier (empty: at the root); requests with or without it are both accepted", func(c *Config, v string) error {
+		p, err := web.CleanBasePath(v)
+		c.BasePath = p
+		return err
 	}},
 	{"DOSSIER_PLAN_GRACE_DAYS", "5", "days after an installment's due date before it counts as missed", intSetting(0, 365, func(c *Config, n int) { c.PlanGraceDays = n })},
 	{"DOSSIER_DEMAND_DAYS", "7", "days a served written demand gives a debtor in default before an installment plan's whole balance falls due", intSetting(0, 90, func(c *Config, n int) { c.DemandDays = n })},

@@ -217,7 +217,8 @@ func wire(ctx context.Context, cfg *Config, logw io.Writer) (*App, error) {
 	// that each capability is wired once.
 	web.New(web.Config{Accounts: a.Accounts, Cases: a.Cases, Evidence: a.API.Evidence, Search: a.API.Search,
 		Documents: a.API.Documents, Bundles: a.API.Bundles, Recovery: a.API.Recovery, Audit: a.API.Trail,
-		Log: a.Log, Secure: strings.HasPrefix(cfg.BaseURL, "https://"), Key: formKey}).Register(a.API.Echo)
+		Log: a.Log, Secure: strings.HasPrefix(cfg.BaseURL, "https://"), Key: formKey,
+		BasePath: cfg.BasePath}).Register(a.API.Echo)
 	return a, nil
 }
 

@@ -92,7 +92,7 @@ func (f *Front) adminCreateUser(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/admin?ok=user")
+	return f.redirect(c, "/admin?ok=user")
 }
 
 func (f *Front) grantCreate(c echo.Context) error {
@@ -107,7 +107,7 @@ func (f *Front) grantCreate(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/admin?ok=grant")
+	return f.redirect(c, "/admin?ok=grant")
 }
 
 func (f *Front) grantRevoke(c echo.Context) error {
@@ -118,7 +118,7 @@ func (f *Front) grantRevoke(c echo.Context) error {
 	if err := f.cfg.Accounts.Revoke(c.Request().Context(), a, c.FormValue("case_id"), c.FormValue("user_id")); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/admin?ok=revoke")
+	return f.redirect(c, "/admin?ok=revoke")
 }
 
 // adminSetDisabled disables or enables a user.
@@ -135,5 +135,5 @@ func (f *Front) adminSetDisabled(c echo.Context) error {
 	if disabled {
 		ok = "disabled"
 	}
-	return c.Redirect(http.StatusSeeOther, "/admin?ok="+ok)
+	return f.redirect(c, "/admin?ok="+ok)
 }

@@ -12,9 +12,9 @@ import (
 
 func (f *Front) loginForm(c echo.Context) error {
 	if actorOf(c) != nil {
-		return c.Redirect(http.StatusSeeOther, localPath(c.QueryParam("next")))
+		return f.redirect(c, f.returnPath(c.QueryParam("next")))
 	}
-	v := f.newView(c, "login.title", map[string]string{"Next": localPath(c.QueryParam("next")), "Username": ""})
+	v := f.newView(c, "login.title", map[string]string{"Next": f.returnPath(c.QueryParam("next")), "Username": ""})
 	return f.render(c, http.StatusOK, "login", v)
 }
 
@@ -22,7 +22,7 @@ func (f *Front) loginForm(c echo.Context) error {
 // token in an HttpOnly cookie that expires with it.
 func (f *Front) login(c echo.Context) error {
 	username := strings.ToLower(strings.TrimSpace(c.FormValue("username")))
-	next := localPath(c.FormValue("next"))
+	next := f.returnPath(c.FormValue("next"))
 	sess, err := f.cfg.Accounts.Login(c.Request().Context(), username, c.FormValue("password"), c.RealIP())
 	if err != nil {
 		code := dossier.ErrorCode(err)
@@ -51,7 +51,7 @@ func (f *Front) login(c echo.Context) error {
 			_ = f.cfg.Accounts.SetLang(c.Request().Context(), a, ck.Value)
 		}
 	}
-	return c.Redirect(http.StatusSeeOther, next)
+	return f.redirect(c, next)
 }
 
 // logout revokes the token, not just the cookie.
@@ -62,7 +62,7 @@ func (f *Front) logout(c echo.Context) error {
 		}
 	}
 	f.clearCookie(c, SessionCookie)
-	return c.Redirect(http.StatusSeeOther, "/login")
+	return f.redirect(c, "/login")
 }
 
 // needActor sends anonymous callers to the sign-in form.

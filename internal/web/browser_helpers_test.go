@@ -25,8 +25,8 @@ import (
 const chromiumPath = "/usr/bin/chromium"
 
 // serve starts `dossier serve` on a free loopback port with a fresh data
-// directory and returns its base URL.
-func serve(t *testing.T) string {
+// directory and returns its base URL; env adds or overrides settings.
+func serve(t *testing.T, env ...string) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -38,6 +38,7 @@ func serve(t *testing.T) string {
 	cmd.Env = append(os.Environ(), "DOSSIER_DATA="+t.TempDir(), "DOSSIER_ADDR="+addr,
 		"DOSSIER_BASE_URL=http://"+addr, "DOSSIER_ADMIN_PASSWORD="+adminPassword, "DOSSIER_LOG_LEVEL=warn",
 		"DATABASE_URL=", "DOSSIER_S3_ENDPOINT=")
+	cmd.Env = append(cmd.Env, env...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -183,7 +183,7 @@ func (f *Front) bundleCreate(c echo.Context) error {
 		}
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/bundles/"+b.ID+"?ok=bundle")
+	return f.redirect(c, "/bundles/"+b.ID+"?ok=bundle")
 }
 
 type bundleData struct {
@@ -205,7 +205,7 @@ func (f *Front) bundleShow(c echo.Context) error {
 		if u, err := url.QueryUnescape(ck.Value); err == nil {
 			ns = &bundle.NewShare{URL: u}
 		}
-		c.SetCookie(&http.Cookie{Name: shareOnceCookie, Path: "/bundles/" + c.Param("bid"), MaxAge: -1,
+		c.SetCookie(&http.Cookie{Name: shareOnceCookie, Path: f.cookiePath("/bundles/" + c.Param("bid")), MaxAge: -1,
 			HttpOnly: true, Secure: f.secure(c), SameSite: http.SameSiteStrictMode})
 	}
 	return f.bundleShowWith(c, http.StatusOK, ns, nil, url.Values{})
@@ -311,9 +311,9 @@ func (f *Front) shareCreate(c echo.Context) error {
 		return err
 	}
 	bid := c.Param("bid")
-	c.SetCookie(&http.Cookie{Name: shareOnceCookie, Value: url.QueryEscape(ns.URL), Path: "/bundles/" + bid,
+	c.SetCookie(&http.Cookie{Name: shareOnceCookie, Value: url.QueryEscape(ns.URL), Path: f.cookiePath("/bundles/" + bid),
 		MaxAge: 120, HttpOnly: true, Secure: f.secure(c), SameSite: http.SameSiteStrictMode})
-	return c.Redirect(http.StatusSeeOther, "/bundles/"+bid)
+	return f.redirect(c, "/bundles/"+bid)
 }
 
 func (f *Front) shareRevoke(c echo.Context) error {
@@ -325,5 +325,5 @@ func (f *Front) shareRevoke(c echo.Context) error {
 	if err := f.cfg.Bundles.RevokeShare(c.Request().Context(), a, bid, c.Param("sid")); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/bundles/"+bid+"?ok=share_revoked")
+	return f.redirect(c, "/bundles/"+bid+"?ok=share_revoked")
 }

@@ -131,7 +131,7 @@ func (f *Front) caseCreate(c echo.Context) error {
 		}
 		return f.render(c, statusOf(out), "case_new", v)
 	}
-	return c.Redirect(http.StatusSeeOther, "/cases/"+created.ID+"?ok=created")
+	return f.redirect(c, "/cases/"+created.ID+"?ok=created")
 }
 
 // parseCaseForm turns the form into a case; values that are not even the
@@ -322,7 +322,7 @@ func (f *Front) caseStage(c echo.Context) error {
 		}
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/cases/"+id+"?ok=stage")
+	return f.redirect(c, "/cases/"+id+"?ok=stage")
 }
 
 func (f *Front) commCreate(c echo.Context) error {
@@ -378,5 +378,5 @@ func (f *Front) commCreate(c echo.Context) error {
 		}
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/cases/"+id+"?ok=communication#communications")
+	return f.redirect(c, "/cases/"+id+"?ok=communication#communications")
 }

@@ -141,7 +141,7 @@ func (f *Front) documentCreate(c echo.Context) error {
 		return err
 	}
 	q := url.Values{"template": {doc.Template}, "lang": {doc.Lang}, "doc": {doc.ID}, "ok": {"document"}}
-	return c.Redirect(http.StatusSeeOther, "/cases/"+id+"/documents?"+q.Encode()+"#preview")
+	return f.redirect(c, "/cases/"+id+"/documents?"+q.Encode()+"#preview")
 }
 
 // asOfToday reports whether a field's value is the case's position today:

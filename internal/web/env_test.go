@@ -84,6 +84,13 @@ func newEnv(t *testing.T, secure bool) *env {
 // to a real bleve index.
 func newEnvOn(t *testing.T, secure bool, blobs blob.Store, withSearch bool) *env {
 	t.Helper()
+	return newEnvUnder(t, secure, blobs, withSearch, "")
+}
+
+// newEnvUnder is newEnvOn with the pages configured to be served under
+// base, the path prefix of a reverse proxy ("" at the root).
+func newEnvUnder(t *testing.T, secure bool, blobs blob.Store, withSearch bool, base string) *env {
+	t.Helper()
 	ctx := context.Background()
 	store, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "meta.db"))
 	if err != nil {
@@ -129,7 +136,7 @@ func newEnvOn(t *testing.T, secure bool, blobs blob.Store, withSearch bool) *env
 	api := httpapi.New(&httpapi.Server{Log: log, Accounts: acc, Audit: al, Cases: cases, Evidence: vault,
 		Documents: docs, Bundles: bundles, Trail: trail, Recovery: rec, Search: ix})
 	front := web.New(web.Config{Accounts: acc, Cases: cases, Evidence: vault, Documents: docs, Bundles: bundles,
-		Recovery: rec, Audit: trail, Search: ix, Log: log, Secure: secure})
+		Recovery: rec, Audit: trail, Search: ix, Log: log, Secure: secure, BasePath: base})
 	front.Register(api.Echo)
 	srv := httptest.NewServer(api.Handler())
 	t.Cleanup(srv.Close)
@@ -169,11 +176,18 @@ type client struct {
 	t    *testing.T
 	e    *env
 	http *http.Client
+	// root is what request paths are appended to: the test server, or a
+	// proxy's address and path prefix.
+	root string
 }
 
-func (e *env) client() *client {
+func (e *env) client() *client { return e.clientAt(e.srv.URL) }
+
+// clientAt is a client whose paths are relative to root, such as
+// "http://proxy/dossier".
+func (e *env) clientAt(root string) *client {
 	jar, _ := cookiejar.New(nil)
-	return &client{t: e.t, e: e, http: &http.Client{Jar: jar,
+	return &client{t: e.t, e: e, root: root, http: &http.Client{Jar: jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
@@ -196,13 +210,13 @@ func (b *client) do(req *http.Request) *response {
 
 func (b *client) get(path string) *response {
 	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, b.e.srv.URL+path, nil)
+	req, _ := http.NewRequest(http.MethodGet, b.root+path, nil)
 	return b.do(req)
 }
 
 func (b *client) post(path string, form url.Values) *response {
 	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, b.e.srv.URL+path, strings.NewReader(form.Encode()))
+	req, _ := http.NewRequest(http.MethodPost, b.root+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return b.do(req)
 }
@@ -241,7 +255,7 @@ func (b *client) upload(caseID, name, kind string, data []byte, csrf string) *re
 	fw, _ := mw.CreateFormFile("file", name)
 	_, _ = fw.Write(data)
 	_ = mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, b.e.srv.URL+"/api/v1/cases/"+caseID+"/evidence", &buf)
+	req, _ := http.NewRequest(http.MethodPost, b.root+"/api/v1/cases/"+caseID+"/evidence", &buf)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	if csrf != "" {
 		req.Header.Set(web.CSRFHeader, csrf)

@@ -23,7 +23,7 @@ func (b *client) browse(method, path string, form url.Values) *response {
 	if form != nil {
 		body = strings.NewReader(form.Encode())
 	}
-	req, _ := http.NewRequest(method, b.e.srv.URL+path, body)
+	req, _ := http.NewRequest(method, b.root+path, body)
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}

@@ -347,7 +347,7 @@ func (f *Front) evidenceHold(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/evidence/"+e.ID+"?ok=hold")
+	return f.redirect(c, "/evidence/"+e.ID+"?ok=hold")
 }
 
 // evidenceVerify re-reads the stored bytes and shows the result on the

@@ -78,7 +78,7 @@ func (f *Front) caseGrantCreate(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/cases/"+id+"/grants?ok=grant")
+	return f.redirect(c, "/cases/"+id+"/grants?ok=grant")
 }
 
 func (f *Front) caseGrantRevoke(c echo.Context) error {
@@ -90,5 +90,5 @@ func (f *Front) caseGrantRevoke(c echo.Context) error {
 	if err := f.cfg.Accounts.Revoke(c.Request().Context(), a, id, c.FormValue("user_id")); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/cases/"+id+"/grants?ok=revoke")
+	return f.redirect(c, "/cases/"+id+"/grants?ok=revoke")
 }

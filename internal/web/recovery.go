@@ -127,7 +127,7 @@ func (f *Front) paymentCreate(c echo.Context) error {
 		}
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/cases/"+id+"?ok=payment#payments")
+	return f.redirect(c, "/cases/"+id+"?ok=payment#payments")
 }
 
 // paymentReverse appends the reversing entry of a payment: the row's form
@@ -155,7 +155,7 @@ func (f *Front) paymentReverse(c echo.Context) error {
 		}
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/cases/"+id+"?ok=reversed#payments")
+	return f.redirect(c, "/cases/"+id+"?ok=reversed#payments")
 }
 
 // planCreate stores an installment plan; totals and dates left empty are
@@ -207,7 +207,7 @@ func (f *Front) planCreate(c echo.Context) error {
 		}
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/cases/"+id+"?ok=plan#plans")
+	return f.redirect(c, "/cases/"+id+"?ok=plan#plans")
 }
 
 // paymentOrderLink is the documents page with the payment-order application

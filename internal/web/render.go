@@ -65,7 +65,7 @@ func (f *Front) nav(c echo.Context, a *dossier.Actor, m Msg) []navItem {
 	p := c.Request().URL.Path
 	var items []navItem
 	add := func(href, key string) {
-		items = append(items, navItem{Href: href, Label: m.T(key), Active: p == href || strings.HasPrefix(p, href+"/")})
+		items = append(items, navItem{Href: f.url(href), Label: m.T(key), Active: p == href || strings.HasPrefix(p, href+"/")})
 	}
 	add("/cases", "nav.cases")
 	if f.cfg.Recovery != nil && policy.Can(a, policy.DashboardRead, "") == nil {
@@ -106,7 +106,7 @@ func (f *Front) renderError(c echo.Context, err error) error {
 		if c.Request().Method != http.MethodGet {
 			back = "/"
 		}
-		return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(back))
+		return f.redirect(c, "/login?next="+url.QueryEscape(back))
 	}
 	if status == http.StatusInternalServerError {
 		f.cfg.Log.Error("internal error", "request_id", c.Response().Header().Get(echo.HeaderXRequestID),

@@ -128,7 +128,7 @@ var errStaleForm = dossier.Errorf(dossier.EFORBIDDEN, "the form has expired or d
 func (f *Front) secure(c echo.Context) bool { return f.cfg.Secure || c.IsTLS() }
 
 func (f *Front) setCookie(c echo.Context, name, value string, expires time.Time) {
-	ck := &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, Secure: f.secure(c),
+	ck := &http.Cookie{Name: name, Value: value, Path: f.cookiePath("/"), HttpOnly: true, Secure: f.secure(c),
 		SameSite: http.SameSiteLaxMode}
 	if !expires.IsZero() {
 		ck.Expires = expires
@@ -138,6 +138,6 @@ func (f *Front) setCookie(c echo.Context, name, value string, expires time.Time)
 }
 
 func (f *Front) clearCookie(c echo.Context, name string) {
-	c.SetCookie(&http.Cookie{Name: name, Value: "", Path: "/", HttpOnly: true, Secure: f.secure(c),
+	c.SetCookie(&http.Cookie{Name: name, Value: "", Path: f.cookiePath("/"), HttpOnly: true, Secure: f.secure(c),
 		SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }

@@ -56,6 +56,10 @@ type Config struct {
 	// Key signs CSRF tokens; a random key is made when empty (tokens then
 	// do not survive a restart, sessions do and simply get a new token).
 	Key []byte
+	// BasePath is the path prefix the pages are served under behind a
+	// reverse proxy ("/dossier"), as CleanBasePath returns it; empty at the
+	// root.
+	BasePath string
 }
 
 // Front is the web interface.
@@ -81,7 +85,9 @@ func New(cfg Config) *Front {
 		f.key = make([]byte, 32)
 		_, _ = rand.Read(f.key)
 	}
-	f.pages = parsePages(funcsFor(f.location()))
+	fm := funcsFor(f.location())
+	fm["path"] = f.url
+	f.pages = parsePages(fm)
 	return f
 }
 
@@ -109,6 +115,9 @@ func parsePages(fm template.FuncMap) map[string]*template.Template {
 // echo instance as the API, so that the API's access log, metrics and audit
 // middleware cover pages too.
 func (f *Front) Register(e *echo.Echo) {
+	if f.cfg.BasePath != "" {
+		e.Pre(f.stripBase)
+	}
 	e.Use(f.session)
 	e.HTTPErrorHandler = f.notFoundPage(f.apiInLang(e.HTTPErrorHandler))
 	static, _ := fs.Sub(staticFS, "static")
@@ -129,7 +138,7 @@ func (f *Front) Register(e *echo.Echo) {
 	get("/login", "web.login.form", f.loginForm)
 	post("/login", "web.login", f.login)
 	post("/logout", "web.logout", f.logout)
-	post("/lang", "web.lang", f.setLang)
+	post("/lang", "web.lang", f.underBase(f.setLang))
 
 	get("/cases", "web.case.list", f.caseList)
 	get("/cases/new", "web.case.new", f.caseNew)
@@ -276,7 +285,7 @@ func securityHeaders(h http.Header) {
 
 func (f *Front) home(c echo.Context) error {
 	if actorOf(c) == nil {
-		return c.Redirect(http.StatusSeeOther, "/login")
+		return f.redirect(c, "/login")
 	}
-	return c.Redirect(http.StatusSeeOther, "/cases")
+	return f.redirect(c, "/cases")
 }
