@@ -282,9 +282,14 @@ func mergeStamp(parts []string, merged, final string, bms []pdfcpu.Bookmark, exs
 			out.Close()
 			return fmt.Errorf("bundle: merge: %w", err)
 		}
-	} else if err := api.Merge("", parts, out, pdfConf(), false); err != nil {
-		out.Close()
-		return fmt.Errorf("bundle: merge: %w", err)
+	} else {
+		if parts, err = asPDF20(parts, merged+".first.pdf"); err == nil {
+			err = api.Merge("", parts, out, pdfConf(), false)
+		}
+		if err != nil {
+			out.Close()
+			return fmt.Errorf("bundle: merge: %w", err)
+		}
 	}
 	if err := out.Close(); err != nil {
 		return fmt.Errorf("bundle: merge: %w", err)
@@ -477,6 +482,64 @@ func imagePage(img []byte) ([]byte, error) {
 		return nil, err
 	}
 	return turned.Bytes(), nil
+}
+
+// asPDF20 returns parts ready for pdfcpu's merge, which refuses to append
+// a PDF 2.0 (as newer scanners and office suites write) to a PDF 1.x but
+// appends a 1.x to a 2.0. When a later part says 2.0 in its header and the
+// first does not, the first is rewritten to tmp as 2.0, so the merge is one
+// (the stamp then writes the bundle as 1.7, as it writes every bundle); the
+// other parts and every original stay as they are.
+func asPDF20(parts []string, tmp string) ([]string, error) {
+	later := false
+	for _, p := range parts[1:] {
+		v20, err := headerPDF20(p)
+		if err != nil {
+			return nil, err
+		}
+		later = later || v20
+	}
+	if v20, err := headerPDF20(parts[0]); err != nil || v20 || !later {
+		return parts, err
+	}
+	in, err := os.Open(parts[0])
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	pctx, err := api.ReadAndValidate(in, pdfConf())
+	if err != nil {
+		return nil, err
+	}
+	v := model.V20
+	pctx.RootVersion = &v
+	w, err := os.Create(tmp)
+	if err != nil {
+		return nil, err
+	}
+	if err := api.WriteContext(pctx, w); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return append([]string{tmp}, parts[1:]...), nil
+}
+
+// headerPDF20 reports whether the PDF at p starts "%PDF-2.".
+func headerPDF20(p string) (bool, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	var h [7]byte
+	n, err := io.ReadFull(f, h[:])
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return false, err
+	}
+	return string(h[:n]) == "%PDF-2.", nil
 }
 
 // plainPDF returns the page count of the PDF at p. A PDF encrypted only

@@ -13,13 +13,21 @@ import (
 	"github.com/dossier/dossier/internal/bundle"
 	"github.com/dossier/dossier/internal/dossier"
 	"github.com/dossier/dossier/internal/render"
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
 
 // pdf20 is a valid one-page PDF whose header says version 2.0, as newer
-// tools write. pdfcpu reads and validates it, and it is fine as the first
-// file of a merge, but pdfcpu refuses to append it to a PDF 1.x ("PDF 2.0
-// unsupported for this operation"): it fails only when merged.
+// tools write.
 func pdf20(t *testing.T, text string) []byte {
+	t.Helper()
+	pdf := pdf1x(t, text)
+	copy(pdf, "%PDF-2.0") // same length: the xref offsets hold
+	return pdf
+}
+
+func pdf1x(t *testing.T, text string) []byte {
 	t.Helper()
 	d := loadFont(t).NewDoc(render.DocOptions{Title: "v2", PagePattern: "{current}/{total}", Created: time.Unix(0, 0)})
 	d.Title(text)
@@ -30,8 +38,33 @@ func pdf20(t *testing.T, text string) []byte {
 	if !bytes.HasPrefix(pdf, []byte("%PDF-1.")) {
 		t.Fatalf("header %q", pdf[:8])
 	}
-	copy(pdf, "%PDF-2.0") // same length: the xref offsets hold
 	return pdf
+}
+
+// catalog20 is a valid one-page PDF with a 1.x header whose catalog says
+// /Version /2.0 (which takes precedence). pdfcpu reads it, stamps it and
+// merges it as the first file, but refuses to append it to a PDF 1.x ("PDF
+// 2.0 unsupported for this operation"): it fails only when merged.
+func catalog20(t *testing.T, text string) []byte {
+	t.Helper()
+	ctx, err := api.ReadContext(bytes.NewReader(pdf1x(t, text)), model.NewDefaultConfiguration())
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := ctx.Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root["Version"] = types.Name("2.0")
+	var out bytes.Buffer
+	if err := api.WriteContext(ctx, &out); err != nil {
+		t.Fatal(err)
+	}
+	back, err := api.ReadContext(bytes.NewReader(out.Bytes()), model.NewDefaultConfiguration())
+	if err != nil || !bytes.HasPrefix(out.Bytes(), []byte("%PDF-1.")) || back.XRefTable.Version() != model.V20 {
+		t.Fatalf("not a 1.x header with a 2.0 catalog: %q, version %v (%v)", out.Bytes()[:8], back.XRefTable.Version(), err)
+	}
+	return out.Bytes()
 }
 
 // TestPDFThatFailsOnlyWhenMerged: a PDF that reads and stamps alone but
@@ -42,9 +75,9 @@ func pdf20(t *testing.T, text string) []byte {
 func TestPDFThatFailsOnlyWhenMerged(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, "", diskStore(t))
-	first := f.add(t, "other", "新版PDF甲", "v2a.pdf", "application/pdf", pdf20(t, "首份新版文件"), nil)
+	first := f.add(t, "other", "新版PDF甲", "v2a.pdf", "application/pdf", catalog20(t, "首份新版文件"), nil)
 	text := f.add(t, "statement", "对账单", "s.txt", "text/plain", []byte("截至6月30日尚欠货款386,500.00元。"), nil)
-	later := f.add(t, "other", "新版PDF乙", "v2b.pdf", "application/pdf", pdf20(t, "后一份新版文件"), nil)
+	later := f.add(t, "other", "新版PDF乙", "v2b.pdf", "application/pdf", catalog20(t, "后一份新版文件"), nil)
 	tests := []struct {
 		name       string
 		ids        []string
@@ -63,7 +96,7 @@ func TestPDFThatFailsOnlyWhenMerged(t *testing.T) {
 			}
 			b, err := f.svc.Create(ctx, admin, f.c.ID, req)
 			if err != nil {
-				t.Fatalf("bundle with a PDF 2.0: %v", err)
+				t.Fatalf("bundle with a 2.0 catalog: %v", err)
 			}
 			for i, it := range b.Items {
 				if it.Merged != tt.wantMerged[i] || it.Pages < 1 || (i > 0 && it.PageFrom != b.Items[i-1].PageFrom+b.Items[i-1].Pages) {
