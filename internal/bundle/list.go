@@ -123,7 +123,7 @@ func (s *Service) describe(ex *exhibit, note string) ([]byte, int, error) {
 	case "unreadable":
 		d.Para("该文件无法转换为PDF页面（可能已加密或格式不兼容），请查阅原件。/ Could not be converted to pages; see the original.", "")
 	case "unmergeable":
-		d.Para("该PDF文件可单独打开，但无法与其他证据合并或加盖页码（如PDF 2.0格式），未并入本PDF，请查阅原件。/ This PDF opens on its own but could not be merged with the other exhibits or stamped (a PDF 2.0 file, for one); see the original.", "")
+		d.Para("该PDF文件可单独打开，但无法与其他证据合并或加盖页码，未并入本PDF，请查阅原件。/ This PDF opens on its own but could not be merged with the other exhibits or stamped; see the original.", "")
 	}
 	if ex.description != "" {
 		d.Heading("说明 Description")

@@ -122,9 +122,9 @@ func (s *Service) build(ctx context.Context, c *dossier.Case, b *dossier.Bundle,
 	defer os.RemoveAll(dir)
 
 	final := filepath.Join(dir, "final.pdf")
-	// A PDF that reads alone can still break the merge or the stamp (a PDF
-	// 2.0 appended to a PDF 1.x, a Chromium-printed one whose font has the
-	// stamp font's name): when the merge fails, put each merged PDF through
+	// A PDF that reads alone can still break the merge or the stamp (one
+	// whose catalog says 2.0 under a 1.x header, appended to a PDF 1.x; a
+	// Chromium-printed one whose font has the stamp font's name): when the merge fails, put each merged PDF through
 	// the same merge and stamp next to a page of ours, give those that fail
 	// a description page, and merge again, so one unusual file never makes
 	// the bundle fail. Each round describes at least one more PDF, so this
