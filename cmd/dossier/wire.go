@@ -200,6 +200,7 @@ func wire(ctx context.Context, cfg *Config, logw io.Writer) (*App, error) {
 			Location: cfg.TimeZone, GraceDays: cfg.PlanGraceDays, DemandDays: cfg.DemandDays},
 		ClientIP: httpapi.ClientIP(cfg.TrustedProxies, cfg.Unix() != ""),
 		Location: cfg.TimeZone,
+		BasePath: cfg.BasePath,
 		Version:  version, Ready: []httpapi.Checker{
 			{Name: "metadata", Check: a.Store.Ping},
 			{Name: "blobs", Check: a.Blobs.Ping},

@@ -56,7 +56,11 @@ func (s *Server) logout(c echo.Context) error {
 	if cookie {
 		// Name, path and flags as the front sets them: a browser deletes
 		// only the cookie that name and path match.
-		c.SetCookie(&http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true,
+		path := s.BasePath
+		if path == "" {
+			path = "/"
+		}
+		c.SetCookie(&http.Cookie{Name: SessionCookie, Value: "", Path: path, HttpOnly: true,
 			Secure: c.Scheme() == "https", SameSite: http.SameSiteLaxMode, MaxAge: -1})
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -59,9 +59,18 @@ func TestLoginThrottleParallel(t *testing.T) {
 
 func TestLogoutWithSessionCookie(t *testing.T) {
 	// The web front's session cookie authenticates the API too; logging out
-	// with it must end that session, not just answer 204.
+	// with it must end that session, not just answer 204. Behind a path
+	// prefix the cookie lives at the prefix, and is cleared there: cleared
+	// at "/", the browser kept it.
+	for _, base := range []string{"", "/dossier"} {
+		t.Run("OK"+base, func(t *testing.T) { logoutWithSessionCookie(t, base) })
+	}
+}
+
+func logoutWithSessionCookie(t *testing.T, base string) {
 	e := newEnv(t, "sqlite")
-	web.New(web.Config{Accounts: e.acc, Cases: e.api.Cases, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Register(e.api.Echo)
+	e.api.BasePath = base
+	web.New(web.Config{Accounts: e.acc, Cases: e.api.Cases, BasePath: base, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Register(e.api.Echo)
 	tok := e.login("admin", adminPassword)
 	cookie := map[string]string{"Cookie": web.SessionCookie + "=" + tok}
 	page := e.send("GET", "/admin", "", "", nil, cookie)
@@ -74,12 +83,16 @@ func TestLogoutWithSessionCookie(t *testing.T) {
 	if r.Status != http.StatusNoContent {
 		t.Fatalf("logout: %d %s", r.Status, r.Body)
 	}
+	want := base
+	if want == "" {
+		want = "/"
+	}
 	cleared := false
 	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
-		cleared = cleared || c.Name == web.SessionCookie && c.Value == "" && c.MaxAge < 0
+		cleared = cleared || c.Name == web.SessionCookie && c.Value == "" && c.MaxAge < 0 && c.Path == want
 	}
 	if !cleared {
-		t.Fatalf("logout does not clear the session cookie: %v", r.Header.Values("Set-Cookie"))
+		t.Fatalf("logout does not clear the session cookie at %s: %v", want, r.Header.Values("Set-Cookie"))
 	}
 	if r := e.send("GET", "/api/v1/me", "", "", nil, cookie); r.Status == http.StatusOK {
 		t.Fatalf("the session cookie still works after logout: %d %s", r.Status, r.Body)

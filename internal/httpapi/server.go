@@ -70,6 +70,9 @@ type Server struct {
 	// (search and audit from/to) is that calendar day there. Nil takes the
 	// case service's zone.
 	Location *time.Location
+	// BasePath is the web front's path prefix (DOSSIER_BASE_PATH), the Path
+	// of its session cookie, which an API logout with that cookie clears.
+	BasePath string
 
 	metrics *metrics
 	actions map[string]string // "METHOD path" → audit action

@@ -113,30 +113,3 @@ func (f *Front) stripBase(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
-
-// underBase adds the prefix to the Location (an app path) and the "/"
-// cookie paths a handler writes without it: the language switch (setLang),
-// which lives with the translations.
-func (f *Front) underBase(h echo.HandlerFunc) echo.HandlerFunc {
-	if f.cfg.BasePath == "" {
-		return h
-	}
-	return func(c echo.Context) error {
-		c.Response().Before(func() {
-			hdr := c.Response().Header()
-			if loc := hdr.Get(echo.HeaderLocation); loc != "" {
-				hdr.Set(echo.HeaderLocation, f.url(f.returnPath(loc)))
-			}
-			cks := hdr.Values("Set-Cookie")
-			hdr.Del("Set-Cookie")
-			for _, s := range cks {
-				if ck, err := http.ParseSetCookie(s); err == nil && (ck.Path == "" || ck.Path == "/") {
-					ck.Path = f.cookiePath("/")
-					s = ck.String()
-				}
-				hdr.Add("Set-Cookie", s)
-			}
-		})
-		return h(c)
-	}
-}

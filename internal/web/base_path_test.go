@@ -41,6 +41,7 @@ func prefixProxy(t *testing.T, app string, strip bool) *httptest.Server {
 	}
 	rp := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
 		r.SetURL(target)
+		r.Out.Host = r.In.Host // as docs/deployment.md has nginx do
 		r.SetXForwarded()
 		r.Out.URL.Path, r.Out.URL.RawPath = r.In.URL.Path, r.In.URL.RawPath
 		if strip {
@@ -265,6 +266,17 @@ func TestBasePathPages(t *testing.T) {
 			r = b.post("/lang", url.Values{"csrf": {b.csrf("/cases")}, "lang": {"en"}, "back": {"/cases?q=HZ"}})
 			if r.Status != http.StatusSeeOther || r.Header.Get("Location") != basePath+"/cases?q=HZ" {
 				t.Errorf("language switch: %d Location %q", r.Status, r.Header.Get("Location"))
+			}
+			// A page rendered in answer to a POST (the new-case form with
+			// its errors) sends its language switch back to the page the
+			// form was on, which the Referer names with the prefix.
+			form = url.Values{"csrf": {b.csrf("/cases/new")}, "number": {""}}
+			req, _ := http.NewRequest(http.MethodPost, b.root+"/cases", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Referer", b.root+"/cases/new?from=list")
+			r = b.do(req)
+			if want := `name="back" value="/cases/new?from=list"`; r.Status < 400 || !strings.Contains(r.Body, want) {
+				t.Errorf("form errors under the prefix: %d, no %s in\n%s", r.Status, want, r.Body)
 			}
 			r = b.post("/logout", url.Values{"csrf": {b.csrf("/cases")}})
 			if r.Status != http.StatusSeeOther || r.Header.Get("Location") != basePath+"/login" {

@@ -72,9 +72,9 @@ func (f *Front) setLang(c echo.Context) error {
 			return err
 		}
 	}
-	c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+	c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: f.cookiePath("/"), MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, Secure: f.secure(c), SameSite: http.SameSiteLaxMode})
-	return c.Redirect(http.StatusSeeOther, localPath(c.FormValue("back")))
+	return f.redirect(c, f.returnPath(c.FormValue("back")))
 }
 
 // backPath is where the language switch of this page returns: the page
@@ -88,8 +88,12 @@ func (f *Front) backPath(c echo.Context) string {
 	if req.Method == http.MethodGet || req.Method == http.MethodHead {
 		return req.URL.RequestURI()
 	}
-	if ref, err := url.Parse(req.Referer()); err == nil && ref.Host != "" && ref.Host == req.Host && f.isPage(ref.Path) {
-		return localPath(ref.RequestURI())
+	// The Referer is the browser's address, under the prefix if there is one.
+	if ref, err := url.Parse(req.Referer()); err == nil && ref.Host != "" && ref.Host == req.Host {
+		if p, _ := f.cutBase(ref.Path); f.isPage(p) {
+			ref.Path, ref.RawPath = p, ""
+			return localPath(ref.RequestURI())
+		}
 	}
 	for p := req.URL.Path; p != "/" && p != "." && p != ""; p = path.Dir(p) {
 		if f.isPage(p) {

@@ -138,7 +138,7 @@ func (f *Front) Register(e *echo.Echo) {
 	get("/login", "web.login.form", f.loginForm)
 	post("/login", "web.login", f.login)
 	post("/logout", "web.logout", f.logout)
-	post("/lang", "web.lang", f.underBase(f.setLang))
+	post("/lang", "web.lang", f.setLang)
 
 	get("/cases", "web.case.list", f.caseList)
 	get("/cases/new", "web.case.new", f.caseNew)
