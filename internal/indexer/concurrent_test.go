@@ -219,7 +219,7 @@ func TestHoldAndDeleteKeepOtherWrites(t *testing.T) {
 	}
 	del := func(ctx context.Context, v *evidence.Vault, id string) error { return v.Delete(ctx, admin, id) }
 	index := func(ctx context.Context, f *fixture, _ *evidence.Vault, _ string) error {
-		return f.ix.Reindex(ctx, nil)
+		return f.ix.Reindex(ctx, nil, nil)
 	}
 	tests := []struct {
 		name string

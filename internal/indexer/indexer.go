@@ -278,6 +278,13 @@ func (ix *Indexer) indexOne(ctx context.Context, e *dossier.Evidence) (status, r
 	if err != nil {
 		return "", "", err
 	}
+	// Only text that is these bytes' extraction may be taken for them by a
+	// later rebuild; a failure or "no text" is tried again then (an
+	// upgraded extractor may do better).
+	sha := ""
+	if status == dossier.TextIndexed {
+		sha = e.SHA256
+	}
 	if e.Transcript != "" {
 		text = strings.TrimSpace(e.Transcript + "\n" + text)
 		if status == dossier.TextNone {
@@ -285,13 +292,32 @@ func (ix *Indexer) indexOne(ctx context.Context, e *dossier.Evidence) (status, r
 		}
 	}
 	err = ix.put(ctx, e, func(d search.Doc) error {
-		d.Text = text
+		d.Text, d.TextSHA256 = text, sha
 		return ix.Index.Index(d)
 	})
 	if err != nil {
 		return "", "", err
 	}
 	return status, reason, nil
+}
+
+// reuse indexes e with the text prev holds for its current version, and
+// reports false, writing nothing, when prev holds none. Only an item whose
+// current version's text was extracted ("indexed" for these bytes) is
+// taken: a failed or pending one is extracted, as without prev.
+func (ix *Indexer) reuse(ctx context.Context, e *dossier.Evidence, prev *search.Previous) (bool, error) {
+	if e.TextStatus != dossier.TextIndexed || e.TextSHA256 != e.SHA256 {
+		return false, nil
+	}
+	text, ok := prev.Text(e.ID, e.SHA256)
+	if !ok {
+		return false, nil
+	}
+	err := ix.put(ctx, e, func(d search.Doc) error {
+		d.Text, d.TextSHA256 = text, e.SHA256
+		return ix.Index.Index(d)
+	})
+	return err == nil, err
 }
 
 // refresh re-indexes e with its case's current number and parties and the
@@ -405,14 +431,23 @@ func parties(c *dossier.Case) []string {
 	return append(out, c.Debtor.Aliases...)
 }
 
+// Progress counts the items a Reindex has done: Done in all, Reused of them
+// with the text of the previous index, Failed of them (and of those left
+// queued because the blob store was down) without their text.
+type Progress struct {
+	Done, Reused, Failed int
+}
+
 // Reindex rebuilds the index from the metadata and the blobs: every live item
-// is extracted and indexed in this process, with progress reported. The job
+// is indexed in this process, with progress reported. Its text is taken from
+// prev (the index being replaced; nil for none) when prev holds the text of
+// the item's current bytes, and extracted otherwise. The job
 // an item had queued is done with it (left alone if queued again meanwhile),
 // so the server does not extract it once more; an item that changed during
 // its extraction is queued for the server, which deletes it from the index
 // or indexes its new version, and so is one whose bytes could not be read
 // because the blob store was down (counted as failed, not marked failed).
-func (ix *Indexer) Reindex(ctx context.Context, progress func(done, failed int)) error {
+func (ix *Indexer) Reindex(ctx context.Context, prev *search.Previous, progress func(Progress)) error {
 	ix.defaults()
 	seen := map[string]bool{}
 	var ids []string
@@ -426,7 +461,7 @@ func (ix *Indexer) Reindex(ctx context.Context, progress func(done, failed int))
 	if err != nil {
 		return err
 	}
-	done, failed := 0, 0
+	var p Progress
 	for _, id := range ids {
 		// Read before the item: a job queued after it is newer work.
 		job, err := ix.Store.IndexJob(ctx, id)
@@ -439,7 +474,11 @@ func (ix *Indexer) Reindex(ctx context.Context, progress func(done, failed int))
 		if err != nil {
 			return err
 		}
-		status, reason, err := ix.indexOne(ctx, e)
+		status, reason := dossier.TextIndexed, ""
+		reused, err := ix.reuse(ctx, e, prev)
+		if !reused && err == nil {
+			status, reason, err = ix.indexOne(ctx, e)
+		}
 		if errors.Is(err, errStale) {
 			if err := ix.Store.EnqueueIndex(ctx, id, ix.Now()); err != nil {
 				return err
@@ -456,15 +495,17 @@ func (ix *Indexer) Reindex(ctx context.Context, progress func(done, failed int))
 			if err := ix.Store.EnqueueIndex(ctx, id, ix.Now()); err != nil {
 				return err
 			}
-			failed++
+			p.Failed++
 			if progress != nil {
-				progress(done, failed)
+				progress(p)
 			}
 			continue
 		}
 		if err != nil {
 			status, reason = dossier.TextFailed, err.Error()
-			failed++
+			p.Failed++
+		} else if reused {
+			p.Reused++
 		}
 		switch err := ix.Store.SetEvidenceText(ctx, e.ID, e.Version, e.SHA256, status, reason); {
 		case dossier.ErrorCode(err) == dossier.ECONFLICT:
@@ -480,9 +521,9 @@ func (ix *Indexer) Reindex(ctx context.Context, progress func(done, failed int))
 				return err
 			}
 		}
-		done++
+		p.Done++
 		if progress != nil {
-			progress(done, failed)
+			progress(p)
 		}
 	}
 	return nil

@@ -192,7 +192,7 @@ func TestReindexRebuilds(t *testing.T) {
 	defer fresh.Close()
 	f.ix.Index = fresh
 	n := 0
-	if err := f.ix.Reindex(ctx, func(done, failed int) { n = done }); err != nil {
+	if err := f.ix.Reindex(ctx, nil, func(p indexer.Progress) { n = p.Done }); err != nil {
 		t.Fatal(err)
 	}
 	if n != 1 {

@@ -37,7 +37,7 @@ func TestReindexBlobStoreDown(t *testing.T) {
 	e := f.add(t, "statement", "对账单", "statement.txt", "text/plain; charset=utf-8", []byte("对账单确认欠款金额 outagekeyword"), "")
 	down := &downBlobs{Store: f.blobs, down: true}
 	f.ix.Blobs = down
-	if err := f.ix.Reindex(ctx, nil); err != nil {
+	if err := f.ix.Reindex(ctx, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	got, err := f.store.Evidence(ctx, e.ID)

@@ -40,7 +40,7 @@ func TestReindexSettlesJobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.ix.Store = &deletingStore{DB: f.store, id: gone.ID}
-	if err := f.ix.Reindex(ctx, nil); err != nil {
+	if err := f.ix.Reindex(ctx, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	var queued []string

@@ -40,6 +40,12 @@ type Doc struct {
 	Title      string
 	Kind       string
 	Text       string
+	// TextSHA256 is the sha256 of the bytes whose extraction Text is
+	// (with the item's transcript, which is fixed at upload), and empty
+	// when Text is not one: extraction failed or found no text. A rebuild
+	// takes Text from the old index instead of extracting it again only for
+	// the same bytes (Previous.Text).
+	TextSHA256 string
 	Parties    []string
 	OccurredAt time.Time // zero when unknown
 	CreatedAt  time.Time
@@ -53,6 +59,7 @@ func (Doc) BleveType() string { return docType }
 type indexDoc struct {
 	Title      string     `json:"title"`
 	Text       string     `json:"text"`
+	TextSHA256 string     `json:"text_sha256"`
 	Parties    []string   `json:"parties,omitempty"`
 	Norm       []string   `json:"norm,omitempty"`
 	Kind       string     `json:"kind"`
@@ -75,7 +82,7 @@ func timePtr(t time.Time) *time.Time {
 
 func (d Doc) indexDoc() indexDoc {
 	x := indexDoc{
-		Title: foldDigits(d.Title), Text: foldDigits(d.Text), Kind: d.Kind,
+		Title: foldDigits(d.Title), Text: foldDigits(d.Text), TextSHA256: d.TextSHA256, Kind: d.Kind,
 		CaseID: d.CaseID, CaseNumber: d.CaseNumber,
 		OccurredAt: timePtr(d.OccurredAt), CreatedAt: timePtr(d.CreatedAt),
 	}
@@ -226,27 +233,38 @@ func (ix *Index) Check() (err error) {
 const countFile = "dossier_doc_count"
 
 func (ix *Index) checkDocCount() error {
-	raw, err := os.ReadFile(filepath.Join(ix.dir, countFile))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil // never closed cleanly: nothing to compare with
-	}
-	if err != nil {
+	recorded, err := compareDocCount(ix.idx, ix.dir)
+	if err != nil || !recorded {
 		return err
-	}
-	want, err := strconv.ParseUint(strings.TrimSpace(string(raw)), 10, 64)
-	if err != nil {
-		return fmt.Errorf("%s: %v", countFile, err)
-	}
-	got, err := ix.idx.DocCount()
-	if err != nil {
-		return err
-	}
-	if got != want {
-		return fmt.Errorf("%d documents, %d at last close: segments lost", got, want)
 	}
 	// Until the next clean Close the count is unknown (a crash may lose
 	// unpersisted batches without the index being corrupt).
 	return os.Remove(filepath.Join(ix.dir, countFile))
+}
+
+// compareDocCount returns an error when the index in dir holds another
+// number of documents than countFile recorded; recorded is false when there
+// is no countFile (never closed cleanly: nothing to compare with).
+func compareDocCount(idx bleve.Index, dir string) (recorded bool, err error) {
+	raw, err := os.ReadFile(filepath.Join(dir, countFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	want, err := strconv.ParseUint(strings.TrimSpace(string(raw)), 10, 64)
+	if err != nil {
+		return false, fmt.Errorf("%s: %v", countFile, err)
+	}
+	got, err := idx.DocCount()
+	if err != nil {
+		return false, err
+	}
+	if got != want {
+		return false, fmt.Errorf("%d documents, %d at last close: segments lost", got, want)
+	}
+	return true, nil
 }
 
 // Close releases the index and its file lock, after recording the document
@@ -314,7 +332,8 @@ func (ix *Index) Index(docs ...Doc) error {
 }
 
 // Refresh re-indexes an item's document with d's fields and the text the
-// index already holds for it (d.Text is ignored): a new case number or party
+// index already holds for it, with that text's sha256 (d.Text and
+// d.TextSHA256 are ignored): a new case number or party
 // name reaches the index without the text being extracted again, which may
 // mean minutes of OCR, or fail where it once succeeded. It reports false,
 // changing nothing, when the index holds no document for d.EvidenceID.
@@ -330,10 +349,13 @@ func (ix *Index) Refresh(d Doc) (bool, error) {
 		return false, nil
 	}
 	// The stored text is digit-folded already; folding again keeps it.
-	d.Text = ""
+	d.Text, d.TextSHA256 = "", ""
 	old.VisitFields(func(f index.Field) {
-		if f.Name() == fieldText {
+		switch f.Name() {
+		case fieldText:
 			d.Text = string(f.Value())
+		case fieldTextSHA:
+			d.TextSHA256 = string(f.Value())
 		}
 	})
 	return true, ix.Index(d)

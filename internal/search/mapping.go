@@ -18,8 +18,11 @@ import (
 // operator runs `dossier reindex`). 3: ID numbers separated by a single space are all
 // found (idTokens), where schema 2 indexed only the first. 4: traditional
 // characters are indexed as simplified (foldTradName), and amounts written
-// in them (圓, 兩) get their amount tokens.
-const schemaVersion = "4"
+// in them (圓, 兩) get their amount tokens. 5: each document stores the
+// sha256 of the bytes its text was extracted from (text_sha256), so that the
+// next rebuild takes the text from this index instead of extracting (and
+// OCRing) it again; schema 4 documents lack it and are extracted once more.
+const schemaVersion = "5"
 
 // TextAnalyzer is the analyzer of every free-text field (title, text,
 // parties). Chinese is indexed as overlapping bigrams, which keeps recall for
@@ -40,8 +43,12 @@ const TextAnalyzer = "dossier_text"
 
 // Field names in the index.
 const (
-	fieldTitle   = "title"
-	fieldText    = "text"
+	fieldTitle = "title"
+	fieldText  = "text"
+	// fieldTextSHA is only stored, never searched: Previous.Text reads it.
+	// A later schema must keep it and fieldText (names and content), or
+	// Previous must learn the old names, for rebuilds to reuse the text.
+	fieldTextSHA = "text_sha256"
 	fieldParties = "parties"
 	// fieldNorm holds canonical tokens for what is written many ways:
 	// amounts ("amt" + cents) and ID numbers / credit codes ("id" + code).
@@ -128,6 +135,9 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	dm := mapping.NewDocumentStaticMapping()
 	dm.AddFieldMappingsAt(fieldTitle, text(true))
 	dm.AddFieldMappingsAt(fieldText, text(true))
+	stored := kw(true, false)
+	stored.Index = false
+	dm.AddFieldMappingsAt(fieldTextSHA, stored)
 	dm.AddFieldMappingsAt(fieldParties, text(false))
 	dm.AddFieldMappingsAt(fieldNorm, kw(false, false))
 	dm.AddFieldMappingsAt(fieldKind, kw(true, true))
