@@ -30,7 +30,9 @@ Usage:
                                     with its records (exit 1 on a weaker lock); --fix-locks applies them
   dossier verify-bundle FILE.zip    check a downloaded bundle offline (SHA256SUMS, manifest, Merkle root);
                                     exit 1 naming each wrong file
-  dossier reindex                   rebuild the search index from metadata and blobs (stop serve first)
+  dossier reindex [--extract]       rebuild the search index from metadata and blobs (stop serve first);
+                                    text the old index holds for an item's current bytes is reused,
+                                    --extract extracts (and OCRs) every item again
   dossier version                   print the version
   dossier --help                    this help
 

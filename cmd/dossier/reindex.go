@@ -77,11 +77,11 @@ func runReindex(ctx context.Context, cfg *Config, args []string, _ io.Reader, st
 
 // buildIndex is rebuildIndexDir with the production extractor and reuse of
 // the text in dir, for serve's rebuild in the background. progress gets the
-// items done and failed; compacting is called before the merge.
+// items done, reused and failed; compacting is called before the merge.
 func buildIndex(ctx context.Context, dir string, store indexer.Store, blobs blob.Store,
-	progress func(done, failed int), compacting func()) error {
+	progress func(indexer.Progress), compacting func()) error {
 	return rebuildIndexDir(ctx, dir, store, blobs, indexBuild{Extract: indexer.ExtractText, Reuse: true,
-		Progress: func(p indexer.Progress) { progress(p.Done, p.Failed) }, Compacting: compacting})
+		Progress: progress, Compacting: compacting})
 }
 
 // indexBuild says how rebuildIndexDir gets each item's text and reports.

@@ -177,11 +177,11 @@ func TestBuildIndexReusesWithBlobStoreDown(t *testing.T) {
 	})
 	ctx := context.Background()
 	nop := func() {}
-	if err := buildIndex(ctx, d.dir, d.store, d.blobs, func(int, int) {}, nop); err != nil {
+	if err := buildIndex(ctx, d.dir, d.store, d.blobs, func(indexer.Progress) {}, nop); err != nil {
 		t.Fatal(err)
 	}
 	done, failed := 0, 0
-	if err := buildIndex(ctx, d.dir, d.store, downBlobs{d.blobs}, func(n, f int) { done, failed = n, f }, nop); err != nil {
+	if err := buildIndex(ctx, d.dir, d.store, downBlobs{d.blobs}, func(p indexer.Progress) { done, failed = p.Done, p.Failed }, nop); err != nil {
 		t.Fatal(err)
 	}
 	if done != 2 || failed != 0 {

@@ -293,8 +293,8 @@ func (a *App) rebuildIndex(ctx context.Context, cfg *Config, reason string) func
 		defer close(done)
 		for {
 			start := time.Now()
-			err := buildIndex(ctx, indexDir(cfg), a.Store, a.Blobs, func(n, failed int) {
-				say("%d items indexed, %d failed", n, failed)
+			err := buildIndex(ctx, indexDir(cfg), a.Store, a.Blobs, func(p indexer.Progress) {
+				say("%d items indexed (%d with the text the old index held), %d failed", p.Done, p.Reused, p.Failed)
 			}, func() { say("compacting") })
 			var ix *search.Index
 			if err == nil {
