@@ -398,7 +398,7 @@ var catalogue = map[string][2]string{
 	"payflag.overpayment":    {"超出案件金额", "Over the case total"},
 
 	"plan.title":              {"分期还款计划", "Installment plans"},
-	"plan.one":                {"计划 %d · %s %s，分 %d 期", "Plan %d · %s %s in %d installments"},
+	"plan.one":                {"计划 %d · %s，分 %d 期", "Plan %d · %s in %d installments"},
 	"plan.none":               {"尚无分期计划。", "No installment plans."},
 	"plan.defaulted":          {"已违约", "Defaulted"},
 	"plan.accelerated":        {"全部剩余款项已到期", "Accelerated"},

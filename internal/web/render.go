@@ -224,6 +224,7 @@ func funcsFor(loc *time.Location) template.FuncMap {
 var funcs = template.FuncMap{
 	"highlight": safeHighlight,
 	"money":     func(m dossier.Money) string { return m.Grouped() },
+	"amount":    amount,
 	"date": func(d dossier.Date) string {
 		if d.IsZero() {
 			return ""
@@ -297,4 +298,20 @@ func formField(v *view, form, name, labelKey, typ, value string, required bool) 
 		fd.Err = ""
 	}
 	return fd
+}
+
+// amount writes m as Chinese practice and the documents do: ¥386,500.00 for
+// yuan (the case's currency, empty meaning CNY), else the ISO code before
+// the figure ("USD 1,234.56"), so no amount on a page stands without its
+// currency.
+func amount(currency string, m dossier.Money) string {
+	g := m.Grouped()
+	sign := ""
+	if strings.HasPrefix(g, "-") {
+		sign, g = "-", g[1:]
+	}
+	if currency == "" || currency == "CNY" {
+		return sign + "¥" + g
+	}
+	return sign + currency + " " + g
 }
