@@ -82,13 +82,97 @@ func decode(c echo.Context, v any) error {
 		d := json.NewDecoder(bytes.NewReader(one))
 		d.DisallowUnknownFields()
 		if err := d.Decode(reflect.New(typ).Interface()); err != nil {
-			f.Add(k, "%s", fieldMessage(err))
+			if path, msg, ok := locateKey(typ, k, raw[k]); ok {
+				f.Add(path, "%s", msg)
+			} else {
+				f.Add(k, "%s", fieldMessage(err))
+			}
 		}
 	}
 	if len(f) == 0 {
 		return dossier.Errorf(dossier.EMALFORMED, "request body could not be decoded")
 	}
 	return f.Err()
+}
+
+// locateKey finds where inside the value v of the top-level field key of
+// struct typ decoding fails, so that the answer names "debtor.kind" or
+// "items[2].evidence_id" with the type expected there: naming only the
+// top-level field told a client "debtor must be of type string" about an
+// object, or "is not a known field" about a documented one.
+func locateKey(typ reflect.Type, key string, v json.RawMessage) (string, string, bool) {
+	if typ.Kind() != reflect.Struct {
+		return "", "", false
+	}
+	ft, ok := jsonField(typ, key)
+	if !ok {
+		return key, "is not a known field", true
+	}
+	return locate(ft, v, key)
+}
+
+var unmarshalerType = reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()
+
+// locate walks v along the Go type t, whose value sits at path, and returns
+// the path and message of the first place it cannot be decoded. The walk
+// follows t, so its depth is that of our types, not of the client's JSON.
+func locate(t reflect.Type, v json.RawMessage, path string) (string, string, bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	v = bytes.TrimSpace(v)
+	if string(v) == "null" { // leaves the value as it is, as encoding/json does
+		return "", "", false
+	}
+	if reflect.PointerTo(t).Implements(unmarshalerType) {
+		return leaf(t, v, path) // Money, Date, time.Time: their own message
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(v, &obj) != nil {
+			return path, "must be of type object", true
+		}
+		for _, k := range sortedKeys(obj) {
+			var et reflect.Type
+			if t.Kind() == reflect.Map {
+				et = t.Elem()
+			} else if ft, ok := jsonField(t, k); ok {
+				et = ft
+			} else {
+				return path + "." + k, "is not a known field", true
+			}
+			if p, msg, bad := locate(et, obj[k], path+"."+k); bad {
+				return p, msg, true
+			}
+		}
+		return "", "", false
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 { // []byte is a base64 string
+			return leaf(t, v, path)
+		}
+		var arr []json.RawMessage
+		if json.Unmarshal(v, &arr) != nil {
+			return path, "must be of type array", true
+		}
+		for i, x := range arr {
+			if p, msg, bad := locate(t.Elem(), x, path+"["+strconv.Itoa(i)+"]"); bad {
+				return p, msg, true
+			}
+		}
+		return "", "", false
+	}
+	return leaf(t, v, path)
+}
+
+// leaf decodes v into a new t and names path with the decoder's complaint.
+func leaf(t reflect.Type, v json.RawMessage, path string) (string, string, bool) {
+	d := json.NewDecoder(bytes.NewReader(v))
+	d.DisallowUnknownFields()
+	if err := d.Decode(reflect.New(t).Interface()); err != nil {
+		return path, fieldMessage(err), true
+	}
+	return "", "", false
 }
 
 var (
