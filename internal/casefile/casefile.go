@@ -139,6 +139,9 @@ func (s *Service) Update(ctx context.Context, a *dossier.Actor, id string, p *do
 	if err := policy.Can(a, policy.CaseUpdate, id); err != nil {
 		return nil, err
 	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	var out *dossier.Case
 	err := s.Store.InTx(ctx, func(tx dossier.Store) error {
 		c, err := tx.Case(ctx, id)

@@ -229,6 +229,20 @@ type CasePatch struct {
 	Stage      *Stage  `json:"stage"`
 }
 
+// Validate refuses a stage or currency set to "": on a new case that means
+// the default, but an edit must not quietly move a case in litigation back
+// to negotiation or turn its USD amounts into CNY.
+func (p *CasePatch) Validate() error {
+	var f Fields
+	if p.Stage != nil && *p.Stage == "" {
+		f.Add("stage", "must be one of negotiation, lawyer_letter, installment, payment_order, litigation, arbitration, enforcement, closed")
+	}
+	if p.Currency != nil && *p.Currency == "" {
+		f.Add("currency", "must be an ISO 4217 code such as CNY")
+	}
+	return f.Err()
+}
+
 // Apply copies the set fields of p onto c.
 func (p *CasePatch) Apply(c *Case) {
 	set := func(dst *string, v *string) {
