@@ -254,9 +254,13 @@ func (s *Service) Get(ctx context.Context, a *dossier.Actor, id string) (*dossie
 	return s.visible(ctx, a, id, policy.BundleRead)
 }
 
-// List returns a case's bundles.
+// List returns a case's bundles; ENOTFOUND if the case is absent or not
+// visible, as for its other lists (not an empty list).
 func (s *Service) List(ctx context.Context, a *dossier.Actor, caseID string) ([]*dossier.Bundle, error) {
 	if err := policy.Can(a, policy.BundleRead, caseID); err != nil {
+		return nil, err
+	}
+	if _, err := s.cfg.Cases.Case(ctx, caseID); err != nil {
 		return nil, err
 	}
 	return s.cfg.Bundles.Bundles(ctx, caseID)
