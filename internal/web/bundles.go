@@ -131,7 +131,12 @@ func (f *Front) pickRows(c echo.Context, a *dossier.Actor, caseID string, m Msg)
 			return nil, err
 		}
 		for _, d := range docs {
-			rows = append(rows, pickRow{Ref: "d:" + d.ID, Title: m.Enum("template", d.Template) + " (" + d.Lang + ")",
+			// The language by name, in the page's own brackets: "律师函（中文）".
+			lang := "（" + m.Enum("doclang", d.Lang) + "）"
+			if m.Lang == "en" {
+				lang = " (" + m.Enum("doclang", d.Lang) + ")"
+			}
+			rows = append(rows, pickRow{Ref: "d:" + d.ID, Title: m.Enum("template", d.Template) + lang,
 				Kind: m.T("documents.title"), Detail: d.CreatedAt.In(f.location()).Format("2006-01-02 15:04")})
 		}
 	}

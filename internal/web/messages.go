@@ -146,6 +146,8 @@ var catalogue = map[string][2]string{
 	"evidence.versions":    {"历史版本", "Versions"},
 	"evidence.text":        {"文本", "Text"},
 	"evidence.added":       {"上传时间", "Added"},
+	"documents.created":    {"生成时间", "Generated"},
+	"bundles.created":      {"创建时间", "Created"},
 	"evidence.upload":      {"上传证据", "Upload evidence"},
 	"evidence.drop":        {"将文件拖放到此处（可多选），或：", "Drop files here (several at once), or:"},
 	"evidence.choose":      {"选择文件…", "Choose files…"},
