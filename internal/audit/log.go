@@ -149,7 +149,7 @@ func Open(ctx context.Context, store dossier.AuditStore, keyPath string, opts Op
 	if err := l.resync(ctx); err != nil {
 		return nil, err
 	}
-	cps, err := store.Checkpoints(ctx, 1)
+	cps, err := store.Checkpoints(ctx, 0, 1)
 	if err != nil {
 		return nil, fmt.Errorf("audit: open: %w", err)
 	}
@@ -471,7 +471,7 @@ func (l *Log) checkpoint() (*dossier.Checkpoint, error) {
 		return nil, nil
 	}
 	if l.signed == l.seq {
-		cps, err := l.store.Checkpoints(l.abort, 1)
+		cps, err := l.store.Checkpoints(l.abort, 0, 1)
 		if err == nil && len(cps) == 1 && cps[0].Seq == l.seq {
 			return cps[0], nil
 		}

@@ -189,7 +189,7 @@ func TestLog(t *testing.T) {
 			r := mustVerify(t, db, audit.VerifyOptions{TrustedKeys: []string{l.PublicKey()}})
 			wantOK(t, r, total+10)
 			// The final head was signed at Close.
-			cps, _ := db.Checkpoints(ctx, 1)
+			cps, _ := db.Checkpoints(ctx, 0, 1)
 			if cps[0].Seq != total+10 || cps[0].Head != r.Head {
 				t.Fatalf("last checkpoint %+v, head %s", cps[0], r.Head)
 			}

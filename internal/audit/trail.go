@@ -237,9 +237,14 @@ func (t *Trail) VerifyAnchored(ctx context.Context, a *dossier.Actor, anchors ma
 }
 
 // Checkpoints returns the newest signed checkpoints and the key that signs them.
-func (t *Trail) Checkpoints(ctx context.Context, a *dossier.Actor, limit int) ([]*dossier.Checkpoint, error) {
+func (t *Trail) Checkpoints(ctx context.Context, a *dossier.Actor, beforeSeq int64, limit int) ([]*dossier.Checkpoint, int, error) {
 	if err := policy.Can(a, policy.AuditRead, ""); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return t.Store.Checkpoints(ctx, limit)
+	cps, err := t.Store.Checkpoints(ctx, beforeSeq, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	n, err := t.Store.CountCheckpoints(ctx)
+	return cps, n, err
 }

@@ -78,7 +78,7 @@ const scanPage = 1024
 // read the store.
 func VerifyWith(ctx context.Context, store dossier.AuditStore, o VerifyOptions) (Report, error) {
 	var r Report
-	cps, err := store.Checkpoints(ctx, math.MaxInt32)
+	cps, err := store.Checkpoints(ctx, 0, math.MaxInt32)
 	if err != nil {
 		return r, fmt.Errorf("audit: verify: %w", err)
 	}

@@ -82,8 +82,11 @@ type AuditStore interface {
 	ScanEvents(ctx context.Context, afterSeq int64, fn func(*Event) error) error
 	// AddCheckpoint stores a signed checkpoint.
 	AddCheckpoint(ctx context.Context, c *Checkpoint) error
-	// Checkpoints lists checkpoints, newest first, at most limit.
-	Checkpoints(ctx context.Context, limit int) ([]*Checkpoint, error)
+	// Checkpoints lists checkpoints, newest first, at most limit, those
+	// with a seq below beforeSeq when it is above 0.
+	Checkpoints(ctx context.Context, beforeSeq int64, limit int) ([]*Checkpoint, error)
+	// CountCheckpoints returns how many checkpoints there are.
+	CountCheckpoints(ctx context.Context) (int, error)
 }
 
 // AuditNote carries what a service learned about the object of a request

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -93,12 +94,35 @@ func (s *Server) verifyAudit(c echo.Context) error {
 	return writeJSON(c, http.StatusOK, rep)
 }
 
+// auditCheckpoints pages through the signed checkpoints, newest first
+// (limit, default 20); the cursor is the seq the next page stays below.
 func (s *Server) auditCheckpoints(c echo.Context) error {
-	cps, err := s.Trail.Checkpoints(c.Request().Context(), actor(c), 20)
+	p, err := pageParams(c)
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, List[*dossier.Checkpoint]{Items: cps, Total: len(cps)})
+	limit := p.Limit
+	if limit == 0 {
+		limit = 20
+	}
+	var before int64
+	if p.Cursor != "" {
+		if before, err = strconv.ParseInt(p.Cursor, 10, 64); err != nil || before < 1 {
+			return &dossier.Error{Code: dossier.EINVALID, Message: "invalid fields",
+				Fields: []dossier.FieldError{{Field: "cursor", Message: "must be the next value of an earlier page"}}}
+		}
+	}
+	// One more than asked says whether a page follows.
+	cps, total, err := s.Trail.Checkpoints(c.Request().Context(), actor(c), before, limit+1)
+	if err != nil {
+		return err
+	}
+	out := List[*dossier.Checkpoint]{Items: cps, Total: total}
+	if len(cps) > limit {
+		out.Items = cps[:limit]
+		out.Next = strconv.FormatInt(cps[limit-1].Seq, 10)
+	}
+	return writeJSON(c, http.StatusOK, out)
 }
 
 // lazyCSV commits the CSV response on the first write, so an error before

@@ -540,6 +540,8 @@ func TestOpenAPISchemas(t *testing.T) {
 	s.json("GET", "/api/v1/audit/verify?anchor=1:"+strings.Repeat("ab", 32)+"&anchor=2:"+strings.Repeat("cd", 32), auditor, nil, 200)
 	s.call(oaCall{method: "GET", path: "/api/v1/audit/verify?anchor=first", token: auditor, want: 422, bad: true})
 	s.json("GET", "/api/v1/audit/checkpoints", auditor, nil, 200)
+	s.json("GET", "/api/v1/audit/checkpoints?limit=1&cursor=9999", auditor, nil, 200)
+	s.call(oaCall{method: "GET", path: "/api/v1/audit/checkpoints?cursor=newest", token: auditor, want: 422, bad: true})
 
 	// Sign-out, and the login throttle.
 	s.json("POST", "/api/v1/auth/logout", ext, nil, 204)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -283,6 +284,13 @@ func (db *DB) ScanEvents(ctx context.Context, afterSeq int64, fn func(*dossier.E
 	}
 }
 
+// CountCheckpoints returns how many checkpoints there are.
+func (db *DB) CountCheckpoints(ctx context.Context) (int, error) {
+	var n int
+	err := db.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_checkpoints`).Scan(&n)
+	return n, db.wrap("count checkpoints", err)
+}
+
 // AddCheckpoint stores a signed checkpoint.
 func (db *DB) AddCheckpoint(ctx context.Context, c *dossier.Checkpoint) error {
 	_, err := db.q.ExecContext(ctx, `INSERT INTO audit_checkpoints (seq, head, at, public_key, signature)
@@ -290,13 +298,16 @@ func (db *DB) AddCheckpoint(ctx context.Context, c *dossier.Checkpoint) error {
 	return db.wrap("add checkpoint", err)
 }
 
-// Checkpoints lists checkpoints, newest first.
-func (db *DB) Checkpoints(ctx context.Context, limit int) ([]*dossier.Checkpoint, error) {
+// Checkpoints lists checkpoints, newest first, below beforeSeq if above 0.
+func (db *DB) Checkpoints(ctx context.Context, beforeSeq int64, limit int) ([]*dossier.Checkpoint, error) {
 	if limit <= 0 {
 		limit = 100
 	}
+	if beforeSeq <= 0 {
+		beforeSeq = math.MaxInt64
+	}
 	rows, err := db.q.QueryContext(ctx, `SELECT seq, head, at, public_key, signature FROM audit_checkpoints
-		ORDER BY seq DESC LIMIT `+itoa(limit))
+		WHERE seq < $1 ORDER BY seq DESC LIMIT `+itoa(limit), beforeSeq)
 	if err != nil {
 		return nil, db.wrap("checkpoints", err)
 	}
