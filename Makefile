@@ -81,6 +81,8 @@ bench: deps minio postgres
 	$(BENCH) -bench 'BenchmarkVerify' -benchtime 1x ./internal/audit | tee -a bench.out
 	$(BENCH) -bench 'BenchmarkSearch' -benchtime 1x ./internal/search | tee -a bench.out
 	$(BENCH) -bench 'BenchmarkFoldTraditional' -benchtime 20x ./internal/search | tee -a bench.out
+	DOSSIER_BENCH_REBUILD_ITEMS=$${DOSSIER_BENCH_REBUILD_ITEMS:-500} \
+	$(BENCH) -bench 'BenchmarkRebuildIndexReuse' -benchtime 1x ./cmd/dossier | tee -a bench.out
 	$(BENCH) -bench 'BenchmarkLawyerLetter' -benchtime 200x ./internal/document | tee -a bench.out
 	$(BENCH) -bench 'BenchmarkBundleStream' -benchtime 1x ./internal/bundle | tee -a bench.out
 	$(BENCH) -bench 'BenchmarkLimitation|BenchmarkDashboard' -benchtime 1x ./internal/recovery | tee -a bench.out

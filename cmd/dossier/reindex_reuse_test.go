@@ -195,7 +195,8 @@ func TestBuildIndexReusesWithBlobStoreDown(t *testing.T) {
 }
 
 // BenchmarkRebuildIndexReuse rebuilds the index of 2,000 text PDFs (poppler's
-// pdftotext, no OCR) by extraction and by reuse of the previous index:
+// pdftotext, no OCR; DOSSIER_BENCH_REBUILD_ITEMS, `make bench` takes 500)
+// by extraction and by reuse of the previous index:
 //
 //	go test ./cmd/dossier -run '^$' -bench RebuildIndexReuse -benchtime 1x
 func BenchmarkRebuildIndexReuse(b *testing.B) {
@@ -203,7 +204,7 @@ func BenchmarkRebuildIndexReuse(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	const n = 2000
+	n := envInt(b, "DOSSIER_BENCH_REBUILD_ITEMS", 2000)
 	d := newReuseData(b, n, "application/pdf", func(i int) []byte {
 		// A comment after %%EOF: other bytes, the same text.
 		return append(append([]byte{}, pdf...), fmt.Sprintf("\n%% item %d\n", i)...)
