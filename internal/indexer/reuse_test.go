@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -112,7 +113,7 @@ func TestReindexReusesText(t *testing.T) {
 	defer reused.Close()
 	calls := counter.take()
 	want := map[string]int{"statement-v2.txt": 1, "call.mp3": 1, "broken.docx": 1}
-	if !mapsEqual(calls, want) {
+	if !maps.Equal(calls, want) {
 		t.Errorf("rebuild with the previous index extracted %v, want %v", calls, want)
 	}
 	if p != (indexer.Progress{Done: 5, Reused: 2, Failed: 0}) {
@@ -148,18 +149,6 @@ func TestReindexReusesText(t *testing.T) {
 			t.Errorf("%q: %d hits, want %d: %s", q, n, hits, want)
 		}
 	}
-}
-
-func mapsEqual(a, b map[string]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // Text is taken only for the bytes it came from: an old document that says
@@ -205,7 +194,7 @@ func TestReindexOtherTextNotReused(t *testing.T) {
 	defer prev.Close()
 	rebuilt, p := f.rebuild(t, filepath.Join(t.TempDir(), "new"), prev)
 	defer rebuilt.Close()
-	if calls := counter.take(); !mapsEqual(calls, map[string]int{"other.txt": 1, "none.txt": 1, "failed.txt": 1}) {
+	if calls := counter.take(); !maps.Equal(calls, map[string]int{"other.txt": 1, "none.txt": 1, "failed.txt": 1}) {
 		t.Errorf("extracted %v, want each item once", calls)
 	}
 	if p.Reused != 0 {

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"maps"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -78,7 +79,7 @@ func TestFacetsMatchBleve(t *testing.T) {
 			if r.Total != total {
 				t.Errorf("%s %q: total %d, bleve %d", stage, tc.q.Q, r.Total, total)
 			}
-			if !mapsEqual(r.Facets["kind"], wantKind) || !mapsEqual(r.Facets["case"], wantCase) {
+			if !maps.Equal(r.Facets["kind"], wantKind) || !maps.Equal(r.Facets["case"], wantCase) {
 				t.Errorf("%s %q: facets\n kind %v\n case %v\nbleve\n kind %v\n case %v", stage, tc.q.Q,
 					r.Facets["kind"], r.Facets["case"], wantKind, wantCase)
 			}

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -119,24 +120,12 @@ func TestSearchFacets(t *testing.T) {
 	}
 	wantKind := map[string]int{"contract": 1, "email": 1, "recording": 1, "letter": 1, "statement": 1, "judgment": 1, "other": 1}
 	wantCase := map[string]int{"c1": 5, "c3": 2}
-	if !mapsEqual(r.Facets["kind"], wantKind) {
+	if !maps.Equal(r.Facets["kind"], wantKind) {
 		t.Errorf("kind facet %v, want %v", r.Facets["kind"], wantKind)
 	}
-	if !mapsEqual(r.Facets["case"], wantCase) {
+	if !maps.Equal(r.Facets["case"], wantCase) {
 		t.Errorf("case facet %v, want %v", r.Facets["case"], wantCase)
 	}
-}
-
-func mapsEqual(a, b map[string]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 func TestSearchPermissions(t *testing.T) {
