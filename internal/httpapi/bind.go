@@ -39,7 +39,15 @@ func writeJSON(c echo.Context, status int, v any) error {
 // EMALFORMED (400); a value of the wrong type, an unknown field, a string
 // holding a NUL character (which PostgreSQL cannot store) or text that is
 // not Unicode is EINVALID (422) naming every such field.
-func decode(c echo.Context, v any) error {
+func decode(c echo.Context, v any) error { return decodeBody(c, v, false) }
+
+// decodePatch is decode for a partial update, whose fields left out keep
+// their values: a field sent as null is refused (422 naming it) rather than
+// taken as left out, since a client sending null means to clear it, and a
+// 200 that changed nothing would say it had.
+func decodePatch(c echo.Context, v any) error { return decodeBody(c, v, true) }
+
+func decodeBody(c echo.Context, v any, refuseNull bool) error {
 	if ct := c.Request().Header.Get(echo.HeaderContentType); ct != "" {
 		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" {
 			return dossier.Errorf(dossier.EUNSUPPORTED, "request body must be application/json")
@@ -68,6 +76,17 @@ func decode(c echo.Context, v any) error {
 	}
 	if err := unicodeFields(body, raw); err != nil {
 		return err
+	}
+	if refuseNull {
+		var f dossier.Fields
+		for _, k := range sortedKeys(raw) {
+			if string(bytes.TrimSpace(raw[k])) == "null" {
+				f.Add(k, "must not be null: leave the field out to keep its value")
+			}
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

@@ -62,7 +62,7 @@ func (s *Server) updateCase(c echo.Context) error {
 		return err
 	}
 	var p dossier.CasePatch
-	if err := decode(c, &p); err != nil {
+	if err := decodePatch(c, &p); err != nil {
 		return err
 	}
 	out, err := s.Cases.Update(c.Request().Context(), actor(c), c.Param("case_id"), &p)
