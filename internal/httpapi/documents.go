@@ -1,6 +1,9 @@
 package httpapi
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -8,6 +11,39 @@ import (
 
 	"github.com/dossier/dossier/internal/document"
 )
+
+// documentRequest is document.Request as a client may send it: a template
+// field whose type is "int" or "money" (GET /api/v1/templates) may be a
+// JSON number as well as a string.
+type documentRequest struct {
+	Template string                `json:"template"`
+	Lang     string                `json:"lang"`
+	Fields   map[string]fieldValue `json:"fields"`
+}
+
+// fieldValue is a template field's value: a string, or a number taken as
+// the digits it was written with (386500.00 stays 386500.00, never a float
+// rounded on the way), which the template's own check then reads as it
+// reads a string.
+type fieldValue string
+
+func (v *fieldValue) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && (b[0] == '-' || b[0] >= '0' && b[0] <= '9') {
+		var n json.Number
+		if err := json.Unmarshal(b, &n); err != nil {
+			return err
+		}
+		*v = fieldValue(n)
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return errors.New("must be a string, or a number for an int or money field")
+	}
+	*v = fieldValue(s)
+	return nil
+}
 
 func (s *Server) listTemplates(c echo.Context) error {
 	if err := needActor(c); err != nil {
@@ -20,9 +56,16 @@ func (s *Server) createDocument(c echo.Context) error {
 	if err := needActor(c); err != nil {
 		return err
 	}
-	var req document.Request
-	if err := decode(c, &req); err != nil {
+	var in documentRequest
+	if err := decode(c, &in); err != nil {
 		return err
+	}
+	req := document.Request{Template: in.Template, Lang: in.Lang}
+	if in.Fields != nil {
+		req.Fields = make(map[string]string, len(in.Fields))
+		for k, v := range in.Fields {
+			req.Fields[k] = string(v)
+		}
 	}
 	d, err := s.Documents.Generate(c.Request().Context(), actor(c), c.Param("case_id"), req)
 	if err != nil {

@@ -349,6 +349,7 @@ var fieldMessages = map[string]string{
 	"is empty":             "文件为空",
 	"is not a known field": "不是已知字段",
 	"must not be null: leave the field out to keep its value": "不能为 null：不修改该字段时请不要提交它",
+	"must be a string, or a number for an int or money field": "须为字符串；整数或金额字段也可为数字",
 	"only one file per request":                               "每次只能上传一个文件",
 	"is given more than once":                                 "重复提交了此字段",
 	"must be at most 4 MiB":                                   "最多 4 MiB",
