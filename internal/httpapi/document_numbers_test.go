@@ -46,7 +46,7 @@ func TestDocumentFieldNumbers(t *testing.T) {
 	}{{"deadline_days", 0}, {"deadline_days", 1.5}, {"deadline_days", true}, {"paid", json.RawMessage(`1e400`)}, {"paid", []int{1}}} {
 		r := post(fields(map[string]any{tc.name: tc.value}))
 		p := r.problem(t)
-		if r.Status != http.StatusUnprocessableEntity || len(p.Errors) == 0 {
+		if r.Status != http.StatusUnprocessableEntity || len(p.Errors) != 1 || p.Errors[0].Field != tc.name {
 			t.Errorf("%s=%v: %d %s", tc.name, tc.value, r.Status, r.Body)
 		}
 	}

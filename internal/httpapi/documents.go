@@ -6,10 +6,12 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/dossier/dossier/internal/document"
+	"github.com/dossier/dossier/internal/dossier"
 )
 
 // documentRequest is document.Request as a client may send it: a template
@@ -58,6 +60,15 @@ func (s *Server) createDocument(c echo.Context) error {
 	}
 	var in documentRequest
 	if err := decode(c, &in); err != nil {
+		// A template field is named as the template's checks name it
+		// ("deadline_days", not "fields.deadline_days"): one name for one
+		// field, whichever check refused it.
+		var de *dossier.Error
+		if errors.As(err, &de) {
+			for i := range de.Fields {
+				de.Fields[i].Field = strings.TrimPrefix(de.Fields[i].Field, "fields.")
+			}
+		}
 		return err
 	}
 	req := document.Request{Template: in.Template, Lang: in.Lang}

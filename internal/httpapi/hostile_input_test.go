@@ -31,7 +31,7 @@ func TestHostileNestedFieldNamed(t *testing.T) {
 		{"ErrBundleItemsNotList", "POST", "/api/v1/cases/" + c.ID + "/bundles",
 			`{"title":"B","items":{"evidence_id":"a"}}`, "items", "must be of type array"},
 		{"ErrDocumentFieldNumber", "POST", "/api/v1/cases/" + c.ID + "/documents",
-			`{"template":"lawyer_letter","fields":{"firm_name":"f","deadline_days":7}}`, "fields.deadline_days", "must be of type string"},
+			`{"template":"lawyer_letter","fields":{"firm_name":"f","deadline_days":true}}`, "deadline_days", "must be a string, or a number for an int or money field"},
 		{"ErrMoneyInsideParty", "POST", "/api/v1/cases/" + c.ID + "/communications",
 			`{"occurred_at":"2026-01-02T10:00:00+08:00","channel":"phone","summary":"s","promise_amount":"1.001"}`, "promise_amount", `amount "1.001" must be digits with at most 2 decimals`},
 	}
