@@ -252,7 +252,11 @@ func (s *Server) event(c echo.Context, note *dossier.AuditNote, a *dossier.Actor
 		objType, _, _ = strings.Cut(action, ".")
 	}
 	detail := note.Detail
-	if req.Method == http.MethodHead {
+	if c.Path() == "" {
+		// No route: what was asked for is all there is to say (a browser's
+		// /favicon.ico, a mistyped address).
+		detail = req.Method + " " + truncate(req.URL.Path, 200)
+	} else if req.Method == http.MethodHead {
 		// Headers only: nobody took a copy.
 		detail = strings.TrimSpace("HEAD (headers only) " + detail)
 	}
@@ -268,6 +272,9 @@ func (s *Server) event(c echo.Context, note *dossier.AuditNote, a *dossier.Actor
 		if detail != "" {
 			b.WriteString("; ")
 		}
+		// echo's own errors (no route, wrong method) through the one
+		// table: as they are, they read "internal error".
+		err = FromEcho(err)
 		b.WriteString(dossier.ErrorMessage(err))
 		for _, f := range dossier.ErrorFields(err) {
 			if b.Len() > maxDetail {
@@ -276,9 +283,6 @@ func (s *Server) event(c echo.Context, note *dossier.AuditNote, a *dossier.Actor
 			b.WriteString("; " + f.Field + ": " + f.Message)
 		}
 		detail = b.String()
-	}
-	if detail == "" && c.Path() == "" {
-		detail = req.Method + " " + truncate(req.URL.Path, 200)
 	}
 	return dossier.Event{At: at, Actor: a.Username(), Role: string(a.RoleOf()), Action: action,
 		ObjectType: objType, ObjectID: objID, CaseID: caseID, IP: c.RealIP(),
