@@ -28,6 +28,9 @@ type auditData struct {
 	// links (a plain string would be escaped whole, "=" and "&" included,
 	// and the links would drop every filter).
 	CSVQuery template.URL
+	// Actions: every known action code with its label, suggested by the
+	// action filter (which still takes any code or "prefix.").
+	Actions []auditActionOption
 }
 
 const auditPageSize = 200
@@ -104,6 +107,7 @@ func (f *Front) auditWith(c echo.Context, d *auditData) error {
 	}
 	d.Filter = c.QueryParams()
 	v := f.newView(c, "audit.title", d)
+	d.Actions = auditActionOptions(v.M)
 	af, _ := f.auditFilter(c, v)
 	if len(v.Errors) == 0 {
 		p, err := f.cfg.Audit.List(c.Request().Context(), a, af)
