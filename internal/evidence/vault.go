@@ -316,9 +316,11 @@ func (v *Vault) AddVersion(ctx context.Context, a *dossier.Actor, id string, mr 
 		case e.Version < ver.N:
 			// No other version came first: the conflict is the rule of one
 			// live item per content per case, which no retry gets past.
+			// The title is what the lawyer knows the item by; the ID
+			// stays for API clients.
 			if other, err := v.Store.EvidenceBySHA(ctx, e.CaseID, f.ref.SHA256); err == nil && other.ID != e.ID {
 				return nil, false, dossier.Errorf(dossier.ECONFLICT,
-					"another item of the case already has these bytes: %s", other.ID)
+					`another item of the case already has these bytes: "%s" (id %s)`, other.Title, other.ID)
 			}
 			return nil, false, dossier.Errorf(dossier.ECONFLICT, "the version could not be added; try again")
 		case e.SHA256 == f.ref.SHA256:

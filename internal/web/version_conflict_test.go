@@ -29,8 +29,8 @@ func TestUploadAndPreconditionInChinese(t *testing.T) {
 	for detail, status := range map[string]int{
 		`malformed multipart body: part 2 has a Content-Disposition that cannot be read: a parameter is not name="value"; a value with spaces, quotes or non-ASCII characters (a Chinese filename) must be in double quotes`: http.StatusBadRequest,
 		`malformed multipart body: part 1 has a Content-Disposition that cannot be read: it must be form-data; name="file"; filename="合同.pdf", each parameter given once`:                                                    http.StatusBadRequest,
-		`If-Match does not match the content's ETag "0123abcd"`:              http.StatusPreconditionFailed,
-		"another item of the case already has these bytes: 01a23c12338ed5cb": http.StatusConflict,
+		`If-Match does not match the content's ETag "0123abcd"`:                          http.StatusPreconditionFailed,
+		`another item of the case already has these bytes: "采购合同" (id 01a23c12338ed5cb)`: http.StatusConflict,
 	} {
 		got := m.apiDetail(detail, status)
 		if strings.Contains(got, "cannot be read") || strings.Contains(got, "does not match") || strings.Contains(got, "already has") ||
