@@ -249,6 +249,17 @@ func ItemTitle(it dossier.BundleItem, lang string) string {
 	return it.Title
 }
 
+// ItemFilename is the file name to show for an exhibit: an evidence item's
+// original's, a generated document's name in the ZIP ("06-分期还款协议.pdf"),
+// since its Filename holds the template ID, which names no file a reader
+// of the bundle can find.
+func ItemFilename(it dossier.BundleItem) string {
+	if it.DocumentID != "" && it.ZipName != "" {
+		return path.Base(it.ZipName)
+	}
+	return it.Filename
+}
+
 // Get returns a bundle the actor may read. ENOTFOUND if absent or invisible.
 func (s *Service) Get(ctx context.Context, a *dossier.Actor, id string) (*dossier.Bundle, error) {
 	return s.visible(ctx, a, id, policy.BundleRead)

@@ -109,7 +109,7 @@ func (s *Service) describe(ex *exhibit, note string) ([]byte, int, error) {
 	d.Para(ex.ZipName, "")
 	d.Table([]render.Column{{Header: "项目 Item", Width: 28}, {Header: "内容 Value", Width: 72}}, [][]string{
 		{"类别 Kind", ex.kind},
-		{"原文件名 File name", ex.Filename},
+		{"原文件名 File name", ItemFilename(ex.BundleItem)},
 		{"类型 Media type", ex.MediaType},
 		{"大小 Size", fmt.Sprintf("%d 字节 bytes", ex.Size)},
 		{"SHA-256", ex.SHA256},

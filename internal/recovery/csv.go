@@ -14,7 +14,7 @@ import (
 //	limitation_30, limitation_90, limitation_expired:
 //	                      case_id, case_number, stage (in key), date (deadline), days_left
 //	missed_installment:   case_id, case_number, plan_id, installment, date (due),
-//	                      amount, paid, outstanding (the shortfall)
+//	                      currency, amount, paid, outstanding (the shortfall)
 //
 // limitation_90 repeats the cases of limitation_30. Unused cells are empty.
 var CSVHeader = []string{"section", "key", "currency", "count", "amount", "paid", "outstanding",
@@ -50,7 +50,7 @@ func WriteCSV(w io.Writer, d *Dashboard) error {
 		}
 	}
 	for _, m := range d.MissedInstallments {
-		row("missed_installment", "", "", "", m.Amount.String(), m.Paid.String(), m.Shortfall.String(),
+		row("missed_installment", "", m.Currency, "", m.Amount.String(), m.Paid.String(), m.Shortfall.String(),
 			m.CaseID, m.Number, m.PlanID, strconv.Itoa(m.N), m.DueDate.String(), "")
 	}
 	cw.Flush()

@@ -30,11 +30,13 @@ type NearDeadline struct {
 	DaysLeft int           `json:"days_left"`
 }
 
-// MissedInstallment is one missed installment of a plan.
+// MissedInstallment is one missed installment of a plan. Currency is the
+// case's: the sums mean nothing without it once cases differ in currency.
 type MissedInstallment struct {
-	CaseID string `json:"case_id"`
-	Number string `json:"number"`
-	PlanID string `json:"plan_id"`
+	CaseID   string `json:"case_id"`
+	Number   string `json:"number"`
+	PlanID   string `json:"plan_id"`
+	Currency string `json:"currency"`
 	Breach
 }
 
@@ -113,7 +115,7 @@ func (s *Service) BuildDashboard(recs map[string]*dossier.CaseRecords, today dos
 			for _, row := range v.Schedule {
 				if row.Status == StatusMissed && row.Paid < row.Amount {
 					d.MissedInstallments = append(d.MissedInstallments, MissedInstallment{CaseID: c.ID,
-						Number: c.Number, PlanID: v.ID, Breach: Breach{N: row.N, DueDate: row.DueDate,
+						Number: c.Number, PlanID: v.ID, Currency: c.Currency, Breach: Breach{N: row.N, DueDate: row.DueDate,
 							Amount: row.Amount, Paid: row.Paid, Shortfall: row.Amount - row.Paid}})
 				}
 			}

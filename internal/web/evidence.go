@@ -31,7 +31,13 @@ type evidenceSection struct {
 	TZ       string
 	TZOffset int
 	TZLabel  string // the zone as the form's hint names it
+	Beijing  bool   // a zone of mainland China: the hint says 北京时间
 }
+
+// beijingZones are the tz database names of China Standard Time: a Chinese
+// reader knows it as 北京时间, not by any of these.
+var beijingZones = map[string]bool{"Asia/Shanghai": true, "Asia/Chongqing": true, "Asia/Chungking": true,
+	"Asia/Harbin": true, "PRC": true}
 
 // evidenceFor lists a case's evidence, or nil when the vault is not wired.
 func (f *Front) evidenceFor(c echo.Context, a *dossier.Actor, caseID string) (*evidenceSection, error) {
@@ -56,7 +62,7 @@ func (f *Front) evidenceFor(c echo.Context, a *dossier.Actor, caseID string) (*e
 	}
 	return &evidenceSection{Items: items, Total: total, Kinds: dossier.EvidenceKinds,
 		CanUpload: policy.Can(a, policy.EvidenceWrite, caseID) == nil, MaxUpload: f.cfg.Evidence.MaxBody(),
-		TZ: tz, TZOffset: off / 60, TZLabel: label}, nil
+		TZ: tz, TZOffset: off / 60, TZLabel: label, Beijing: beijingZones[tz]}, nil
 }
 
 type evidenceData struct {

@@ -232,7 +232,15 @@ var funcs = template.FuncMap{
 		return d.String()
 	},
 	"bytes": render.Bytes,
-	"add":   func(a, b int) int { return a + b },
+	// grouped writes a count with thousands separators: 1,234,567.
+	"grouped": func(n int64) string {
+		s := fmt.Sprint(n)
+		for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+			s = s[:i] + "," + s[i:]
+		}
+		return s
+	},
+	"add": func(a, b int) int { return a + b },
 	"query": func(pairs ...string) template.URL {
 		q := url.Values{}
 		for i := 0; i+1 < len(pairs); i += 2 {
@@ -261,6 +269,7 @@ var funcs = template.FuncMap{
 	},
 	"polink":  paymentOrderLink,
 	"exhibit": func(it dossier.BundleItem, lang string) string { return bundle.ItemTitle(it, lang) },
+	"exfile":  bundle.ItemFilename,
 	"list":    func(s ...string) []string { return s },
 	"deref":   func(m *dossier.Money) dossier.Money { return *m },
 	"derefd":  func(d *dossier.Date) dossier.Date { return *d },

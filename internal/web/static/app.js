@@ -14,16 +14,26 @@
       var l = box.querySelector('label[for="' + prefix + field.replace(/_/g, "-") + '"]');
       return box.getAttribute("data-label-" + field) || (l ? l.textContent.trim() : field);
     }
+    // Full-width in Chinese text, as the page gives them.
+    var colon = box.getAttribute("data-msg-colon") || ": ";
+    var semicolon = box.getAttribute("data-msg-semicolon") || "; ";
     var detail = "";
     try {
       var p = JSON.parse(xhr.responseText);
       detail = p.detail || "";
       (p.errors || []).forEach(function (fe) {
         if (fe.field === "sha256") { detail = msg("sha256bad") + " — " + detail; }
-        detail += (detail ? "; " : "") + label(fe.field) + ": " + fe.message;
+        detail += (detail ? semicolon : "") + label(fe.field) + colon + fe.message;
       });
     } catch (e) { detail = ""; }
     return detail;
+  }
+
+  // failedText is a refused request's line: the problem's own words when
+  // it has some (a status number tells a lawyer nothing the words do not),
+  // the bare status only when nothing else came back (a proxy's 502).
+  function failedText(xhr, detail, msg) {
+    return detail ? msg("failed-because") + detail : msg("failed") + " (" + xhr.status + ")";
   }
 
   function pad2(n) { return (n < 10 ? "0" : "") + n; }
@@ -159,7 +169,7 @@
           ui.li.setAttribute("data-state", "done");
         } else {
           var detail = problemText(xhr, msg, box, "up-");
-          ui.state.textContent = msg("failed") + " (" + xhr.status + (detail ? ": " + detail : "") + ")";
+          ui.state.textContent = failedText(xhr, detail, msg);
           ui.state.className = "failed";
           ui.li.setAttribute("data-state", "failed");
           failed++;
@@ -199,7 +209,7 @@
         var f = files[i];
         var ui = row(f);
         if (max > 0 && f.size > max) {
-          ui.state.textContent = msg("failed") + " (413)";
+          ui.state.textContent = msg("failed-because") + msg("too-large");
           ui.state.className = "failed";
           failed++;
           continue;
@@ -281,7 +291,7 @@
           status.textContent = msg("same");
         } else {
           var detail = problemText(xhr, msg, box, "ver-");
-          status.textContent = msg("failed") + " (" + xhr.status + (detail ? ": " + detail : "") + ")";
+          status.textContent = failedText(xhr, detail, msg);
         }
       };
       xhr.onerror = function () { status.textContent = msg("failed"); };
