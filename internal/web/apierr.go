@@ -126,6 +126,10 @@ var apiDetailFormats = func() []fieldFormat {
 			`上传格式有误：第 %s 部分的 Content-Disposition 无法解析：须为 form-data; name="file"; filename="合同.pdf" 形式，每个参数只能出现一次`},
 		{"If-Match does not match the content's ETag %s", "内容已变更：If-Match 与当前 ETag %s 不符"},
 		{`another item of the case already has these bytes: "%s" (id %s)`, "本案已有另一份相同内容的证据：「%s」（编号 %s）"},
+		{"search index being rebuilt (%s): %d items indexed (%d with the text the old index held), %d failed",
+			"检索索引正在重建，完成后即可检索（原因：%s；进度：已索引 %s 项，其中 %s 项沿用原索引中的文本，失败 %s 项）"},
+		{"search index being rebuilt (%s): starting", "检索索引正在重建，完成后即可检索（原因：%s；进度：正在开始）"},
+		{"search index being rebuilt (%s): compacting", "检索索引正在重建，完成后即可检索（原因：%s；进度：正在合并索引）"},
 		{"search index being rebuilt (%s): %s", "检索索引正在重建，完成后即可检索（原因：%s；进度：%s）"},
 		{"other versions kept being added at the same time (%d tries); upload again", "同时有人连续上传该证据的新版本（已尝试 %s 次），本次未保存，请重新上传"},
 	} {

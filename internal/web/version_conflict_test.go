@@ -41,13 +41,17 @@ func TestUploadAndPreconditionInChinese(t *testing.T) {
 }
 
 // While serve rebuilds the search index (after an upgrade), a Chinese
-// search page says so in Chinese, the reason and progress kept as given.
+// search page says so in Chinese, with its progress; the reason is kept as
+// given.
 func TestSearchRebuildInChinese(t *testing.T) {
 	m := Msg{Lang: "zh-CN"}
-	got := m.apiDetail(`search index being rebuilt (search: open /data/index: corrupt: schema "3", want "4"): 120 items indexed, 0 failed`,
+	got := m.apiDetail(`search index being rebuilt (search: open /data/index: corrupt: schema "3", want "4"): 120 items indexed (100 with the text the old index held), 2 failed`,
 		http.StatusServiceUnavailable)
-	if !strings.HasPrefix(got, "检索索引正在重建") || !strings.Contains(got, "120 items indexed") {
-		t.Errorf("rebuild on a Chinese page: %q", got)
+	if want := `检索索引正在重建，完成后即可检索（原因：search: open /data/index: corrupt: schema "3", want "4"；进度：已索引 120 项，其中 100 项沿用原索引中的文本，失败 2 项）`; got != want {
+		t.Errorf("rebuild on a Chinese page:\n%s\nwant\n%s", got, want)
+	}
+	if got := m.apiDetail(`search index being rebuilt (no index): compacting`, http.StatusServiceUnavailable); !strings.HasSuffix(got, "进度：正在合并索引）") {
+		t.Errorf("compacting on a Chinese page: %q", got)
 	}
 	if got := m.apiDetail("search index unavailable: run `dossier reindex`", http.StatusServiceUnavailable); !strings.HasPrefix(got, "检索索引不可用") {
 		t.Errorf("no index on a Chinese page: %q", got)
