@@ -227,13 +227,23 @@ func kindList() string {
 
 // parseTime reads an RFC 3339 time, or a bare date as the start of that
 // day in loc (so today's date is never in the future there, and
-// tomorrow's always is). The result keeps the zone it was read in, so
-// dayOf sees the calendar day that was written.
+// tomorrow's is once ClockSkew before its midnight has passed). The result
+// keeps the zone it was read in, so dayOf sees the calendar day that was
+// written.
 func parseTime(s string, loc *time.Location) (*time.Time, error) {
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
 		if t, err = time.ParseInLocation("2006-01-02", s, loc); err != nil {
 			return nil, err
+		}
+		// Where summer time begins at midnight (Chile, Cuba, Paraguay), the
+		// day has no 00:00 and Go gives 23:00 of the day before, which the
+		// recovery rules would take as that day: the day starts instead
+		// when the clocks go forward, 01:00.
+		if t.Format(time.DateOnly) != s {
+			if _, end := t.ZoneBounds(); !end.IsZero() {
+				t = end
+			}
 		}
 	}
 	return &t, nil
