@@ -240,7 +240,11 @@ func (s *Server) event(c echo.Context, note *dossier.AuditNote, a *dossier.Actor
 		}
 		action = s.actions[method+" "+c.Path()]
 	}
-	if action == "" {
+	// No handler of ours took the request: no route (a browser's
+	// /favicon.ico, a mistyped address), or a route's path with a method it
+	// does not take (405, OPTIONS), where echo names the route but no case.
+	unserved := action == ""
+	if unserved {
 		action = "http." + strings.ToLower(req.Method)
 	}
 	caseID := note.CaseID
@@ -252,10 +256,13 @@ func (s *Server) event(c echo.Context, note *dossier.AuditNote, a *dossier.Actor
 		objType, _, _ = strings.Cut(action, ".")
 	}
 	detail := note.Detail
-	if c.Path() == "" {
-		// No route: what was asked for is all there is to say (a browser's
-		// /favicon.ico, a mistyped address).
+	if unserved {
+		// The action says only the method: what was asked for is all
+		// there is to say.
 		detail = req.Method + " " + truncate(req.URL.Path, 200)
+		if note.Detail != "" {
+			detail += "; " + note.Detail
+		}
 	} else if req.Method == http.MethodHead {
 		// Headers only: nobody took a copy.
 		detail = strings.TrimSpace("HEAD (headers only) " + detail)
