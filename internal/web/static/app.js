@@ -30,10 +30,18 @@
   }
 
   // failedText is a refused request's line: the problem's own words when
-  // it has some (a status number tells a lawyer nothing the words do not),
-  // the bare status only when nothing else came back (a proxy's 502).
-  function failedText(xhr, detail, msg) {
-    return detail ? msg("failed-because") + detail : msg("failed") + " (" + xhr.status + ")";
+  // it has some (a status number tells a lawyer nothing the words do not).
+  // Without them: a proxy's own 413 page (nginx's default body limit) means
+  // the file is too large; no answer at all (status 0: the connection
+  // broke) leaves open whether the file was stored, which the line says;
+  // anything else (a proxy's 502) gives the bare status.
+  function failedText(xhr, detail, msg, box) {
+    if (detail) { return msg("failed-because") + detail; }
+    if (xhr.status === 413) { return msg("failed-because") + msg("too-large"); }
+    if (!xhr.status) { return msg("failed-because") + msg("unanswered"); }
+    // The brackets are the page's: full-width in Chinese.
+    var st = box.getAttribute("data-msg-status") || " (%s)";
+    return msg("failed") + st.replace("%s", xhr.status);
   }
 
   function pad2(n) { return (n < 10 ? "0" : "") + n; }
@@ -169,15 +177,16 @@
           ui.li.setAttribute("data-state", "done");
         } else {
           var detail = problemText(xhr, msg, box, "up-");
-          ui.state.textContent = failedText(xhr, detail, msg);
+          ui.state.textContent = failedText(xhr, detail, msg, box);
           ui.state.className = "failed";
           ui.li.setAttribute("data-state", "failed");
           failed++;
         }
         finish();
       };
-      xhr.onerror = function () {
-        ui.state.textContent = msg("failed");
+      // No answer: the connection broke, or the request was cut short.
+      xhr.onerror = xhr.onabort = xhr.ontimeout = function () {
+        ui.state.textContent = failedText(xhr, "", msg, box);
         ui.state.className = "failed";
         ui.li.setAttribute("data-state", "failed");
         failed++;
@@ -291,10 +300,10 @@
           status.textContent = msg("same");
         } else {
           var detail = problemText(xhr, msg, box, "ver-");
-          status.textContent = failedText(xhr, detail, msg);
+          status.textContent = failedText(xhr, detail, msg, box);
         }
       };
-      xhr.onerror = function () { status.textContent = msg("failed"); };
+      xhr.onerror = xhr.onabort = xhr.ontimeout = function () { status.textContent = failedText(xhr, "", msg, box); };
       xhr.send(fd);
     });
   }
