@@ -35,6 +35,12 @@ func TestBrowserUploadUnanswered(t *testing.T) {
 					conn.Close()
 				}
 				return
+			case "500":
+				w.Header().Set("Content-Type", "application/problem+json")
+				w.WriteHeader(http.StatusInternalServerError)
+				_, _ = w.Write([]byte(`{"type":"https://dossier.invalid/problems/internal","title":"Internal Server Error",` +
+					`"status":500,"detail":"internal error","request_id":"5f0c1a2b3c4d5e6f"}`))
+				return
 			case "413":
 				w.Header().Set("Content-Type", "text/html")
 				w.WriteHeader(http.StatusRequestEntityTooLarge)
@@ -58,6 +64,10 @@ func TestBrowserUploadUnanswered(t *testing.T) {
 	}{
 		{"ErrConnectionBroke", "drop", []string{"连接中断", "刷新"}},
 		{"ErrProxyTooLarge", "413", []string{"超过上传上限"}},
+		// The server's own 500 said "internal error" in English on a
+		// Chinese page; it now says so in Chinese, with the request's ID
+		// for the administrator's log.
+		{"ErrInternal", "500", []string{"服务器内部错误", "未保存", "5f0c1a2b3c4d5e6f"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			fault = tt.fault

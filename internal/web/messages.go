@@ -178,6 +178,7 @@ var catalogue = map[string][2]string{
 	"upload.failed":         {"失败", "failed"},
 	"upload.failed_because": {"失败：", "failed: "},
 	"upload.too_large":      {"文件超过上传上限，未保存", "the file is larger than the upload limit and was not stored"},
+	"upload.internal":       {"服务器内部错误，未保存；请把请求编号 %s 告知管理员", "server error, not stored; give your administrator the request ID %s"},
 	"upload.unanswered":     {"连接中断，未收到服务器答复；请刷新证据列表，查看文件是否已保存", "the connection broke before the server answered; refresh the evidence list to see whether the file was stored"},
 	"upload.status":         {"（%s）", " (%s)"},
 	"upload.all_done":       {"全部上传完成。", "All uploads finished."},

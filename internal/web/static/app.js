@@ -21,6 +21,12 @@
     try {
       var p = JSON.parse(xhr.responseText);
       detail = p.detail || "";
+      // The server never says more than "internal error" (in English):
+      // the page says it in its language, with the request's ID for the
+      // administrator's log.
+      if (xhr.status >= 500 && detail === "internal error") {
+        detail = msg("internal").replace("%s", p.request_id || "");
+      }
       (p.errors || []).forEach(function (fe) {
         if (fe.field === "sha256") { detail = msg("sha256bad") + " — " + detail; }
         detail += (detail ? semicolon : "") + label(fe.field) + colon + fe.message;
