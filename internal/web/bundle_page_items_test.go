@@ -18,15 +18,7 @@ func TestBundlePageItemPages(t *testing.T) {
 	c := e.newCase("2026-HZ-0730", "")
 	b := e.client()
 	b.login("admin")
-	form := url.Values{"csrf": {b.csrf("/cases/" + c.ID + "/documents")}, "template": {"lawyer_letter"}, "lang": {"zh-CN"}}
-	for k, v := range map[string]string{"firm_name": "浙江明理律师事务所", "ref_no": "（2026）明律函字第 1 号",
-		"contract_date": "2026-01-10", "contract_no": "HT-1", "bank": "工商银行", "account_no": "1001",
-		"lawyer_name": "王明", "licence_no": "13301201510123456"} {
-		form.Set("field."+k, v)
-	}
-	if r := b.post("/cases/"+c.ID+"/documents", form); r.Status != http.StatusSeeOther {
-		t.Fatalf("generate: %d\n%s", r.Status, r.Body)
-	}
+	generateLetter(t, b, c.ID)
 	text := uploaded(t, b, c.ID, "对账单.txt", "statement", []byte("2026-03-01 对账单：欠款 386,500.00 元\n"))
 	call := uploaded(t, b, c.ID, "电话录音.wav", "recording", wav(8000))
 	doc := regexp.MustCompile(`value="(d:[^"]+)"`).FindStringSubmatch(b.get("/cases/" + c.ID + "/bundles").Body)

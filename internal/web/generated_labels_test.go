@@ -17,15 +17,7 @@ func TestGeneratedItemsLabels(t *testing.T) {
 	c := e.newCase("2026-HZ-0720", "")
 	b := e.client()
 	b.login("admin")
-	form := url.Values{"csrf": {b.csrf("/cases/" + c.ID + "/documents")}, "template": {"lawyer_letter"}, "lang": {"zh-CN"}}
-	for k, v := range map[string]string{"firm_name": "浙江明理律师事务所", "ref_no": "（2026）明律函字第 1 号",
-		"contract_date": "2026-01-10", "contract_no": "HT-1", "bank": "工商银行", "account_no": "1001",
-		"lawyer_name": "王明", "licence_no": "13301201510123456"} {
-		form.Set("field."+k, v)
-	}
-	if r := b.post("/cases/"+c.ID+"/documents", form); r.Status != http.StatusSeeOther {
-		t.Fatalf("generate: %d\n%s", r.Status, r.Body)
-	}
+	generateLetter(t, b, c.ID)
 	header := regexp.MustCompile(`(?s)<table id="(documents-table|bundles-table)">.*?</thead>`)
 	for _, tt := range []struct {
 		name, path, lang string
@@ -49,5 +41,20 @@ func TestGeneratedItemsLabels(t *testing.T) {
 				t.Errorf("%s names the language by its code", tt.path)
 			}
 		})
+	}
+}
+
+// generateLetter generates a Chinese lawyer's letter for the case through
+// the documents page.
+func generateLetter(t *testing.T, b *client, caseID string) {
+	t.Helper()
+	form := url.Values{"csrf": {b.csrf("/cases/" + caseID + "/documents")}, "template": {"lawyer_letter"}, "lang": {"zh-CN"}}
+	for k, v := range map[string]string{"firm_name": "浙江明理律师事务所", "ref_no": "（2026）明律函字第 1 号",
+		"contract_date": "2026-01-10", "contract_no": "HT-1", "bank": "工商银行", "account_no": "1001",
+		"lawyer_name": "王明", "licence_no": "13301201510123456"} {
+		form.Set("field."+k, v)
+	}
+	if r := b.post("/cases/"+caseID+"/documents", form); r.Status != http.StatusSeeOther {
+		t.Fatalf("generate: %d\n%s", r.Status, r.Body)
 	}
 }
