@@ -121,8 +121,14 @@ func (f *Front) Register(e *echo.Echo) {
 	e.Use(f.session)
 	e.HTTPErrorHandler = f.notFoundPage(f.apiInLang(e.HTTPErrorHandler))
 	static, _ := fs.Sub(staticFS, "static")
-	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/",
-		cacheStatic(http.FileServer(http.FS(static)))))).Name = "web.static"
+	files := echo.WrapHandler(http.StripPrefix("/static/", cacheStatic(http.FileServer(http.FS(static)))))
+	e.GET("/static/*", func(c echo.Context) error {
+		// Recorded as what it is, with the file, rather than as an
+		// anonymous "other request" an auditor has to look into.
+		n := dossier.NoteFrom(c.Request().Context())
+		n.Action, n.Detail = "web.static", c.Request().URL.Path
+		return files(c)
+	}).Name = "web.static"
 
 	f.routes = map[string]bool{}
 	get := func(path, action string, h echo.HandlerFunc) {

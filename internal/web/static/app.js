@@ -11,7 +11,12 @@
   // field is named by its label on the form (box, ids prefix + field).
   function problemText(xhr, msg, box, prefix) {
     function label(field) {
-      var l = box.querySelector('label[for="' + prefix + field.replace(/_/g, "-") + '"]');
+      // The field name is the server's: escaped, so a quote in it cannot
+      // break the selector and lose the whole message.
+      var id = prefix + field.replace(/_/g, "-"), l = null;
+      try {
+        l = box.querySelector('label[for="' + (window.CSS && CSS.escape ? CSS.escape(id) : id) + '"]');
+      } catch (e) { l = null; }
       return box.getAttribute("data-label-" + field) || (l ? l.textContent.trim() : field);
     }
     // Full-width in Chinese text, as the page gives them.
