@@ -75,11 +75,11 @@ func (f *Front) cutBase(p string) (string, bool) {
 		return p, false
 	}
 	rest, ok := strings.CutPrefix(p, base)
-	if !ok || (rest != "" && rest[0] != '/') {
+	if !ok || (rest != "" && !strings.ContainsRune("/?#", rune(rest[0]))) {
 		return p, false
 	}
-	if rest == "" {
-		rest = "/"
+	if rest == "" || rest[0] != '/' { // the prefix's root, maybe with a query
+		rest = "/" + rest
 	}
 	return rest, true
 }
