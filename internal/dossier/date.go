@@ -24,6 +24,20 @@ func ParseDate(s string) (Date, error) {
 	return Date{t}, nil
 }
 
+// Start is the first instant of d in loc: its midnight or, where summer
+// time begins at midnight (Chile, Cuba, Paraguay) and the day has no 00:00,
+// the moment the clocks go forward (01:00). Go would give 23:00 of the day
+// before, which read back in loc is the wrong day.
+func (d Date) Start(loc *time.Location) time.Time {
+	t := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+	if t.Day() != d.Day() {
+		if _, end := t.ZoneBounds(); !end.IsZero() {
+			t = end
+		}
+	}
+	return t
+}
+
 // DateOf returns the calendar date of t in t's location.
 func DateOf(t time.Time) Date { return NewDate(t.Year(), t.Month(), t.Day()) }
 

@@ -145,7 +145,7 @@ func (v *Vault) Ingest(ctx context.Context, a *dossier.Actor, caseID string, mr 
 		switch {
 		case err != nil:
 			fe.Add("occurred_at", "must be a date (2026-03-01) or an RFC 3339 time")
-		case dayOf(*t).Before(dossier.MinDate):
+		case dossier.DateOf(*t).Before(dossier.MinDate):
 			fe.Add("occurred_at", "must not be before 1900-01-01")
 		case t.After(v.now().Add(dossier.ClockSkew)):
 			fe.Add("occurred_at", "must not be in the future")
@@ -228,30 +228,18 @@ func kindList() string {
 // parseTime reads an RFC 3339 time, or a bare date as the start of that
 // day in loc (so today's date is never in the future there, and
 // tomorrow's is once ClockSkew before its midnight has passed). The result
-// keeps the zone it was read in, so dayOf sees the calendar day that was
+// keeps the zone it was read in, so DateOf gives the calendar day that was
 // written.
 func parseTime(s string, loc *time.Location) (*time.Time, error) {
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		if t, err = time.ParseInLocation("2006-01-02", s, loc); err != nil {
+		d, err := dossier.ParseDate(s)
+		if err != nil {
 			return nil, err
 		}
-		// Where summer time begins at midnight (Chile, Cuba, Paraguay), the
-		// day has no 00:00 and Go gives 23:00 of the day before, which the
-		// recovery rules would take as that day: the day starts instead
-		// when the clocks go forward, 01:00.
-		if t.Format(time.DateOnly) != s {
-			if _, end := t.ZoneBounds(); !end.IsZero() {
-				t = end
-			}
-		}
+		t = d.Start(loc)
 	}
 	return &t, nil
-}
-
-// dayOf is the calendar day t was written on, as a UTC midnight.
-func dayOf(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
 // AddVersion stores new bytes as the next version of an item; the previous

@@ -44,11 +44,11 @@ func auditFilter(c echo.Context, loc *time.Location) (dossier.AuditFilter, error
 		if t, err := time.Parse(time.RFC3339, v); err == nil {
 			return t
 		}
-		if d, err := time.ParseInLocation(time.DateOnly, v, loc); err == nil {
+		if d, err := dossier.ParseDate(v); err == nil {
 			if endOfDay {
-				return d.AddDate(0, 0, 1)
+				d = d.AddDays(1)
 			}
-			return d
+			return d.Start(loc)
 		}
 		fe.Add(name, "must be an RFC 3339 time or a date YYYY-MM-DD")
 		return time.Time{}

@@ -47,19 +47,19 @@ func searchQuery(c echo.Context, loc *time.Location) (search.Query, error) {
 		if v == "" {
 			continue
 		}
-		d, err := time.ParseInLocation(time.DateOnly, v, loc)
+		d, err := dossier.ParseDate(v)
 		if err != nil {
 			f.Add(p.name, "must be a date YYYY-MM-DD")
 			continue
 		}
-		if msg := search.DateProblem(d); msg != "" {
+		if msg := search.DateProblem(d.Time); msg != "" {
 			f.Add(p.name, "%s", msg)
 			continue
 		}
 		if p.next {
-			d = d.AddDate(0, 0, 1)
+			d = d.AddDays(1)
 		}
-		*p.dst = d
+		*p.dst = d.Start(loc)
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To) {
 		f.Add("to", "must not be before from")

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/labstack/echo/v4"
@@ -56,18 +55,18 @@ func (f *Front) auditFilter(c echo.Context, v *view) (dossier.AuditFilter, dossi
 		bad("q", msg)
 	}
 	if s := q.Get("from"); s != "" {
-		t, err := time.ParseInLocation("2006-01-02", s, f.location())
+		d, err := dossier.ParseDate(s)
 		if err != nil {
 			bad("from", "must be a date YYYY-MM-DD")
 		}
-		af.From = t
+		af.From = d.Start(f.location())
 	}
 	if s := q.Get("to"); s != "" {
-		t, err := time.ParseInLocation("2006-01-02", s, f.location())
+		d, err := dossier.ParseDate(s)
 		if err != nil {
 			bad("to", "must be a date YYYY-MM-DD")
 		}
-		af.To = t.AddDate(0, 0, 1)
+		af.To = d.AddDays(1).Start(f.location())
 	}
 	if s := q.Get("cursor"); s != "" {
 		seq, err := audit.ParseCursor(s)

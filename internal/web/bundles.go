@@ -291,11 +291,11 @@ func (f *Front) shareCreate(c echo.Context) error {
 	form, _ := c.FormParams()
 	in := bundle.ShareInput{Note: form.Get("note")}
 	var fe dossier.Fields
-	if t, perr := time.ParseInLocation("2006-01-02", form.Get("expires"), f.location()); perr != nil {
+	if d, perr := dossier.ParseDate(form.Get("expires")); perr != nil {
 		fe.Add("expires_at", "must be a date YYYY-MM-DD")
 	} else {
 		// The link works through the whole chosen day.
-		in.ExpiresAt = t.AddDate(0, 0, 1)
+		in.ExpiresAt = d.AddDays(1).Start(f.location())
 	}
 	if s := strings.TrimSpace(form.Get("max_downloads")); s != "" {
 		n, perr := strconv.Atoi(s)

@@ -95,11 +95,11 @@ func (f *Front) paymentCreate(c echo.Context) error {
 	case s == "":
 		fe.Add("paid_at", "is required")
 	default:
-		d, perr := time.ParseInLocation("2006-01-02", s, f.location())
+		d, perr := dossier.ParseDate(s)
 		if perr != nil {
 			fe.Add("paid_at", "must be a date YYYY-MM-DD")
 		}
-		p.PaidAt = d
+		p.PaidAt = d.Start(f.location())
 	}
 	switch s := strings.TrimSpace(form.Get("amount")); {
 	case s == "":

@@ -40,19 +40,19 @@ func (f *Front) searchPage(c echo.Context) error {
 	v := f.newView(c, "search.title", d)
 	q := search.Query{Q: d.Q, Kind: d.Kind, CaseID: d.CaseID, Limit: 50, Cursor: c.QueryParam("cursor")}
 	if d.From != "" {
-		t, err := time.ParseInLocation("2006-01-02", d.From, f.location())
-		if msg := searchDate(v, t, err); msg != "" {
+		day, err := dossier.ParseDate(d.From)
+		if msg := searchDate(v, day.Time, err); msg != "" {
 			v.Errors["from"] = msg
 		}
-		q.From = t
+		q.From = day.Start(f.location())
 	}
 	if d.To != "" {
-		t, err := time.ParseInLocation("2006-01-02", d.To, f.location())
-		if msg := searchDate(v, t, err); msg != "" {
+		day, err := dossier.ParseDate(d.To)
+		if msg := searchDate(v, day.Time, err); msg != "" {
 			v.Errors["to"] = msg
 		}
 		// A calendar "to" includes its whole day.
-		q.To = t.AddDate(0, 0, 1)
+		q.To = day.AddDays(1).Start(f.location())
 	}
 	anything := d.Q != "" || d.Kind != "" || d.CaseID != "" || d.From != "" || d.To != ""
 	if len(v.Errors) == 0 && anything {
